@@ -1,0 +1,33 @@
+# forktree: `make run` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint screenshots soak clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "forktree needs Python 3.11+")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m tui
+
+test: $(STAMP)
+	$(PY) -m ruff check tui tests
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check tui tests
+
+bench: $(STAMP)
+	$(PY) -m tests.bench
+
+screenshots: $(STAMP)
+	$(PY) -m tests.screenshots
+
+clean:
+	rm -rf $(VENV) .bench

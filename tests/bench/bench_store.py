@@ -1,0 +1,62 @@
+"""Store benchmark: append, fork and listing cost across store sizes (issue: engine foundation).
+
+Targets: append and fork flat with store size (largest/smallest <= 1.5), append p50 <= 5 ms
+including fsync, listing 10k sessions <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+from tests.bench.common import Row, p50, timed
+from tests.bench.make_store import make_store
+from tui.engine import Engine
+from tui.engine.store import TinyDBStore
+
+SIZES = [(100, 1_000), (1_000, 10_000), (10_000, 100_000)]
+REPEAT = 60
+
+
+def _measure(home: Path, sessions: int, messages: int) -> dict[str, float]:
+    make_store(home, sessions, messages, forks=1)
+    engine = Engine(TinyDBStore(home))
+    ids = [s.id for s in engine.sessions()]
+    rng = random.Random(1)
+    targets = [rng.choice(ids) for _ in range(REPEAT)]
+    for sid in targets:  # warm the per-family files the way a running app has them
+        engine.transcript(sid)
+    it = iter(targets)
+    append = timed(lambda: engine.append(next(it), "user", "one more question"), REPEAT)
+    it = iter(targets)
+    fork = timed(lambda: engine.fork(next(it)), REPEAT)
+    cold = timed(lambda: Engine(TinyDBStore(home)).sessions(), 3)
+    warm = timed(engine.sessions, 5)
+    return {"append": p50(append), "fork": p50(fork), "list_cold": p50(cold),
+            "list_warm": p50(warm), "count": len(ids)}
+
+
+def run() -> list[Row]:
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for sessions, messages in SIZES:
+            results[messages] = _measure(Path(tmp) / str(messages), sessions, messages)
+    small, large = results[SIZES[0][1]], results[SIZES[-1][1]]
+    rows = []
+    for sessions, messages in SIZES:
+        r = results[messages]
+        label = f"{messages // 1000}k msgs/{int(r['count'])} sessions"
+        rows.append(Row(f"store append p50 ({label})", r["append"], "ms", "<= 5 ms",
+                        r["append"] / small["append"], r["append"] <= 5))
+        rows.append(Row(f"store fork p50 ({label})", r["fork"], "ms", "flat",
+                        r["fork"] / small["fork"]))
+    rows.append(Row("store append: largest / smallest", large["append"] / small["append"],
+                    "x", "<= 1.5", None, large["append"] / small["append"] <= 1.5))
+    rows.append(Row("store fork: largest / smallest", large["fork"] / small["fork"], "x",
+                    "<= 1.5", None, large["fork"] / small["fork"] <= 1.5))
+    rows.append(Row(f"store list {int(large['count'])} sessions (cold open)", large["list_cold"],
+                    "ms", "<= 50 ms", None, large["list_cold"] <= 50))
+    rows.append(Row(f"store list {int(large['count'])} sessions (warm)", large["list_warm"],
+                    "ms", "<= 50 ms", None, large["list_warm"] <= 50))
+    return rows

@@ -1,0 +1,28 @@
+"""Shared fixtures: every test gets its own store home and config dir; echo never waits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tui.engine import Engine
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("FORKTREE_HOME", str(home))
+    monkeypatch.setenv("FORKTREE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("FORKTREE_ECHO_DELAY", "0")
+    for var in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_HOST"):
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+@pytest.fixture
+def engine(isolated_env: Path) -> Iterator[Engine]:
+    eng = Engine.open(isolated_env)
+    yield eng
+    eng.close()

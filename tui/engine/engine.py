@@ -1,0 +1,471 @@
+"""The engine facade: every session operation the UI, CLI, tests and benchmarks use."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import aclosing
+from pathlib import Path
+
+from . import tree
+from .config import data_dir
+from .errors import InvalidInputError
+from .events import EngineEvent, Failed, ReplyUpdated, TurnFinished, TurnStarted
+from .model import (
+    Message,
+    MessageStatus,
+    Origin,
+    Part,
+    Role,
+    Session,
+    SessionStatus,
+    TextPart,
+    Totals,
+    Usage,
+    new_id,
+    now,
+    pid_alive,
+)
+from .providers import Provider, ProviderRequest, get_provider
+from .reply import ReplyBuilder
+from .store import NotFoundError, SessionStore, TinyDBStore
+from .store.tinydb_store import resolve_unique
+
+DEFAULT_TITLE = "New session"
+MAX_PROMPT_CHARS = 1_000_000
+TITLE_CHARS = 60
+
+
+def title_from_prompt(prompt: str) -> str:
+    """A readable title: the prompt's first non-empty line, cut at a word near 60 chars."""
+    line = next((ln.strip() for ln in prompt.splitlines() if ln.strip()), "")
+    line = "".join(ch for ch in line if ch.isprintable())
+    if len(line) <= TITLE_CHARS:
+        return line or DEFAULT_TITLE
+    cut = line[:TITLE_CHARS].rsplit(" ", 1)[0]
+    return (cut if len(cut) > TITLE_CHARS // 2 else line[:TITLE_CHARS]) + "…"
+
+
+def check_prompt(text: str) -> str:
+    """The prompt, or a clear InvalidInputError when it is empty or too large."""
+    if not text or not text.strip():
+        raise InvalidInputError("the prompt is empty")
+    if len(text) > MAX_PROMPT_CHARS:
+        raise InvalidInputError(
+            f"the prompt is {len(text):,} characters; the limit is {MAX_PROMPT_CHARS:,}"
+        )
+    return text
+
+
+class Engine:
+    """Sessions as branches of a message tree, over a SessionStore and providers."""
+
+    def __init__(
+        self,
+        store: SessionStore,
+        providers: Callable[[str], Provider] = get_provider,
+        flush_interval: float = 0.5,
+    ) -> None:
+        self.store = store
+        self.providers = providers
+        self.flush_interval = flush_interval
+
+    @classmethod
+    def open(cls, home: str | os.PathLike[str] | None = None, **kwargs: object) -> Engine:
+        """An engine on the TinyDB store at `home` (default: FORKTREE_HOME or user data dir)."""
+        return cls(TinyDBStore(Path(home) if home else data_dir()), **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def problems(self) -> list[str]:
+        return self.store.problems
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def sessions(self, include_archived: bool = False) -> list[Session]:
+        """Every session, most recently updated first."""
+        found = self.store.list_sessions()
+        if not include_archived:
+            found = [s for s in found if not s.archived]
+        return sorted(found, key=lambda s: s.updated, reverse=True)
+
+    def session(self, ref: str) -> Session:
+        """A session by full id or unique prefix."""
+        ref = ref.strip()
+        try:
+            return self.store.get_session(ref)
+        except NotFoundError:
+            pass
+        if not ref:
+            raise NotFoundError("no session id given")
+        return resolve_unique(
+            self.store.match_sessions(ref), ref, "session", lambda s: f"{s.short_id} ({s.title})"
+        )
+
+    def _lookup(self, session: Session) -> tree.Lookup:
+        root = session.root_id
+        return lambda mid: self.store.get_message(root, mid)
+
+    def transcript(self, session_id: str) -> list[Message]:
+        """The session's messages, root first; a reply left streaming by a dead
+        process is shown (and saved) as interrupted."""
+        session = self.session(session_id)
+        messages = tree.ancestry(session.head_id, self._lookup(session))
+        if messages and self._is_orphaned(messages[-1]):
+            messages[-1] = self._recover(session, messages[-1])
+        return messages
+
+    def message(self, session_id: str, ref: str) -> Message:
+        """A message of the session's transcript by full id or unique prefix."""
+        ref = ref.strip().lower()
+        messages = self.transcript(session_id)
+        return resolve_unique(
+            [m for m in messages if m.id.startswith(ref)] if ref else [],
+            ref,
+            "message",
+            lambda m: f"{m.id[:8]} ({m.role.value})",
+        )
+
+    def children(self, session_id: str) -> list[Session]:
+        """Sessions forked from this one."""
+        session = self.session(session_id)
+        return [
+            s
+            for s in self.store.family_sessions(session.root_id)
+            if s.parent_session_id == session.id
+        ]
+
+    def family(self, session_id: str) -> list[Session]:
+        """Every session of the tree this one belongs to."""
+        return self.store.family_sessions(self.session(session_id).root_id)
+
+    def diff(self, a_id: str, b_id: str) -> tree.BranchDiff:
+        """Common ancestor and diverging tails of two sessions of one family."""
+        a, b = self.session(a_id), self.session(b_id)
+        if a.root_id != b.root_id:
+            return tree.BranchDiff(None, 0, self.transcript(a.id), self.transcript(b.id))
+        return tree.branch_diff(a.head_id, b.head_id, self._lookup(a))
+
+    # -- writing -----------------------------------------------------------------------
+
+    def new_session(
+        self,
+        title: str | None = None,
+        provider: str = "echo",
+        model: str | None = None,
+        system_prompt: str | None = None,
+        origin: Origin | None = None,
+    ) -> Session:
+        sid = new_id()
+        stamp = now()
+        session = Session(
+            id=sid,
+            title=self._clean_title(title) if title else DEFAULT_TITLE,
+            root_id=sid,
+            created=stamp,
+            updated=stamp,
+            provider=provider,
+            model=model,
+            system_prompt=system_prompt,
+            origin=origin or Origin(),
+        )
+        self.store.put_session(session)
+        return session
+
+    def append(
+        self,
+        session_id: str,
+        role: Role | str,
+        text: str | None = None,
+        parts: Iterable[Part] | None = None,
+        model: str | None = None,
+        usage: Usage | None = None,
+        created: float | None = None,
+    ) -> Message:
+        """Add a message at the session's head without calling a provider."""
+        role = Role(role)
+        all_parts = tuple(parts or ()) + ((TextPart(text),) if text else ())
+        if not all_parts:
+            raise InvalidInputError("a message needs text or parts")
+        with self.store.transaction():
+            session = self.session(session_id)
+            message = self._child(session, role, all_parts, model, usage or Usage(), created)
+            self.store.put_messages(session.root_id, [message])
+            self._move_head(session, message, retitle=text if role is Role.USER else None)
+        return message
+
+    def _child(
+        self,
+        session: Session,
+        role: Role,
+        parts: tuple[Part, ...],
+        model: str | None,
+        usage: Usage,
+        created: float | None = None,
+        status: MessageStatus = MessageStatus.COMPLETE,
+    ) -> Message:
+        parent = (
+            self.store.get_message(session.root_id, session.head_id) if session.head_id else None
+        )
+        base = parent.totals if parent else Totals()
+        return Message(
+            id=new_id(),
+            parent_id=parent.id if parent else None,
+            role=role,
+            parts=parts,
+            created=created if created is not None else now(),
+            model=model,
+            usage=usage,
+            status=status,
+            depth=parent.depth + 1 if parent else 0,
+            totals=base.plus(usage),
+            writer_pid=os.getpid() if status is MessageStatus.STREAMING else None,
+        )
+
+    def _move_head(
+        self,
+        session: Session,
+        message: Message,
+        retitle: str | None = None,
+        status: SessionStatus | None = None,
+    ) -> Session:
+        title = session.title
+        if retitle and title == DEFAULT_TITLE and session.totals.messages == 0:
+            title = title_from_prompt(retitle)
+        updated = session.with_changes(
+            head_id=message.id,
+            totals=message.totals,
+            updated=max(now(), session.updated),
+            title=title,
+            status=status or session.status,
+        )
+        self.store.put_session(updated)
+        return updated
+
+    def fork(
+        self,
+        session_id: str,
+        at: str | None = None,
+        title: str | None = None,
+        provider: str | None = None,
+        model: str | None = None,
+    ) -> Session:
+        """A new branch whose head is `at` (default: the session's head). Copies nothing."""
+        with self.store.transaction():
+            parent = self.session(session_id)
+            point = (
+                self.message(parent.id, at)
+                if at
+                else (
+                    self.store.get_message(parent.root_id, parent.head_id)
+                    if parent.head_id
+                    else None
+                )
+            )
+            stamp = now()
+            fork = Session(
+                id=new_id(),
+                title=self._clean_title(title) if title else f"{parent.title} (fork)",
+                root_id=parent.root_id,
+                head_id=point.id if point else None,
+                parent_session_id=parent.id,
+                fork_point_id=point.id if point else None,
+                created=stamp,
+                updated=stamp,
+                provider=provider or parent.provider,
+                model=model if model is not None else parent.model,
+                system_prompt=parent.system_prompt,
+                totals=point.totals if point else Totals(),
+                origin=parent.origin,
+            )
+            self.store.put_session(fork)
+        return fork
+
+    def revert(self, session_id: str, to_message_id: str) -> tuple[Session, Session | None]:
+        """Move the head back to an earlier message; the old tail stays as a new branch.
+
+        Returns the moved session and the branch keeping the old tail (None when the
+        head did not move)."""
+        with self.store.transaction():
+            session = self.session(session_id)
+            target = self.message(session.id, to_message_id)
+            if target.id == session.head_id:
+                return session, None
+            kept = self._keep_tail(session, target.id, "before revert")
+            moved = self._move_head(session, target)
+        return moved, kept
+
+    def _keep_tail(self, session: Session, fork_point: str | None, why: str) -> Session:
+        stamp = now()
+        kept = Session(
+            id=new_id(),
+            title=f"{session.title} ({why})",
+            root_id=session.root_id,
+            head_id=session.head_id,
+            parent_session_id=session.id,
+            fork_point_id=fork_point,
+            created=stamp,
+            updated=stamp,
+            provider=session.provider,
+            model=session.model,
+            system_prompt=session.system_prompt,
+            totals=session.totals,
+            origin=session.origin,
+        )
+        self.store.put_session(kept)
+        return kept
+
+    def prepare_edit(self, session_id: str, message_id: str) -> Session:
+        """Set up edit-and-resend of a user message: the old tail is kept as a branch and
+        the head moves to the message's parent, so the next send is its sibling.
+        Returns the branch keeping the old tail."""
+        with self.store.transaction():
+            session = self.session(session_id)
+            target = self.message(session.id, message_id)
+            if target.role is not Role.USER:
+                raise InvalidInputError("only your own messages can be edited and resent")
+            kept = self._keep_tail(session, target.parent_id, "before edit")
+            parent = (
+                self.store.get_message(session.root_id, target.parent_id)
+                if target.parent_id
+                else None
+            )
+            self.store.put_session(
+                session.with_changes(
+                    head_id=parent.id if parent else None,
+                    totals=parent.totals if parent else Totals(),
+                    updated=now(),
+                )
+            )
+        return kept
+
+    def rename(self, session_id: str, title: str) -> Session:
+        with self.store.transaction():
+            session = self.session(session_id)
+            renamed = session.with_changes(title=self._clean_title(title), updated=now())
+            self.store.put_session(renamed)
+        return renamed
+
+    def archive(self, session_id: str, archived: bool = True) -> Session:
+        with self.store.transaction():
+            session = self.session(session_id)
+            changed = session.with_changes(archived=archived)
+            self.store.put_session(changed)
+        return changed
+
+    def delete(self, session_id: str) -> Session:
+        """Delete a session. Its forks move up to its parent; messages no remaining
+        session reaches are removed."""
+        with self.store.transaction():
+            session = self.session(session_id)
+            family = self.store.family_sessions(session.root_id)
+            for child in family:
+                if child.parent_session_id == session.id:
+                    self.store.put_session(
+                        child.with_changes(parent_session_id=session.parent_session_id)
+                    )
+            self.store.remove_session(session)
+            heads = [s.head_id for s in family if s.id != session.id]
+            keep = tree.reachable(heads, self._lookup(session))
+            doomed = [m for m in self.store.family_message_ids(session.root_id) if m not in keep]
+            self.store.remove_messages(session.root_id, doomed)
+        return session
+
+    @staticmethod
+    def _clean_title(title: str) -> str:
+        cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in title).split())
+        if not cleaned:
+            raise InvalidInputError("the title is empty")
+        return cleaned[:200]
+
+    # -- streaming ---------------------------------------------------------------------
+
+    def _is_orphaned(self, message: Message) -> bool:
+        return message.status is MessageStatus.STREAMING and not (
+            message.writer_pid == os.getpid() or pid_alive(message.writer_pid)
+        )
+
+    def _recover(self, session: Session, message: Message) -> Message:
+        fixed = message.with_changes(
+            status=MessageStatus.INTERRUPTED,
+            writer_pid=None,
+            error=message.error or "the process streaming it stopped",
+        )
+        with self.store.transaction():
+            self.store.put_messages(session.root_id, [fixed])
+            current = self.store.get_session(session.id)
+            if current.status is SessionStatus.BUSY:
+                self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
+        return fixed
+
+    async def stream(self, session_id: str, text: str) -> AsyncIterator[EngineEvent]:
+        """Send `text` and stream the reply. The partial reply is saved at least every
+        `flush_interval` seconds and at the end; cancelling keeps it as interrupted."""
+        check_prompt(text)
+        session = self.session(session_id)
+        provider = self.providers(session.provider)
+        with self.store.transaction():
+            session = self.session(session.id)
+            user = self._child(session, Role.USER, (TextPart(text),), None, Usage())
+            self.store.put_messages(session.root_id, [user])
+            session = self._move_head(session, user, retitle=text)
+            reply = self._child(
+                session,
+                Role.ASSISTANT,
+                (),
+                session.model or provider.default_model,
+                Usage(),
+                status=MessageStatus.STREAMING,
+            )
+            self.store.put_messages(session.root_id, [reply])
+            session = self._move_head(session, reply, status=SessionStatus.BUSY)
+        started = time.monotonic()
+        yield TurnStarted(session.id, user, reply)
+        request = ProviderRequest(
+            messages=tuple(self.transcript(session.id)[:-1]),
+            model=session.model,
+            system_prompt=session.system_prompt,
+        )
+        builder = ReplyBuilder(reply)
+        status, error = MessageStatus.INTERRUPTED, "the reply was stopped"
+        last_flush = time.monotonic()
+        try:
+            async with aclosing(provider.stream(request)) as events:
+                async for event in events:
+                    if isinstance(event, Failed):
+                        status, error = MessageStatus.ERROR, event.error
+                        break
+                    builder.apply(event)
+                    if time.monotonic() - last_flush >= self.flush_interval:
+                        self.store.put_messages(
+                            session.root_id, [builder.build(MessageStatus.STREAMING)]
+                        )
+                        last_flush = time.monotonic()
+                    yield ReplyUpdated(session.id, reply, event)
+                else:
+                    status, error = MessageStatus.COMPLETE, None
+        finally:
+            final = builder.build(status, error)
+            self._finish(session, final)
+        yield TurnFinished(session.id, final, time.monotonic() - started)
+
+    def _finish(self, session: Session, reply: Message) -> None:
+        with self.store.transaction():
+            self.store.put_messages(session.root_id, [reply])
+            current = self.store.get_session(session.id)
+            if current.head_id == reply.id:
+                self._move_head(current, reply, status=SessionStatus.IDLE)
+            elif current.status is SessionStatus.BUSY:
+                self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
+
+    async def send(self, session_id: str, text: str) -> Message:
+        """Send `text` and wait for the whole reply."""
+        final: Message | None = None
+        async for event in self.stream(session_id, text):
+            if isinstance(event, TurnFinished):
+                final = event.reply
+        assert final is not None
+        return final

@@ -1,0 +1,81 @@
+"""Events: what a provider streams, and what the engine tells the UI and CLI about a turn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Message, Usage
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThinkingDelta:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    tool_id: str
+    name: str
+    input: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolResult:
+    tool_id: str
+    content: str
+    is_error: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UsageReport:
+    usage: Usage
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    stop_reason: str = "end_turn"
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    error: str
+    retryable: bool = False
+
+
+ProviderEvent = TextDelta | ThinkingDelta | ToolCall | ToolResult | UsageReport | Done | Failed
+
+
+@dataclass(frozen=True, slots=True)
+class TurnStarted:
+    """A user message was stored and an empty assistant reply opened under it."""
+
+    session_id: str
+    user: Message
+    reply: Message
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyUpdated:
+    """The reply grew; `event` is the provider event that changed it."""
+
+    session_id: str
+    reply: Message
+    event: ProviderEvent
+
+
+@dataclass(frozen=True, slots=True)
+class TurnFinished:
+    """The reply is final: complete, interrupted (aborted or broken) or error."""
+
+    session_id: str
+    reply: Message
+    duration_s: float
+
+
+EngineEvent = TurnStarted | ReplyUpdated | TurnFinished

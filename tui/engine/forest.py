@@ -1,0 +1,40 @@
+"""Sessions arranged as trees: families, with each fork under the session it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Session
+
+
+@dataclass(slots=True)
+class Node:
+    session: Session
+    children: list[Node] = field(default_factory=list)
+
+    def walk(self, depth: int = 0) -> list[tuple[int, Node]]:
+        out = [(depth, self)]
+        for child in self.children:
+            out.extend(child.walk(depth + 1))
+        return out
+
+
+def build_forest(sessions: list[Session]) -> list[Node]:
+    """Top-level nodes, most recently active family first; forks oldest first.
+
+    A session whose parent is not in `sessions` (deleted, archived, filtered out)
+    shows at the top level of its family rather than disappearing."""
+    nodes = {s.id: Node(s) for s in sessions}
+    roots: list[Node] = []
+    for session in sorted(sessions, key=lambda s: s.created):
+        node = nodes[session.id]
+        parent = nodes.get(session.parent_session_id or "")
+        if parent is not None and parent is not node:
+            parent.children.append(node)
+        else:
+            roots.append(node)
+    last_active: dict[str, float] = {}
+    for s in sessions:
+        last_active[s.root_id] = max(last_active.get(s.root_id, 0.0), s.updated)
+    roots.sort(key=lambda n: (last_active[n.session.root_id], n.session.created), reverse=True)
+    return roots

@@ -1,0 +1,331 @@
+"""The data model: messages form a tree, a session is a branch with a head."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+
+def new_id() -> str:
+    """A random 32-hex-digit id (sessions and messages); prefixes identify it to users."""
+    return secrets.token_hex(16)
+
+
+def now() -> float:
+    return time.time()
+
+
+class Role(StrEnum):
+    USER = "user"
+    ASSISTANT = "assistant"
+    SYSTEM = "system"
+    TOOL = "tool"
+
+
+class MessageStatus(StrEnum):
+    COMPLETE = "complete"
+    STREAMING = "streaming"
+    INTERRUPTED = "interrupted"
+    ERROR = "error"
+
+
+class SessionStatus(StrEnum):
+    IDLE = "idle"
+    BUSY = "busy"
+    WAITING_TOOL = "waiting_tool"
+    COMPACTING = "compacting"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class TextPart:
+    text: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class ThinkingPart:
+    text: str
+    kind: str = "thinking"
+
+
+@dataclass(frozen=True, slots=True)
+class ToolUsePart:
+    tool_id: str
+    name: str
+    input: dict[str, Any]
+    kind: str = "tool_use"
+
+
+@dataclass(frozen=True, slots=True)
+class ToolResultPart:
+    tool_id: str
+    content: str
+    is_error: bool = False
+    kind: str = "tool_result"
+
+
+Part = TextPart | ThinkingPart | ToolUsePart | ToolResultPart
+
+
+def part_to_dict(part: Part) -> dict[str, Any]:
+    if isinstance(part, TextPart | ThinkingPart):
+        return {"kind": part.kind, "text": part.text}
+    if isinstance(part, ToolUsePart):
+        return {"kind": part.kind, "tool_id": part.tool_id, "name": part.name, "input": part.input}
+    return {
+        "kind": part.kind,
+        "tool_id": part.tool_id,
+        "content": part.content,
+        "is_error": part.is_error,
+    }
+
+
+def part_from_dict(data: dict[str, Any]) -> Part:
+    kind = data.get("kind")
+    if kind == "text":
+        return TextPart(str(data.get("text", "")))
+    if kind == "thinking":
+        return ThinkingPart(str(data.get("text", "")))
+    if kind == "tool_use":
+        return ToolUsePart(str(data["tool_id"]), str(data["name"]), dict(data.get("input") or {}))
+    if kind == "tool_result":
+        return ToolResultPart(
+            str(data["tool_id"]), str(data.get("content", "")), bool(data.get("is_error"))
+        )
+    raise ValueError(f"unknown part kind {kind!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts and cost; None means the provider did not say (never invented)."""
+
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cost_usd: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"in": self.input_tokens, "out": self.output_tokens, "cost": self.cost_usd}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Usage:
+        data = data or {}
+        return cls(data.get("in"), data.get("out"), data.get("cost"))
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Running sums over a transcript: messages, tokens and cost."""
+
+    messages: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def plus(self, usage: Usage, messages: int = 1) -> Totals:
+        return Totals(
+            self.messages + messages,
+            self.input_tokens + (usage.input_tokens or 0),
+            self.output_tokens + (usage.output_tokens or 0),
+            round(self.cost_usd + (usage.cost_usd or 0.0), 8),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "messages": self.messages,
+            "in": self.input_tokens,
+            "out": self.output_tokens,
+            "cost": self.cost_usd,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Totals:
+        data = data or {}
+        return cls(
+            int(data.get("messages", 0)),
+            int(data.get("in", 0)),
+            int(data.get("out", 0)),
+            float(data.get("cost", 0.0)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One node of the message tree. `depth` is its index in any transcript holding it;
+    `totals` are the running sums from the root up to and including it."""
+
+    id: str
+    parent_id: str | None
+    role: Role
+    parts: tuple[Part, ...]
+    created: float
+    model: str | None = None
+    usage: Usage = field(default_factory=Usage)
+    status: MessageStatus = MessageStatus.COMPLETE
+    error: str | None = None
+    depth: int = 0
+    totals: Totals = field(default_factory=Totals)
+    writer_pid: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.parts if isinstance(p, TextPart))
+
+    @property
+    def thinking(self) -> str:
+        return "".join(p.text for p in self.parts if isinstance(p, ThinkingPart))
+
+    def tool_parts(self) -> list[ToolUsePart | ToolResultPart]:
+        return [p for p in self.parts if isinstance(p, ToolUsePart | ToolResultPart)]
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "parent_id": self.parent_id,
+            "role": self.role.value,
+            "parts": [part_to_dict(p) for p in self.parts],
+            "created": self.created,
+            "model": self.model,
+            "usage": self.usage.to_dict(),
+            "status": self.status.value,
+            "depth": self.depth,
+            "totals": self.totals.to_dict(),
+            "error": self.error,
+            "writer_pid": self.writer_pid,
+        }
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Message:
+        return cls(
+            id=str(data["id"]),
+            parent_id=data.get("parent_id"),
+            role=Role(data["role"]),
+            parts=tuple(part_from_dict(p) for p in data.get("parts", ())),
+            created=float(data.get("created", 0.0)),
+            model=data.get("model"),
+            usage=Usage.from_dict(data.get("usage")),
+            status=MessageStatus(data.get("status", "complete")),
+            error=data.get("error"),
+            depth=int(data.get("depth", 0)),
+            totals=Totals.from_dict(data.get("totals")),
+            writer_pid=data.get("writer_pid"),
+        )
+
+    def with_changes(self, **changes: Any) -> Message:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a session came from: made here, or imported from Claude Code."""
+
+    kind: str = "native"
+    source_path: str | None = None
+    source_id: str | None = None
+    project: str | None = None
+    cwd: str | None = None
+    git_branch: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in _slots_items(self) if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Origin:
+        if not data or data == _NATIVE_DOC:
+            return NATIVE
+        return cls(**{k: data.get(k) for k in cls.__slots__ if k in data})  # type: ignore[arg-type]
+
+
+NATIVE = Origin()
+_NATIVE_DOC = {"kind": "native"}
+_SESSION_STATUS = {s.value: s for s in SessionStatus}
+
+
+def _slots_items(obj: Any) -> list[tuple[str, Any]]:
+    return [(name, getattr(obj, name)) for name in obj.__slots__]
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A branch of the message tree: its transcript is the ancestry of `head_id`.
+    `root_id` names the family (the first session of the tree) whose file holds its messages."""
+
+    id: str
+    title: str
+    root_id: str
+    head_id: str | None = None
+    parent_session_id: str | None = None
+    fork_point_id: str | None = None
+    created: float = 0.0
+    updated: float = 0.0
+    provider: str = "echo"
+    model: str | None = None
+    system_prompt: str | None = None
+    status: SessionStatus = SessionStatus.IDLE
+    archived: bool = False
+    totals: Totals = field(default_factory=Totals)
+    origin: Origin = NATIVE
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "root_id": self.root_id,
+            "head_id": self.head_id,
+            "parent_session_id": self.parent_session_id,
+            "fork_point_id": self.fork_point_id,
+            "created": self.created,
+            "updated": self.updated,
+            "provider": self.provider,
+            "model": self.model,
+            "system_prompt": self.system_prompt,
+            "status": self.status.value,
+            "archived": self.archived,
+            "totals": self.totals.to_dict(),
+            "origin": self.origin.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Session:
+        return cls(
+            id=str(data["id"]),
+            title=str(data.get("title") or "untitled"),
+            root_id=str(data.get("root_id") or data["id"]),
+            head_id=data.get("head_id"),
+            parent_session_id=data.get("parent_session_id"),
+            fork_point_id=data.get("fork_point_id"),
+            created=float(data.get("created", 0.0)),
+            updated=float(data.get("updated", 0.0)),
+            provider=str(data.get("provider") or "echo"),
+            model=data.get("model"),
+            system_prompt=data.get("system_prompt"),
+            status=_SESSION_STATUS.get(data.get("status", "idle")) or SessionStatus.IDLE,
+            archived=bool(data.get("archived", False)),
+            totals=Totals.from_dict(data.get("totals")),
+            origin=Origin.from_dict(data.get("origin")),
+        )
+
+    def with_changes(self, **changes: Any) -> Session:
+        return replace(self, **changes)
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+
+def pid_alive(pid: int | None) -> bool:
+    """True when a process with this id runs on this machine."""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,35 @@
+"""The provider protocol: a request in, a cancellable stream of events out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..errors import ForktreeError
+from ..events import ProviderEvent
+from ..model import Message
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderRequest:
+    """What a provider needs for one reply: the transcript so far and the settings."""
+
+    messages: tuple[Message, ...]
+    model: str | None = None
+    system_prompt: str | None = None
+    max_tokens: int | None = None
+    temperature: float | None = None
+
+
+class Provider(Protocol):
+    """Streams one reply. Cancelling the iteration stops the underlying request."""
+
+    name: str
+    default_model: str
+
+    def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]: ...
+
+
+class ProviderError(ForktreeError):
+    """A provider is unknown or cannot be used; the message says why."""

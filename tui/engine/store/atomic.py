@@ -1,0 +1,135 @@
+"""A TinyDB storage that writes atomically and re-reads only when the file changed.
+
+TinyDB's stock JSONStorage truncates the file in place, so a crash mid-write loses
+it. Here every write goes to a temporary file in the same folder, is fsynced and
+then renamed over the old one, so the file on disk is always the old or the new
+state. Reads are cached and checked against the file's stat signature, so a
+second process's writes are seen on the next read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from typing import Any
+
+from tinydb.storages import Storage
+
+from .errors import CorruptFileError
+
+Signature = tuple[int, int, int, int]
+
+
+def _signature(path: str) -> Signature | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def write_atomic(path: str, payload: bytes) -> None:
+    """Write `payload` to `path` via temp file, fsync and rename."""
+    folder = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+class AtomicJSONStorage(Storage):
+    """JSON file storage with atomic replace, stat-checked read cache and deferred writes.
+
+    While `defer` is true, `write` only keeps the data in memory and marks the
+    storage dirty; `flush` then writes it once. The store uses this to turn the
+    several table writes of one transaction into a single file write.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        create_dirs: bool = True,
+        on_defer: Callable[[AtomicJSONStorage], None] | None = None,
+    ) -> None:
+        self.path = path
+        self.on_defer = on_defer
+        if create_dirs:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        self._data: dict[str, Any] | None = None
+        self._sig: Signature | None = None
+        self.generation = 0
+        self.defer = False
+        self.dirty = False
+
+    def read(self) -> dict[str, Any] | None:
+        if self.dirty:
+            return self._data
+        sig = _signature(self.path)
+        if sig is None:
+            self._data, self._sig = None, None
+            return None
+        if sig != self._sig or self._data is None:
+            try:
+                with open(self.path, "rb") as handle:
+                    raw = handle.read()
+            except FileNotFoundError:
+                self._data, self._sig = None, None
+                return None
+            self._data = self._parse(raw)
+            self._sig = sig
+            self.generation += 1
+        return self._data
+
+    def _parse(self, raw: bytes) -> dict[str, Any]:
+        if not raw.strip():
+            raise CorruptFileError(self.path, "the file is empty")
+        try:
+            data = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CorruptFileError(self.path, f"not valid JSON ({exc})") from None
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise CorruptFileError(self.path, "not a TinyDB document (wrong schema)")
+        return data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._data = data
+        if self.defer:
+            if self.on_defer is not None:
+                self.on_defer(self)
+            self.dirty = True
+            return
+        self._write_now()
+
+    def flush(self) -> None:
+        if self.dirty:
+            self._write_now()
+
+    def discard(self) -> None:
+        """Forget unwritten changes and the cache; the next read goes to disk."""
+        self.dirty = False
+        self._data = None
+        self._sig = None
+        self.generation += 1
+
+    def _write_now(self) -> None:
+        payload = json.dumps(self._data, separators=(",", ":"), ensure_ascii=False).encode()
+        try:
+            write_atomic(self.path, payload)
+        except BaseException:
+            self.discard()
+            raise
+        self.dirty = False
+        self._sig = _signature(self.path)
+
+    def close(self) -> None:
+        self.flush()

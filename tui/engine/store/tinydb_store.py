@@ -1,0 +1,361 @@
+"""The TinyDB session store: a sharded session index plus one message file per family.
+
+Layout under the store home:
+    store.json                       format version
+    store.lock                       cross-process write lock
+    index/<id[:2]>.json              TinyDB, table "sessions": one small doc per session
+    families/<root[:2]>/<root>.json  TinyDB, tables "sessions" and "messages" of one family
+    quarantine/                      corrupt files moved aside, named in `problems`
+
+Every write rewrites one small file (a shard of the index, one family), so its cost
+does not grow with the size of the store. The family file also holds its sessions'
+docs, so a lost index shard is rebuilt from the families.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from ..model import Message, Session
+from .atomic import AtomicJSONStorage, write_atomic
+from .errors import AmbiguousIdError, CorruptFileError, NotFoundError, StoreBusyError, StoreError
+
+FORMAT_VERSION = 1
+_HEX2 = re.compile(r"^[0-9a-f]{2}")
+_SAFE_ID = re.compile(r"^[0-9A-Za-z_-]{1,80}$")
+SESSIONS = "sessions"
+MESSAGES = "messages"
+
+
+class _StrIdTable(Table):
+    """TinyDB table keyed by our own string ids (TinyDB's documented extension point)."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+
+class _DB(TinyDB):
+    table_class = _StrIdTable
+
+
+def shard_of(session_id: str) -> str:
+    """Index shard name for a session id: its first two hex digits."""
+    head = session_id[:2].lower()
+    return head if _HEX2.match(head) else "zz"
+
+
+class _File:
+    """One open TinyDB file with a memo of decoded objects, cleared when the file changes."""
+
+    def __init__(self, path: Path, on_dirty: Callable[[_File], None]) -> None:
+        self.storage = AtomicJSONStorage(str(path), on_defer=lambda _: on_dirty(self))
+        self.storage.defer = True
+        self.db = _DB(storage=lambda: self.storage)
+        self.memo: dict[str, Any] = {}
+        self.memo_gen = -1
+        self.path = path
+
+    def table(self, name: str) -> Table:
+        return self.db.table(name, cache_size=0)
+
+    def raw(self, name: str) -> dict[str, Any]:
+        data = self.storage.read() or {}
+        if self.storage.generation != self.memo_gen:
+            self.memo.clear()
+            self.memo_gen = self.storage.generation
+        return data.get(name, {})
+
+
+class TinyDBStore:
+    """SessionStore over TinyDB files; see the module docstring for the layout."""
+
+    def __init__(
+        self, home: str | os.PathLike[str], lock_timeout: float = 10.0, family_cache: int = 256
+    ) -> None:
+        self.home = Path(home)
+        self.problems: list[str] = []
+        self.lock_timeout = lock_timeout
+        self._family_cache = family_cache
+        for sub in ("index", "families", "quarantine"):
+            (self.home / sub).mkdir(parents=True, exist_ok=True)
+        self._file_lock = FileLock(str(self.home / "store.lock"), thread_local=False)
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._dirty: list[_File] = []
+        self._shards: dict[str, _File] = {}
+        self._families: OrderedDict[str, _File] = OrderedDict()
+        self._check_format()
+
+    # -- format ------------------------------------------------------------------------
+
+    def _check_format(self) -> None:
+        marker = self.home / "store.json"
+        try:
+            info = json.loads(marker.read_text())
+            version = int(info["format"])
+        except FileNotFoundError:
+            version = None
+        except (ValueError, KeyError, TypeError):
+            self.problems.append(f"{marker}: unreadable format marker, rewritten")
+            version = None
+        if version is not None and version > FORMAT_VERSION:
+            raise StoreError(
+                f"{self.home} was written by a newer forktree (format {version}, "
+                f"this one reads {FORMAT_VERSION}); upgrade forktree to open it"
+            )
+        if version is None:
+            with self.transaction():
+                write_atomic(str(marker), json.dumps({"format": FORMAT_VERSION}).encode())
+
+    # -- transactions ------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the store lock; commit every touched file on success, drop them on error."""
+        with self._thread_lock:
+            if self._depth == 0:
+                try:
+                    self._file_lock.acquire(timeout=self.lock_timeout)
+                except Timeout:
+                    raise StoreBusyError(
+                        f"the store at {self.home} is locked by another forktree process "
+                        f"for over {self.lock_timeout:.0f}s; try again"
+                    ) from None
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                if self._depth == 1:
+                    for file in self._dirty:
+                        file.storage.discard()
+                    self._dirty.clear()
+                raise
+            else:
+                if self._depth == 1:
+                    self._commit()
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._file_lock.release()
+
+    def _commit(self) -> None:
+        # Families first: they hold the messages an index entry points at.
+        dirty = sorted(self._dirty, key=lambda f: f.path.parent.name == "index")
+        try:
+            for file in dirty:
+                file.storage.flush()
+        except BaseException:
+            for file in dirty:
+                file.storage.discard()
+            raise
+        finally:
+            self._dirty.clear()
+
+    def _mark_dirty(self, file: _File) -> None:
+        if self._depth == 0:
+            raise StoreError("internal: store write outside a transaction")
+        if file not in self._dirty:
+            self._dirty.append(file)
+
+    def _open(self, path: Path) -> _File:
+        return _File(path, self._mark_dirty)
+
+    # -- files -------------------------------------------------------------------------
+
+    def _shard(self, name: str) -> _File:
+        file = self._shards.get(name)
+        if file is None:
+            file = self._shards[name] = self._open(self.home / "index" / f"{name}.json")
+        return file
+
+    def _family_path(self, root_id: str) -> Path:
+        if not _SAFE_ID.match(root_id):
+            raise NotFoundError(f"no session family {root_id!r}")
+        return self.home / "families" / root_id[:2] / f"{root_id}.json"
+
+    def _family(self, root_id: str) -> _File:
+        file = self._families.get(root_id)
+        if file is None:
+            file = self._families[root_id] = self._open(self._family_path(root_id))
+            while len(self._families) > self._family_cache:
+                oldest = next(iter(self._families))
+                if self._families[oldest] in self._dirty:
+                    break
+                del self._families[oldest]
+        else:
+            self._families.move_to_end(root_id)
+        return file
+
+    def _raw(self, file: _File, table: str) -> dict[str, Any]:
+        """A table's raw docs; a corrupt file is moved aside and read as empty."""
+        try:
+            return file.raw(table)
+        except CorruptFileError as exc:
+            self._quarantine(file, exc.reason)
+            return file.raw(table)
+
+    def _quarantine(self, file: _File, reason: str) -> None:
+        with self.transaction():
+            try:
+                file.storage.discard()
+                file.raw(SESSIONS)
+                return  # another process repaired it meanwhile
+            except CorruptFileError:
+                pass
+            rel = file.path.relative_to(self.home)
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            target = self.home / "quarantine" / f"{str(rel).replace(os.sep, '__')}.{stamp}"
+            os.replace(file.path, target)
+            file.storage.discard()
+            message = f"{file.path} was corrupt ({reason}); moved aside to {target}"
+            if file.path.parent.name == "index":
+                count = self._rebuild_shard(file)
+                message += f"; rebuilt the index entry of {count} session(s) from their families"
+            else:
+                message += "; the messages of its sessions are in that file"
+            self.problems.append(message)
+
+    def _rebuild_shard(self, shard: _File) -> int:
+        name = shard.path.stem
+        docs: list[Document] = []
+        for path in (self.home / "families").glob("*/*.json"):
+            family = self._family(path.stem)
+            try:
+                sessions = family.raw(SESSIONS)
+            except CorruptFileError:
+                continue
+            docs.extend(
+                Document(dict(d), doc_id=sid)
+                for sid, d in sessions.items()
+                if shard_of(sid) == name
+            )
+        if docs:
+            shard.table(SESSIONS).insert_multiple(docs)
+        return len(docs)
+
+    # -- sessions ----------------------------------------------------------------------
+
+    def _shard_sessions(self, file: _File) -> list[Session]:
+        raw = self._raw(file, SESSIONS)
+        cached = file.memo.get("__all__")
+        if cached is None:
+            cached = file.memo["__all__"] = [Session.from_dict(d) for d in raw.values()]
+        return cached
+
+    def list_sessions(self) -> list[Session]:
+        out: list[Session] = []
+        for entry in sorted(os.scandir(self.home / "index"), key=lambda e: e.name):
+            if entry.name.endswith(".json") and not entry.name.startswith("."):
+                out.extend(self._shard_sessions(self._shard(entry.name[:-5])))
+        return out
+
+    def get_session(self, session_id: str) -> Session:
+        for session in self._shard_sessions(self._shard(shard_of(session_id))):
+            if session.id == session_id:
+                return session
+        raise NotFoundError(f"no session {session_id!r}")
+
+    def match_sessions(self, prefix: str) -> list[Session]:
+        prefix = prefix.lower()
+        if len(prefix) >= 2:
+            pool = self._shard_sessions(self._shard(shard_of(prefix)))
+        else:
+            pool = self.list_sessions()
+        return [s for s in pool if s.id.startswith(prefix)]
+
+    def put_session(self, session: Session) -> None:
+        doc = session.to_dict()
+        with self.transaction():
+            family = self._family(session.root_id)
+            family.table(SESSIONS).upsert(Document(doc, doc_id=session.id))
+            family.memo.pop("__sessions__", None)
+            shard = self._shard(shard_of(session.id))
+            shard.table(SESSIONS).upsert(Document(dict(doc), doc_id=session.id))
+            shard.memo.pop("__all__", None)
+
+    def remove_session(self, session: Session) -> None:
+        with self.transaction():
+            family = self._family(session.root_id)
+            family.table(SESSIONS).remove(doc_ids=[session.id])
+            family.memo.pop("__sessions__", None)
+            shard = self._shard(shard_of(session.id))
+            shard.table(SESSIONS).remove(doc_ids=[session.id])
+            shard.memo.pop("__all__", None)
+            if not family.raw(SESSIONS):
+                family.table(MESSAGES).truncate()
+
+    def family_sessions(self, root_id: str) -> list[Session]:
+        family = self._family(root_id)
+        raw = self._raw(family, SESSIONS)
+        cached = family.memo.get("__sessions__")
+        if cached is None:
+            cached = family.memo["__sessions__"] = [Session.from_dict(d) for d in raw.values()]
+        return cached
+
+    # -- messages ----------------------------------------------------------------------
+
+    def get_message(self, root_id: str, message_id: str) -> Message:
+        family = self._family(root_id)
+        raw = self._raw(family, MESSAGES)
+        message = family.memo.get(message_id)
+        if message is None:
+            doc = raw.get(message_id)
+            if doc is None:
+                raise NotFoundError(f"no message {message_id!r} in {family.path}")
+            message = family.memo[message_id] = Message.from_dict(doc)
+        return message
+
+    def family_message_ids(self, root_id: str) -> Iterator[str]:
+        return iter(list(self._raw(self._family(root_id), MESSAGES)))
+
+    def put_messages(self, root_id: str, messages: Iterable[Message]) -> None:
+        messages = list(messages)
+        with self.transaction():
+            family = self._family(root_id)
+            raw = self._raw(family, MESSAGES)
+            table = family.table(MESSAGES)
+            fresh = [Document(m.to_dict(), doc_id=m.id) for m in messages if m.id not in raw]
+            for m in messages:
+                if m.id in raw:
+                    table.update(m.to_dict(), doc_ids=[m.id])
+            if fresh:
+                table.insert_multiple(fresh)
+            for m in messages:
+                family.memo[m.id] = m
+
+    def remove_messages(self, root_id: str, message_ids: Iterable[str]) -> None:
+        ids = list(message_ids)
+        if not ids:
+            return
+        with self.transaction():
+            family = self._family(root_id)
+            family.table(MESSAGES).remove(doc_ids=ids)
+            for mid in ids:
+                family.memo.pop(mid, None)
+
+    def close(self) -> None:
+        self._families.clear()
+        self._shards.clear()
+
+
+def resolve_unique(matches: list[Any], wanted: str, what: str, label: Any) -> Any:
+    """The one match for a short id, or a clear error naming the candidates."""
+    if not matches:
+        raise NotFoundError(f"no {what} matches {wanted!r}")
+    if len(matches) > 1:
+        names = ", ".join(label(m) for m in matches[:5])
+        more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
+        raise AmbiguousIdError(f"{what} id {wanted!r} is ambiguous: {names}{more}")
+    return matches[0]
