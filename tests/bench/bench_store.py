@@ -44,7 +44,7 @@ def run() -> list[Row]:
             results[messages] = _measure(Path(tmp) / str(messages), sessions, messages)
     small, large = results[SIZES[0][1]], results[SIZES[-1][1]]
     rows = []
-    for sessions, messages in SIZES:
+    for _sessions, messages in SIZES:
         r = results[messages]
         label = f"{messages // 1000}k msgs/{int(r['count'])} sessions"
         rows.append(Row(f"store append p50 ({label})", r["append"], "ms", "<= 5 ms",
