@@ -31,8 +31,9 @@ def main(argv: list[str]) -> int:
     for r in rows:
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "-"
         ok = {True: "yes", False: "NO", None: "-"}[r.ok]
-        print(f"{r.name:<{width}}  {r.figure:>10.2f}  {r.unit:<8}  {ratio:>7}  {ok:<4}  "
-              f"{r.reference}")
+        print(
+            f"{r.name:<{width}}  {r.figure:>10.2f}  {r.unit:<8}  {ratio:>7}  {ok:<4}  {r.reference}"
+        )
     out = Path(".bench")
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps([r.as_dict() for r in rows], indent=2))

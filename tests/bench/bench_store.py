@@ -33,8 +33,13 @@ def _measure(home: Path, sessions: int, messages: int) -> dict[str, float]:
     fork = timed(lambda: engine.fork(next(it)), REPEAT)
     cold = timed(lambda: Engine(TinyDBStore(home)).sessions(), 3)
     warm = timed(engine.sessions, 5)
-    return {"append": p50(append), "fork": p50(fork), "list_cold": p50(cold),
-            "list_warm": p50(warm), "count": len(ids)}
+    return {
+        "append": p50(append),
+        "fork": p50(fork),
+        "list_cold": p50(cold),
+        "list_warm": p50(warm),
+        "count": len(ids),
+    }
 
 
 def run() -> list[Row]:
@@ -47,16 +52,57 @@ def run() -> list[Row]:
     for _sessions, messages in SIZES:
         r = results[messages]
         label = f"{messages // 1000}k msgs/{int(r['count'])} sessions"
-        rows.append(Row(f"store append p50 ({label})", r["append"], "ms", "<= 5 ms",
-                        r["append"] / small["append"], r["append"] <= 5))
-        rows.append(Row(f"store fork p50 ({label})", r["fork"], "ms", "flat",
-                        r["fork"] / small["fork"]))
-    rows.append(Row("store append: largest / smallest", large["append"] / small["append"],
-                    "x", "<= 1.5", None, large["append"] / small["append"] <= 1.5))
-    rows.append(Row("store fork: largest / smallest", large["fork"] / small["fork"], "x",
-                    "<= 1.5", None, large["fork"] / small["fork"] <= 1.5))
-    rows.append(Row(f"store list {int(large['count'])} sessions (cold open)", large["list_cold"],
-                    "ms", "<= 50 ms", None, large["list_cold"] <= 50))
-    rows.append(Row(f"store list {int(large['count'])} sessions (warm)", large["list_warm"],
-                    "ms", "<= 50 ms", None, large["list_warm"] <= 50))
+        rows.append(
+            Row(
+                f"store append p50 ({label})",
+                r["append"],
+                "ms",
+                "<= 5 ms",
+                r["append"] / small["append"],
+                r["append"] <= 5,
+            )
+        )
+        rows.append(
+            Row(f"store fork p50 ({label})", r["fork"], "ms", "flat", r["fork"] / small["fork"])
+        )
+    rows.append(
+        Row(
+            "store append: largest / smallest",
+            large["append"] / small["append"],
+            "x",
+            "<= 1.5",
+            None,
+            large["append"] / small["append"] <= 1.5,
+        )
+    )
+    rows.append(
+        Row(
+            "store fork: largest / smallest",
+            large["fork"] / small["fork"],
+            "x",
+            "<= 1.5",
+            None,
+            large["fork"] / small["fork"] <= 1.5,
+        )
+    )
+    rows.append(
+        Row(
+            f"store list {int(large['count'])} sessions (cold open)",
+            large["list_cold"],
+            "ms",
+            "<= 50 ms",
+            None,
+            large["list_cold"] <= 50,
+        )
+    )
+    rows.append(
+        Row(
+            f"store list {int(large['count'])} sessions (warm)",
+            large["list_warm"],
+            "ms",
+            "<= 50 ms",
+            None,
+            large["list_warm"] <= 50,
+        )
+    )
     return rows

@@ -31,7 +31,7 @@ from tui.engine.store import TinyDBStore
 TOPICS = ["billing", "parser", "deploy", "cache", "auth", "search", "export", "scheduler"]
 PROMPTS = [
     "Why does the {t} module time out under load? Here is the trace:\n\n```\n"
-    "Traceback (most recent call last):\n  File \"{t}.py\", line 88, in run\nTimeoutError\n```",
+    'Traceback (most recent call last):\n  File "{t}.py", line 88, in run\nTimeoutError\n```',
     "Refactor {t}.py so the retry logic lives in one place.",
     "Write tests for the {t} edge cases: empty input, unicode, and 10k items.",
     "Explain what this {t} function does, step by step.",
@@ -54,22 +54,33 @@ def _message(parent: Message | None, role: Role, rng: random.Random, stamp: floa
     else:
         tool_id = new_id()[:12]
         parts = (
-            ThinkingPart(f"Look at {topic}.py before answering."),
-            ToolUsePart(tool_id, "read_file", {"path": f"src/{topic}.py"}),
-            ToolResultPart(tool_id, f"def run():\n    ...  # {topic}\n" * 4),
-            TextPart(REPLY.format(t=topic)),
-        ) if rng.random() < 0.3 else (TextPart(REPLY.format(t=topic)),)
+            (
+                ThinkingPart(f"Look at {topic}.py before answering."),
+                ToolUsePart(tool_id, "read_file", {"path": f"src/{topic}.py"}),
+                ToolResultPart(tool_id, f"def run():\n    ...  # {topic}\n" * 4),
+                TextPart(REPLY.format(t=topic)),
+            )
+            if rng.random() < 0.3
+            else (TextPart(REPLY.format(t=topic)),)
+        )
         usage = Usage(rng.randint(500, 5000), rng.randint(50, 800), round(rng.random() / 50, 5))
     base = parent.totals if parent else Totals()
     return Message(
-        id=new_id(), parent_id=parent.id if parent else None, role=role, parts=parts,
-        created=stamp, model="bench-model", usage=usage,
-        depth=parent.depth + 1 if parent else 0, totals=base.plus(usage),
+        id=new_id(),
+        parent_id=parent.id if parent else None,
+        role=role,
+        parts=parts,
+        created=stamp,
+        model="bench-model",
+        usage=usage,
+        depth=parent.depth + 1 if parent else 0,
+        totals=base.plus(usage),
     )
 
 
-def make_store(home: Path, sessions: int, messages: int, forks: int = 1,
-               seed: int = 7, batch: int = 200) -> TinyDBStore:
+def make_store(
+    home: Path, sessions: int, messages: int, forks: int = 1, seed: int = 7, batch: int = 200
+) -> TinyDBStore:
     """Fill `home` with `sessions` sessions holding `messages` messages in all."""
     rng = random.Random(seed)
     store = TinyDBStore(home)
@@ -87,24 +98,42 @@ def make_store(home: Path, sessions: int, messages: int, forks: int = 1,
                 chain: list[Message] = []
                 parent = None
                 for i in range(per_family_messages):
-                    parent = _message(parent, Role.USER if i % 2 == 0 else Role.ASSISTANT,
-                                      rng, stamp + i)
+                    parent = _message(
+                        parent, Role.USER if i % 2 == 0 else Role.ASSISTANT, rng, stamp + i
+                    )
                     chain.append(parent)
                 store.put_messages(root_id, chain)
                 head = chain[-1]
-                store.put_session(Session(
-                    id=root_id, title=f"{rng.choice(TOPICS)} session {made}", root_id=root_id,
-                    head_id=head.id, created=stamp, updated=stamp + per_family_messages,
-                    provider="echo", model="bench-model", totals=head.totals,
-                ))
+                store.put_session(
+                    Session(
+                        id=root_id,
+                        title=f"{rng.choice(TOPICS)} session {made}",
+                        root_id=root_id,
+                        head_id=head.id,
+                        created=stamp,
+                        updated=stamp + per_family_messages,
+                        provider="echo",
+                        model="bench-model",
+                        totals=head.totals,
+                    )
+                )
                 for f in range(forks):
                     point = chain[rng.randrange(len(chain))]
-                    store.put_session(Session(
-                        id=new_id(), title=f"fork {f} of session {made}", root_id=root_id,
-                        head_id=point.id, parent_session_id=root_id, fork_point_id=point.id,
-                        created=stamp + 1, updated=stamp + 1, provider="echo",
-                        model="bench-model", totals=point.totals,
-                    ))
+                    store.put_session(
+                        Session(
+                            id=new_id(),
+                            title=f"fork {f} of session {made}",
+                            root_id=root_id,
+                            head_id=point.id,
+                            parent_session_id=root_id,
+                            fork_point_id=point.id,
+                            created=stamp + 1,
+                            updated=stamp + 1,
+                            provider="echo",
+                            model="bench-model",
+                            totals=point.totals,
+                        )
+                    )
     return store
 
 
@@ -117,8 +146,10 @@ def main() -> None:
     args = parser.parse_args()
     start = time.perf_counter()
     make_store(args.home, args.sessions, args.messages, args.forks)
-    print(f"made {args.sessions} sessions / {args.messages} messages in {args.home} "
-          f"({time.perf_counter() - start:.1f}s)")
+    print(
+        f"made {args.sessions} sessions / {args.messages} messages in {args.home} "
+        f"({time.perf_counter() - start:.1f}s)"
+    )
 
 
 if __name__ == "__main__":

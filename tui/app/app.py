@@ -1,22 +1,57 @@
-"""The forktree Textual app (placeholder until the three-pane UI lands)."""
+"""The forktree Textual app: wires the engine, themes and the main screen."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual.app import App
+from textual.binding import Binding
 
 from ..engine import Engine
+from .commands import ForktreeCommands
+from .screens.main import MainScreen
+from .themes import load_themes
+from .ui_state import load_ui_state, save_ui_state
+
+DEFAULT_THEME = "forktree-dark"
 
 
 class ForktreeApp(App[None]):
     TITLE = "forktree"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ForktreeCommands}
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit")]
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, remember_theme: bool = True) -> None:
         super().__init__()
         self.engine = engine
+        self.remember_theme = remember_theme
+        self.theme_problems: list[str] = []
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        count = len(self.engine.sessions())
-        yield Static(f"{count} session(s) in the store. Try `forktree tree`.")
-        yield Footer()
+    def on_mount(self) -> None:
+        themes, self.theme_problems = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        wanted = (
+            load_ui_state().get("theme", DEFAULT_THEME) if self.remember_theme else DEFAULT_THEME
+        )
+        self.theme = (
+            wanted
+            if wanted in self.available_themes
+            else DEFAULT_THEME
+            if DEFAULT_THEME in self.available_themes
+            else "textual-dark"
+        )
+        self.push_screen(MainScreen(self.engine))
+        for problem in self.theme_problems:
+            self.notify(problem, title="Theme not loaded", severity="warning")
+
+    def watch_theme(self, theme: str) -> None:
+        if self.remember_theme and self.is_mounted(self.screen):
+            save_ui_state(theme=theme)
+
+    def action_next_theme(self) -> None:
+        names = sorted(n for n in self.available_themes if n.startswith("forktree-")) or sorted(
+            self.available_themes
+        )
+        index = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(index + 1) % len(names)]
+        self.notify(f"Theme: {self.theme}", timeout=2)

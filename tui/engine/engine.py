@@ -273,6 +273,7 @@ class Engine:
                 head_id=point.id if point else None,
                 parent_session_id=parent.id,
                 fork_point_id=point.id if point else None,
+                fork_depth=point.depth if point else None,
                 created=stamp,
                 updated=stamp,
                 provider=provider or parent.provider,
@@ -294,11 +295,11 @@ class Engine:
             target = self.message(session.id, to_message_id)
             if target.id == session.head_id:
                 return session, None
-            kept = self._keep_tail(session, target.id, "before revert")
+            kept = self._keep_tail(session, target, "before revert")
             moved = self._move_head(session, target)
         return moved, kept
 
-    def _keep_tail(self, session: Session, fork_point: str | None, why: str) -> Session:
+    def _keep_tail(self, session: Session, fork_point: Message | None, why: str) -> Session:
         stamp = now()
         kept = Session(
             id=new_id(),
@@ -306,7 +307,8 @@ class Engine:
             root_id=session.root_id,
             head_id=session.head_id,
             parent_session_id=session.id,
-            fork_point_id=fork_point,
+            fork_point_id=fork_point.id if fork_point else None,
+            fork_depth=fork_point.depth if fork_point else None,
             created=stamp,
             updated=stamp,
             provider=session.provider,
@@ -327,12 +329,12 @@ class Engine:
             target = self.message(session.id, message_id)
             if target.role is not Role.USER:
                 raise InvalidInputError("only your own messages can be edited and resent")
-            kept = self._keep_tail(session, target.parent_id, "before edit")
             parent = (
                 self.store.get_message(session.root_id, target.parent_id)
                 if target.parent_id
                 else None
             )
+            kept = self._keep_tail(session, parent, "before edit")
             self.store.put_session(
                 session.with_changes(
                     head_id=parent.id if parent else None,

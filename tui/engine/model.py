@@ -261,6 +261,7 @@ class Session:
     head_id: str | None = None
     parent_session_id: str | None = None
     fork_point_id: str | None = None
+    fork_depth: int | None = None
     created: float = 0.0
     updated: float = 0.0
     provider: str = "echo"
@@ -279,6 +280,7 @@ class Session:
             "head_id": self.head_id,
             "parent_session_id": self.parent_session_id,
             "fork_point_id": self.fork_point_id,
+            "fork_depth": self.fork_depth,
             "created": self.created,
             "updated": self.updated,
             "provider": self.provider,
@@ -299,6 +301,7 @@ class Session:
             head_id=data.get("head_id"),
             parent_session_id=data.get("parent_session_id"),
             fork_point_id=data.get("fork_point_id"),
+            fork_depth=data.get("fork_depth"),
             created=float(data.get("created", 0.0)),
             updated=float(data.get("updated", 0.0)),
             provider=str(data.get("provider") or "echo"),

@@ -1,0 +1,375 @@
+"""The main screen: session tree, transcript, tool/thinking pane and prompt."""
+
+from __future__ import annotations
+
+from contextlib import aclosing
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Tree
+from textual.worker import Worker
+
+from ...engine import Engine, ForktreeError, Message, Role
+from ...engine.events import EngineEvent, ReplyUpdated, TextDelta, TurnFinished, TurnStarted
+from ...engine.export import to_json, to_markdown
+from ..widgets.message_view import MessageView
+from ..widgets.prompt import PromptArea
+from ..widgets.session_header import SessionHeader
+from ..widgets.session_tree import SessionTree
+from ..widgets.side_pane import SidePane
+from ..widgets.transcript import Transcript
+from .dialogs import ConfirmScreen, TextPromptScreen
+from .switcher import SwitcherScreen
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+n", "new_session", "New", id="main.new"),
+        Binding("ctrl+k", "switch", "Switch", id="main.switch"),
+        Binding("alt+down", "next_session(1)", "Next", show=False, id="main.next"),
+        Binding("alt+up", "next_session(-1)", "Prev", show=False, id="main.prev"),
+        Binding("escape", "abort", "Abort", show=False, id="main.abort"),
+        Binding("ctrl+f", "fork", "Fork", id="main.fork"),
+        Binding("f2", "rename", "Rename", show=False, id="main.rename"),
+        Binding("f3", "archive", "Archive", show=False, id="main.archive"),
+        Binding("f8", "delete", "Delete", show=False, id="main.delete"),
+        Binding("f4", "export", "Export", show=False, id="main.export"),
+        Binding("ctrl+b", "toggle_tree", "Tree", id="main.toggle_tree"),
+        Binding("ctrl+t", "toggle_side", "Tools", id="main.toggle_side"),
+        Binding("f9", "next_theme", "Theme", show=False, id="main.theme"),
+        Binding("tab", "app.focus_next", "Focus", show=False),
+    ]
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self.engine = engine
+        self.current: str | None = None
+        self.queue: list[tuple[str, str]] = []
+        self.turn: Worker[None] | None = None
+        self.live: MessageView | None = None
+        self.live_session: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield SessionHeader(id="header")
+        with Horizontal(id="panes"):
+            yield SessionTree(id="tree")
+            yield Transcript(id="transcript")
+            yield SidePane(id="side")
+        yield PromptArea(id="prompt")
+        yield Footer()
+
+    @property
+    def session_tree(self) -> SessionTree:
+        return self.query_one(SessionTree)
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)
+
+    @property
+    def side(self) -> SidePane:
+        return self.query_one(SidePane)
+
+    @property
+    def prompt(self) -> PromptArea:
+        return self.query_one(PromptArea)
+
+    async def on_mount(self) -> None:
+        self.set_interval(0.12, self.session_tree.tick)
+        sessions = self.engine.sessions()
+        if not sessions:
+            from ..welcome import create_welcome
+
+            sessions = [create_welcome(self.engine)]
+        self.refresh_tree()
+        await self.open_session(sessions[0].id)
+        self.prompt.focus()
+        for problem in self.engine.problems:
+            self.notify(problem, title="Store problem", severity="warning", timeout=15)
+
+    # -- opening and refreshing --------------------------------------------------------
+
+    def refresh_tree(self) -> None:
+        self.session_tree.populate(self.engine.sessions(), select=self.current)
+
+    async def open_session(self, session_id: str) -> None:
+        try:
+            session = self.engine.session(session_id)
+            messages = self.engine.transcript(session.id)
+        except ForktreeError as exc:
+            self.notify(str(exc), title="Cannot open session", severity="error")
+            return
+        self.current = session.id
+        self.live = None
+        self._show_header()
+        self.session_tree.select_session(session.id)
+        await self.transcript.show(messages)
+        if self.live_session == session.id and messages:
+            views = self.transcript.views()
+            self.live = views[-1] if views else None
+        for queued_session, text in self.queue:
+            if queued_session == session.id:
+                await self.transcript.add_queued(text)
+        last = next((m for m in reversed(messages) if m.role is Role.ASSISTANT), None)
+        await self.side.show(last)
+
+    def _show_header(self) -> None:
+        if self.current is None:
+            return
+        session = self.engine.session(self.current)
+        busy = "streaming" if self.live_session == session.id else None
+        self.query_one(SessionHeader).show(session, busy)
+
+    @on(Tree.NodeSelected, "#tree")
+    async def _tree_selected(self, event: Tree.NodeSelected[str]) -> None:
+        if event.node.data and event.node.data != self.current:
+            await self.open_session(event.node.data)
+
+    @on(Transcript.Focused)
+    async def _message_focused(self, event: Transcript.Focused) -> None:
+        if self.live is None or self.live.message.id != event.message.id:
+            await self.side.show(event.message)
+
+    # -- sending and streaming ---------------------------------------------------------
+
+    @on(PromptArea.Submitted)
+    async def _submitted(self, event: PromptArea.Submitted) -> None:
+        if self.current is None:
+            return
+        if self.turn is not None and self.turn.is_running:
+            self.queue.append((self.current, event.text))
+            await self.transcript.add_queued(event.text)
+            return
+        self.turn = self._run_turn(self.current, event.text)
+
+    @on(PromptArea.UpFromEmpty)
+    def _up_from_prompt(self) -> None:
+        self.transcript.focus_last()
+
+    @work(group="turn", exit_on_error=False)
+    async def _run_turn(self, session_id: str, text: str) -> None:
+        self.live_session = session_id
+        self.session_tree.busy.add(session_id)
+        try:
+            async with aclosing(self.engine.stream(session_id, text)) as events:
+                async for event in events:
+                    await self._show_event(event)
+        except ForktreeError as exc:
+            self.notify(str(exc), title="Not sent", severity="error")
+        finally:
+            await self._turn_ended(session_id)
+
+    async def _show_event(self, event: EngineEvent) -> None:
+        showing = event.session_id == self.current
+        if isinstance(event, TurnStarted):
+            self.refresh_tree()
+            self._show_header()
+            if showing:
+                await self.transcript.pop_queued()
+                await self.transcript.add(event.user)
+                self.live = await self.transcript.add(event.reply)
+                await self.side.start_live()
+        elif isinstance(event, ReplyUpdated) and showing and self.live is not None:
+            if isinstance(event.event, TextDelta):
+                await self.live.write(event.event.text)
+            else:
+                await self.side.apply_event(event.event)
+        elif isinstance(event, TurnFinished) and showing and self.live is not None:
+            await self.live.finish(event.reply)
+
+    async def _turn_ended(self, session_id: str) -> None:
+        self.session_tree.busy.discard(session_id)
+        self.live_session = None
+        if session_id == self.current and self.live is not None:
+            try:
+                final = self.engine.transcript(session_id)[-1]
+            except (ForktreeError, IndexError):
+                final = None
+            if final is not None and final.id == self.live.message.id:
+                await self.live.finish(final)
+        self.live = None
+        self.refresh_tree()
+        self._show_header()
+        if self.queue:
+            next_session, text = self.queue.pop(0)
+            self.turn = self._run_turn(next_session, text)
+
+    def action_abort(self) -> None:
+        if self.turn is not None and self.turn.is_running:
+            self.queue = [(sid, t) for sid, t in self.queue if sid != self.live_session]
+            for queued in self.transcript.query(".queued"):
+                queued.remove()
+            self.turn.cancel()
+            self.notify("Stopped; the partial reply is kept as interrupted.")
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _target_message(self) -> Message | None:
+        focused = self.transcript.focused_message()
+        if focused is not None:
+            return focused
+        return self.transcript.messages[-1] if self.transcript.messages else None
+
+    async def action_new_session(self) -> None:
+        session = self.engine.new_session()
+        self.current = session.id
+        self.refresh_tree()
+        await self.open_session(session.id)
+        self.prompt.focus()
+
+    def action_switch(self) -> None:
+        async def chosen(session_id: str | None) -> None:
+            if session_id:
+                await self.open_session(session_id)
+                self.prompt.focus()
+
+        self.app.push_screen(SwitcherScreen(self.engine.sessions()), chosen)
+
+    async def action_next_session(self, step: int) -> None:
+        ids = self.session_tree.ordered_ids()
+        if not ids:
+            return
+        index = ids.index(self.current) if self.current in ids else -step
+        await self.open_session(ids[(index + step) % len(ids)])
+
+    async def action_fork(self) -> None:
+        if self.current is None:
+            return
+        point = self._target_message()
+        try:
+            fork = self.engine.fork(self.current, at=point.id if point else None)
+        except ForktreeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.current = fork.id
+        self.refresh_tree()
+        await self.open_session(fork.id)
+        where = f"message {point.depth + 1}" if point else "the start"
+        self.notify(f"Forked at {where}: {fork.title}")
+        self.prompt.focus()
+
+    async def action_edit(self) -> None:
+        message = self.transcript.focused_message()
+        if self.current is None or message is None:
+            self.notify("Focus one of your messages first (up/down in the transcript).")
+            return
+        try:
+            kept = self.engine.prepare_edit(self.current, message.id)
+        except ForktreeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.refresh_tree()
+        await self.open_session(self.current)
+        self.prompt.load_text(message.text)
+        self.prompt.focus()
+        self.notify(f"Edit and press Enter; the old branch is kept as “{kept.title}”.")
+
+    async def action_revert(self) -> None:
+        message = self.transcript.focused_message()
+        if self.current is None or message is None:
+            self.notify("Focus a message first (up/down in the transcript).")
+            return
+        try:
+            _, kept = self.engine.revert(self.current, message.id)
+        except ForktreeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.refresh_tree()
+        await self.open_session(self.current)
+        if kept is not None:
+            self.notify(f"Reverted; the old tail is kept as “{kept.title}”.")
+
+    def _selected_session(self) -> str | None:
+        if (
+            self.focused is self.session_tree
+            and self.session_tree.cursor_node
+            and self.session_tree.cursor_node.data
+        ):
+            return self.session_tree.cursor_node.data
+        return self.current
+
+    def action_rename(self) -> None:
+        target = self._selected_session()
+        if target is None:
+            return
+
+        async def renamed(title: str | None) -> None:
+            if title is None:
+                return
+            try:
+                self.engine.rename(target, title)
+            except ForktreeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.refresh_tree()
+            self._show_header()
+
+        title = self.engine.session(target).title
+        self.app.push_screen(TextPromptScreen("Rename session", title), renamed)
+
+    async def action_archive(self) -> None:
+        target = self._selected_session()
+        if target is None:
+            return
+        session = self.engine.archive(target, archived=not self.engine.session(target).archived)
+        self.notify(f"{'Archived' if session.archived else 'Unarchived'} “{session.title}”")
+        await self._after_removal(target)
+
+    def action_delete(self) -> None:
+        target = self._selected_session()
+        if target is None:
+            return
+        session = self.engine.session(target)
+
+        async def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.engine.delete(target)
+            self.notify(f"Deleted “{session.title}”")
+            await self._after_removal(target)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete “{session.title}”? Its forks are kept."), confirmed
+        )
+
+    async def _after_removal(self, session_id: str) -> None:
+        remaining = self.engine.sessions()
+        if session_id == self.current:
+            self.current = remaining[0].id if remaining else self.engine.new_session().id
+        self.refresh_tree()
+        await self.open_session(self.current)  # type: ignore[arg-type]
+
+    def action_export(self) -> None:
+        if self.current is None:
+            return
+        session = self.engine.session(self.current)
+        safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in session.title)[:40]
+        default = str(Path.cwd() / f"{safe or 'session'}.md")
+
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            messages = self.engine.transcript(session.id)
+            as_json = path.endswith(".json")
+            text = to_json(session, messages) if as_json else to_markdown(session, messages)
+            try:
+                Path(path).expanduser().write_text(text, encoding="utf-8")
+            except OSError as exc:
+                self.notify(f"Could not write {path}: {exc.strerror}", severity="error")
+                return
+            self.notify(f"Exported to {path}")
+
+        self.app.push_screen(TextPromptScreen("Export to (.md or .json)", default), chosen)
+
+    def action_toggle_tree(self) -> None:
+        self.session_tree.display = not self.session_tree.display
+
+    def action_toggle_side(self) -> None:
+        self.side.display = not self.side.display
+
+    def action_next_theme(self) -> None:
+        self.app.action_next_theme()  # type: ignore[attr-defined]

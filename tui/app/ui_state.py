@@ -1,0 +1,28 @@
+"""Small UI preferences remembered between runs (the chosen theme)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..engine.config import config_dir
+from ..engine.store.atomic import write_atomic
+
+
+def _path() -> Any:
+    return config_dir() / "ui.json"
+
+
+def load_ui_state() -> dict[str, Any]:
+    try:
+        data = json.loads(_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_ui_state(**changes: Any) -> None:
+    data = load_ui_state() | changes
+    path = _path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(str(path), json.dumps(data, indent=2).encode())

@@ -1,0 +1,33 @@
+"""The top bar: session title, provider/model, status, tokens and cost."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ...engine.humanize import money, tokens
+from ...engine.model import Session
+
+
+class SessionHeader(Static):
+    """Shows the open session's vital signs; `status` overrides the stored status live."""
+
+    def show(self, session: Session | None, status: str | None = None) -> None:
+        if session is None:
+            self.update(Text("forktree", style="bold"))
+            return
+        t = session.totals
+        model = f"{session.provider}/{session.model}" if session.model else session.provider
+        label = "offline" if session.provider == "echo" else ""
+        text = Text.assemble(
+            ("forktree ", "bold"),
+            "· ",
+            (session.title, "bold"),
+            f"  · {model}{' (' + label + ')' if label else ''}",
+            f"  · {status or session.status.value}",
+            f"  · {tokens(t.input_tokens + t.output_tokens)} tok",
+            f"  · {money(t.cost_usd)}",
+        )
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        self.update(text)

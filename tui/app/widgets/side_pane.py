@@ -1,0 +1,99 @@
+"""The tool / thinking pane: each thinking block and tool call of one message, collapsible."""
+
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Collapsible, Static
+
+from ...engine.events import ProviderEvent, ThinkingDelta, ToolCall, ToolResult
+from ...engine.model import Message, ThinkingPart, ToolResultPart, ToolUsePart
+
+MAX_SHOWN = 20_000  # characters of one tool result shown; the store keeps all of it
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_SHOWN:
+        return text
+    return text[:MAX_SHOWN] + f"\n… {len(text) - MAX_SHOWN:,} more characters"
+
+
+def _input_text(data: dict[str, object]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+class SidePane(VerticalScroll, can_focus=True):
+    """Shows the parts of the focused message, or of the reply streaming now."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._thinking: Static | None = None
+        self._thinking_text: list[str] = []
+        self._tools: dict[str, Collapsible] = {}
+
+    async def show(self, message: Message | None) -> None:
+        await self._reset()
+        if message is None:
+            return
+        for part in message.parts:
+            if isinstance(part, ThinkingPart):
+                await self._add_thinking(part.text)
+            elif isinstance(part, ToolUsePart):
+                await self._add_tool(part.tool_id, part.name, part.input)
+            elif isinstance(part, ToolResultPart):
+                await self._add_result(part.tool_id, part.content, part.is_error)
+        if not (message.thinking or message.tool_parts()):
+            await self.mount(Static("No thinking or tool calls in this message.", classes="empty"))
+
+    async def _reset(self) -> None:
+        self._thinking = None
+        self._thinking_text = []
+        self._tools = {}
+        await self.remove_children()
+
+    async def start_live(self) -> None:
+        await self._reset()
+
+    async def apply_event(self, event: ProviderEvent) -> None:
+        """Grow the pane with a streaming event."""
+        if isinstance(event, ThinkingDelta):
+            if self._thinking is None:
+                await self._add_thinking(event.text)
+            else:
+                self._thinking_text.append(event.text)
+                self._thinking.update(Text("".join(self._thinking_text)))
+        elif isinstance(event, ToolCall):
+            self._thinking = None
+            await self._add_tool(event.tool_id, event.name, event.input)
+        elif isinstance(event, ToolResult):
+            await self._add_result(event.tool_id, event.content, event.is_error)
+
+    async def _add_thinking(self, text: str) -> None:
+        self._thinking_text = [text]
+        self._thinking = Static(Text(text), classes="thinking-text")
+        await self.mount(
+            Collapsible(self._thinking, title="thinking", collapsed=False, classes="thinking")
+        )
+
+    async def _add_tool(self, tool_id: str, name: str, data: dict[str, object]) -> None:
+        block = Collapsible(
+            Static(Text(_clip(_input_text(data))), classes="tool-input"),
+            title=f"tool {name}",
+            collapsed=False,
+            classes="tool",
+        )
+        self._tools[tool_id] = block
+        await self.mount(block)
+
+    async def _add_result(self, tool_id: str, content: str, is_error: bool) -> None:
+        label = "error" if is_error else "result"
+        result = Static(
+            Text(f"{label}:\n{_clip(content)}"), classes="tool-error" if is_error else "tool-result"
+        )
+        block = self._tools.get(tool_id)
+        if block is None:
+            await self.mount(Collapsible(result, title=f"tool {label}", classes="tool"))
+        else:
+            await block.query_one(Collapsible.Contents).mount(result)
