@@ -19,6 +19,8 @@ class ForktreeApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ForktreeCommands}
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit")]
+    # Below 110 columns the side pane starts hidden (ctrl+t shows it) and the tree narrows.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(self, engine: Engine, remember_theme: bool = True) -> None:
         super().__init__()

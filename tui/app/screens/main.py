@@ -29,7 +29,7 @@ from .switcher import SwitcherScreen
 class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+n", "new_session", "New", id="main.new"),
-        Binding("ctrl+k", "switch", "Switch", id="main.switch"),
+        Binding("ctrl+k", "switch", "Switch", id="main.switch", priority=True),
         Binding("alt+down", "next_session(1)", "Next", show=False, id="main.next"),
         Binding("alt+up", "next_session(-1)", "Prev", show=False, id="main.prev"),
         Binding("escape", "abort", "Abort", show=False, id="main.abort"),
@@ -369,6 +369,10 @@ class MainScreen(Screen[None]):
         self.session_tree.display = not self.session_tree.display
 
     def action_toggle_side(self) -> None:
+        if self.app.has_class("-narrow"):
+            self.side.set_class(not self.side.has_class("-shown"), "-shown")
+            self.side.display = True
+            return
         self.side.display = not self.side.display
 
     def action_next_theme(self) -> None:

@@ -40,7 +40,7 @@ class SwitcherScreen(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         for s in rank(query, self.sessions, key=lambda s: s.title):
-            fork = "⑂ " if s.parent_session_id else ""
+            fork = "↳ " if s.parent_session_id else ""
             options.add_option(
                 Option(f"{fork}{s.title}  · {s.totals.messages} msgs · {age(s.updated)}", id=s.id)
             )

@@ -19,15 +19,15 @@ class SessionHeader(Static):
         t = session.totals
         model = f"{session.provider}/{session.model}" if session.model else session.provider
         label = "offline" if session.provider == "echo" else ""
-        text = Text.assemble(
-            ("forktree ", "bold"),
-            "· ",
-            (session.title, "bold"),
-            f"  · {model}{' (' + label + ')' if label else ''}",
-            f"  · {status or session.status.value}",
-            f"  · {tokens(t.input_tokens + t.output_tokens)} tok",
-            f"  · {money(t.cost_usd)}",
+        rest = (
+            f"  · {model}{' (' + label + ')' if label else ''}"
+            f"  · {status or session.status.value}"
+            f"  · {tokens(t.input_tokens + t.output_tokens)} tok"
+            f"  · {money(t.cost_usd)}"
         )
+        room = max(12, (self.size.width or 120) - len(rest) - 2)
+        title = session.title if len(session.title) <= room else session.title[: room - 1] + "…"
+        text = Text.assemble((title, "bold"), rest)
         text.no_wrap = True
         text.overflow = "ellipsis"
         self.update(text)

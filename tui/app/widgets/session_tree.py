@@ -31,24 +31,29 @@ class SessionTree(Tree[str]):
         self.frame = 0
         self._session_nodes: dict[str, TreeNode[str]] = {}
         self._sessions: dict[str, Session] = {}
+        self._depths: dict[str, int] = {}
 
-    def label_for(self, session: Session) -> Text:
+    def label_for(self, session: Session, depth: int = 0) -> Text:
+        """Title cut to fit the pane, then dim meta: messages·age, @fork point."""
         text = Text(no_wrap=True, overflow="ellipsis")
         if session.id in self.busy:
             text.append(SPINNER[self.frame % len(SPINNER)] + " ", "bold $accent")
         elif session.status.value == "error":
             text.append("! ", "bold red")
         if session.parent_session_id:
-            text.append("⑂ ", "dim")
-        text.append(session.title)
-        meta = f"  {session.totals.messages}·{age(session.updated)}"
+            text.append("↳ ", "dim")
+        meta = f" {session.totals.messages}·{age(session.updated)}"
         if session.fork_depth is not None and session.parent_session_id:
             meta += f" @{session.fork_depth + 1}"
         if session.origin.git_branch:
             meta += f" {session.origin.git_branch}"
-        text.append(meta, "dim")
         if session.archived:
-            text.append(" archived", "italic dim")
+            meta += " archived"
+        width = (self.scrollable_content_region.width or 28) - self.guide_depth * (depth + 1) - 1
+        room = max(6, width - len(text) - len(meta))
+        title = session.title if len(session.title) <= room else session.title[: room - 1] + "…"
+        text.append(title)
+        text.append(meta, "dim")
         return text
 
     def populate(self, sessions: list[Session], select: str | None = None) -> None:
@@ -61,22 +66,23 @@ class SessionTree(Tree[str]):
         if select:
             self.select_session(select)
 
-    def _add(self, parent: TreeNode[str], node: Node) -> None:
+    def _add(self, parent: TreeNode[str], node: Node, depth: int = 0) -> None:
         session = node.session
-        label = self.label_for(session)
+        label = self.label_for(session, depth)
         if node.children:
             branch = parent.add(label, data=session.id, expand=True)
             for child in node.children:
-                self._add(branch, child)
+                self._add(branch, child, depth + 1)
         else:
             branch = parent.add_leaf(label, data=session.id)
         self._session_nodes[session.id] = branch
+        self._depths[session.id] = depth
 
     def refresh_session(self, session: Session) -> None:
         self._sessions[session.id] = session
         node = self._session_nodes.get(session.id)
         if node is not None:
-            node.set_label(self.label_for(session))
+            node.set_label(self.label_for(session, self._depths.get(session.id, 0)))
 
     def tick(self) -> None:
         """Advance the spinner of busy sessions."""
@@ -84,6 +90,10 @@ class SessionTree(Tree[str]):
         for sid in self.busy:
             if sid in self._sessions:
                 self.refresh_session(self._sessions[sid])
+
+    def on_resize(self) -> None:
+        for session in list(self._sessions.values()):
+            self.refresh_session(session)
 
     def select_session(self, session_id: str) -> None:
         node = self._session_nodes.get(session_id)

@@ -46,7 +46,7 @@ class Transcript(VerticalScroll, can_focus=False):
         await self.remove_children()
         await self._mount_window()
         self.anchor()
-        self.scroll_end(animate=False)
+        self.call_after_refresh(self.scroll_end, animate=False)
 
     async def _mount_window(self) -> None:
         widgets: list[Static | MessageView] = []

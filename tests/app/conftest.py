@@ -1,0 +1,57 @@
+"""Helpers for Pilot and snapshot tests of the app."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tui.app.app import ForktreeApp
+from tui.app.screens.main import MainScreen
+from tui.engine import Engine
+from tui.engine.demo import build_demo
+from tui.engine.providers import EchoProvider
+
+
+def slow_engine(home: Path, delay: float = 0.01) -> Engine:
+    """An engine whose echo provider waits `delay` between words (for queue/abort)."""
+    return Engine.open(home, providers=lambda name: EchoProvider(delay=delay))
+
+
+@pytest.fixture
+def demo_engine(engine: Engine) -> Engine:
+    build_demo(engine)
+    return engine
+
+
+@pytest.fixture
+def make_app() -> Callable[[Engine], ForktreeApp]:
+    return lambda engine: ForktreeApp(engine)
+
+
+def main_screen(app: ForktreeApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+async def wait_for(condition: Callable[[], object], timeout: float = 10.0) -> None:
+    """Yield to the app until `condition()` holds (fails the test after `timeout`)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.005)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until every turn (queued ones too) finished and the screen caught up."""
+    screen = main_screen(pilot.app)  # type: ignore[arg-type]
+    while True:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not screen.queue and not (screen.turn and screen.turn.is_running):
+            return

@@ -1,0 +1,335 @@
+"""Pilot tests: every action, asserting what the user sees and what the store holds."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tui.app.app import ForktreeApp
+from tui.app.screens.dialogs import ConfirmScreen, TextPromptScreen
+from tui.app.screens.switcher import SwitcherScreen
+from tui.app.widgets.message_view import MessageView
+from tui.app.widgets.prompt import PromptArea
+from tui.app.widgets.side_pane import SidePane
+from tui.engine import Engine, MessageStatus, Role
+
+from .conftest import main_screen, settle, slow_engine, wait_for
+
+
+def visible_text(app: ForktreeApp) -> str:
+    return " ".join(str(v.message.text) for v in app.screen.query(MessageView))
+
+
+async def test_first_run_opens_a_welcome_session(engine: Engine) -> None:
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        (session,) = engine.sessions()
+        assert session.title == "Welcome to forktree"
+        assert main_screen(app).current == session.id
+        assert "echo" in visible_text(app) and "ctrl+k" in visible_text(app)
+
+
+async def test_send_streams_reply_into_transcript_and_store(engine: Engine) -> None:
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        sid = main_screen(app).current
+        await pilot.press(*"what is a fork?", "enter")
+        await settle(pilot)
+        stored = engine.transcript(sid)
+        assert [m.role for m in stored[-2:]] == [Role.USER, Role.ASSISTANT]
+        assert stored[-1].status is MessageStatus.COMPLETE
+        views = app.screen.query(MessageView)
+        assert views.last().message == stored[-1]
+        assert "> what is a fork?" in views.last().message.text
+        side = app.screen.query_one(SidePane)
+        assert side.query(".tool") and "count_words" in str(side.query(".tool").first().title)
+        assert main_screen(app).prompt.text == ""
+
+
+async def test_prompt_newline_key_and_empty_enter(engine: Engine) -> None:
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        sid = main_screen(app).current
+        before = len(engine.transcript(sid))
+        await pilot.press("enter")  # empty: nothing sent
+        await pilot.press(*"line one", "ctrl+j", *"line two")
+        assert main_screen(app).prompt.text == "line one\nline two"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert engine.transcript(sid)[before].text == "line one\nline two"
+
+
+async def test_sending_while_streaming_queues_in_order(isolated_env: Path) -> None:
+    engine = slow_engine(isolated_env, delay=0.02)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        sid = main_screen(app).current
+        # pilot.press waits for the screen to go idle, which a stream never does: post
+        # the prompts the way the prompt widget does instead.
+        screen = main_screen(app)
+        screen.prompt.post_message(PromptArea.Submitted("first"))
+        await wait_for(lambda: screen.live is not None)
+        screen.prompt.post_message(PromptArea.Submitted("second"))
+        await wait_for(lambda: bool(app.screen.query(".queued")))
+        queued = app.screen.query(".queued")
+        assert len(queued) == 1 and "second" in str(queued.first().render())
+        await settle(pilot)
+        texts = [(m.role, m.text) for m in engine.transcript(sid)[1:]]
+        assert [t for r, t in texts if r is Role.USER] == ["first", "second"]
+        assert all(m.status is MessageStatus.COMPLETE for m in engine.transcript(sid))
+        assert not app.screen.query(".queued")
+
+
+async def test_escape_aborts_and_keeps_partial_reply(isolated_env: Path) -> None:
+    engine = slow_engine(isolated_env, delay=0.02)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        sid = main_screen(app).current
+        screen = main_screen(app)
+        screen.prompt.post_message(PromptArea.Submitted("a long story please"))
+        await wait_for(lambda: screen.live is not None and screen.side.query(".tool"))
+        await pilot.press("escape")
+        await settle(pilot)
+        reply = engine.transcript(sid)[-1]
+        assert reply.status is MessageStatus.INTERRUPTED
+        assert reply.thinking  # what had streamed is kept
+        view = app.screen.query(MessageView).last()
+        assert view.has_class("-interrupted") and "interrupted" in str(
+            view.query_one(".role").render()
+        )
+        assert engine.session(sid).status.value == "idle"
+
+
+async def test_switcher_jumps_by_title(demo_engine: Engine) -> None:
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+k")
+        assert isinstance(app.screen, SwitcherScreen)
+        await pilot.press(*"lisbon", "enter")
+        await pilot.pause()
+        target = next(s for s in demo_engine.sessions() if "Lisbon" in s.title)
+        assert main_screen(app).current == target.id
+        assert "Sintra" in visible_text(app)
+
+
+async def test_next_and_previous_session(demo_engine: Engine) -> None:
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        order = screen.session_tree.ordered_ids()
+        first = screen.current
+        await pilot.press("alt+down")
+        await pilot.pause()
+        assert screen.current == order[(order.index(first) + 1) % len(order)]
+        await pilot.press("alt+up")
+        await pilot.pause()
+        assert screen.current == first
+
+
+async def _focus_message(pilot, index_from_end: int) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("up")  # empty prompt: focus the last message
+    for _ in range(index_from_end):
+        await pilot.press("up")
+    await pilot.pause()
+
+
+async def test_fork_at_focused_message(demo_engine: Engine) -> None:
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        parent = screen.current
+        await _focus_message(pilot, 1)
+        focused = screen.transcript.focused_message()
+        assert focused is not None
+        await pilot.press("f")
+        await pilot.pause()
+        fork = demo_engine.session(screen.current)
+        assert fork.parent_session_id == parent and fork.fork_point_id == focused.id
+        assert demo_engine.transcript(fork.id)[-1].id == focused.id
+        assert len(app.screen.query(MessageView)) == focused.depth + 1
+        assert fork.id in screen.session_tree.ordered_ids()
+
+
+async def test_edit_and_resend_makes_a_sibling_branch(engine: Engine) -> None:
+    sid = engine.new_session().id
+    engine.append(sid, "user", "original question")
+    engine.append(sid, "assistant", "original answer")
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert main_screen(app).current == sid
+        await _focus_message(pilot, 1)
+        await pilot.press("e")
+        await pilot.pause()
+        prompt = main_screen(app).prompt
+        assert prompt.text == "original question" and prompt.has_focus
+        prompt.clear()
+        await pilot.press(*"better question", "enter")
+        await settle(pilot)
+        now = engine.transcript(sid)
+        assert now[0].text == "better question" and now[0].parent_id is None
+        kept = next(s for s in engine.sessions() if "before edit" in s.title)
+        assert [m.text for m in engine.transcript(kept.id)] == [
+            "original question",
+            "original answer",
+        ]
+
+
+async def test_revert_keeps_old_tail(demo_engine: Engine) -> None:
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        sid = next(s.id for s in demo_engine.sessions() if s.title.startswith("Refactor"))
+        await screen.open_session(sid)
+        full = demo_engine.transcript(sid)
+        assert len(full) == 4
+        await _focus_message(pilot, 2)
+        await pilot.press("r")
+        await pilot.pause()
+        assert [m.id for m in demo_engine.transcript(sid)] == [m.id for m in full[:-2]]
+        kept = next(
+            s
+            for s in demo_engine.sessions()
+            if s.title.endswith("(before revert)") and s.parent_session_id == sid
+        )
+        assert demo_engine.transcript(kept.id)[-1].id == full[-1].id
+        assert len(app.screen.query(MessageView)) == len(full) - 2
+
+
+async def test_rename_archive_and_delete(demo_engine: Engine) -> None:
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        sid = screen.current
+        await pilot.press("f2")
+        assert isinstance(app.screen, TextPromptScreen)
+        app.screen.query_one(Input).value = ""
+        await pilot.press(*"Renamed here", "enter")
+        await pilot.pause()
+        assert demo_engine.session(sid).title == "Renamed here"
+        assert "Renamed here" in str(screen.query_one("#header").render())
+
+        await pilot.press("f3")
+        await pilot.pause()
+        assert demo_engine.session(sid).archived and sid not in [
+            s.id for s in demo_engine.sessions()
+        ]
+        assert screen.current != sid
+
+        victim = screen.current
+        await pilot.press("f8")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert demo_engine.session(victim)
+        await pilot.press("f8")
+        await pilot.press("y")
+        await pilot.pause()
+        assert victim not in [s.id for s in demo_engine.sessions(include_archived=True)]
+        assert screen.current != victim
+
+
+async def test_theme_change_is_remembered(engine: Engine) -> None:
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.theme == "forktree-dark"
+        await pilot.press("f9")
+        await pilot.pause()
+        chosen = app.theme
+        assert chosen != "forktree-dark" and chosen.startswith("forktree-")
+    again = ForktreeApp(engine)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert again.theme == chosen
+
+
+async def test_export_writes_markdown(engine: Engine, tmp_path: Path) -> None:
+    sid = engine.new_session(title="exported").id
+    engine.append(sid, "user", "hello export")
+    app = ForktreeApp(engine)
+    target = tmp_path / "out.json"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f4")
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+    data = json.loads(target.read_text())
+    assert data["session"]["title"] == "exported"
+    assert data["messages"][0]["parts"][0]["text"] == "hello export"
+
+
+async def test_toggle_panes(engine: Engine) -> None:
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        await pilot.press("ctrl+b", "ctrl+t")
+        assert not screen.session_tree.display and not screen.side.display
+        await pilot.press("ctrl+b", "ctrl+t")
+        assert screen.session_tree.display and screen.side.display
+
+
+async def test_new_session_and_tree_selection(demo_engine: Engine) -> None:
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        before = len(demo_engine.sessions())
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert len(demo_engine.sessions()) == before + 1
+        assert demo_engine.session(screen.current).totals.messages == 0
+        rust = next(s for s in demo_engine.sessions() if "Rust" in s.title)
+        screen.session_tree.select_session(rust.id)
+        screen.session_tree.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.current == rust.id
+
+
+async def test_focused_message_drives_the_side_pane(demo_engine: Engine) -> None:
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        billing = next(s for s in demo_engine.sessions() if s.title.startswith("Refactor"))
+        await screen.open_session(billing.id)
+        screen.transcript.views()[1].focus()
+        await pilot.pause()
+        side = app.screen.query_one(SidePane)
+        assert "read_file" in str(side.query(".tool").first().title)
+        screen.transcript.views()[0].focus()
+        await pilot.pause()
+        assert not side.query(".tool") and side.query(".empty")
+
+
+async def test_two_turns_in_different_sessions_stream_at_once(isolated_env: Path) -> None:
+    engine = slow_engine(isolated_env, delay=0.002)
+    a, b = engine.new_session().id, engine.new_session().id
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        await screen.open_session(a)
+        await pilot.press(*"to a", "enter")
+        await asyncio.sleep(0.02)
+        await screen.open_session(b)
+        await pilot.press(*"to b", "enter")  # queued behind a's turn
+        await settle(pilot)
+        assert engine.transcript(a)[0].text == "to a"
+        assert engine.transcript(b)[0].text == "to b"
+        assert engine.transcript(b)[-1].status is MessageStatus.COMPLETE

@@ -1,0 +1,65 @@
+"""Snapshot tests of each screen (pytest-textual-snapshot). Look at the SVG diff report
+before running with --snapshot-update."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from tui.app.app import ForktreeApp
+from tui.engine import Engine
+
+from .conftest import main_screen
+
+
+async def _steady(pilot: Pilot[None]) -> None:
+    main_screen(pilot.app).prompt.cursor_blink = False  # type: ignore[arg-type]
+    await pilot.pause()
+
+
+async def _open(pilot: Pilot[None], title_start: str) -> None:
+    screen = main_screen(pilot.app)  # type: ignore[arg-type]
+    sessions = screen.engine.sessions()
+    exact = [s.id for s in sessions if s.title == title_start]
+    sid = exact[0] if exact else next(s.id for s in sessions if s.title.startswith(title_start))
+    await screen.open_session(sid)
+    await _steady(pilot)
+
+
+def test_main_screen_on_demo_data(snap_compare, demo_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _open(pilot, "Explain Rust lifetimes")
+
+    assert snap_compare(ForktreeApp(demo_engine), run_before=run_before, terminal_size=(130, 36))
+
+
+def test_switcher(snap_compare, demo_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _steady(pilot)
+        await pilot.press("ctrl+k", *"bill")
+        await pilot.pause()
+
+    assert snap_compare(ForktreeApp(demo_engine), run_before=run_before, terminal_size=(130, 36))
+
+
+def test_tool_pane_on_a_tool_call(snap_compare, demo_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _open(pilot, "Refactor")
+        main_screen(pilot.app).transcript.views()[1].focus()  # type: ignore[arg-type]
+        await pilot.pause()
+
+    assert snap_compare(ForktreeApp(demo_engine), run_before=run_before, terminal_size=(130, 40))
+
+
+def test_light_theme(snap_compare, demo_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        pilot.app.theme = "forktree-light"
+        await _open(pilot, "Plan three days")
+
+    assert snap_compare(ForktreeApp(demo_engine), run_before=run_before, terminal_size=(130, 36))
+
+
+def test_small_terminal_80x24(snap_compare, demo_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _open(pilot, "Refactor")
+
+    assert snap_compare(ForktreeApp(demo_engine), run_before=run_before, terminal_size=(80, 24))
