@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from rich.syntax import Syntax
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, Static
@@ -18,6 +19,12 @@ def _clip(text: str) -> str:
     if len(text) <= MAX_SHOWN:
         return text
     return text[:MAX_SHOWN] + f"\n… {len(text) - MAX_SHOWN:,} more characters"
+
+
+def _code(text: str, lexer: str) -> Syntax:
+    """Whitespace-preserving, wrapped, on the pane's own background."""
+    return Syntax(_clip(text), lexer, word_wrap=True, background_color="default",
+                  theme="ansi_dark")
 
 
 def _input_text(data: dict[str, object]) -> str:
@@ -79,7 +86,7 @@ class SidePane(VerticalScroll, can_focus=True):
 
     async def _add_tool(self, tool_id: str, name: str, data: dict[str, object]) -> None:
         block = Collapsible(
-            Static(Text(_clip(_input_text(data))), classes="tool-input"),
+            Static(_code(_input_text(data), "json"), classes="tool-input"),
             title=f"tool {name}",
             collapsed=False,
             classes="tool",
@@ -90,7 +97,8 @@ class SidePane(VerticalScroll, can_focus=True):
     async def _add_result(self, tool_id: str, content: str, is_error: bool) -> None:
         label = "error" if is_error else "result"
         result = Static(
-            Text(f"{label}:\n{_clip(content)}"), classes="tool-error" if is_error else "tool-result"
+            _code(f"{label}:\n{content}", "text"),
+            classes="tool-error" if is_error else "tool-result",
         )
         block = self._tools.get(tool_id)
         if block is None:
