@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from markdown_it import MarkdownIt
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Markdown, Static
@@ -38,6 +39,12 @@ def body_of(message: Message) -> str:
     return text
 
 
+def streaming_parser() -> MarkdownIt:
+    """GFM without linkify: linkify re-scans the whole growing block on every write
+    (O(n) per token); bare URLs link once the session is reopened."""
+    return MarkdownIt("gfm-like", {"linkify": False})
+
+
 class MessageView(Vertical, can_focus=True):
     """A message; `message` is replaced as the reply streams and when it finishes."""
 
@@ -48,7 +55,12 @@ class MessageView(Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(role_line(self.message), classes="role")
-        yield Markdown(body_of(self.message), classes="body")
+        streaming = self.message.status is MessageStatus.STREAMING
+        yield Markdown(
+            body_of(self.message),
+            classes="body",
+            parser_factory=streaming_parser if streaming else None,
+        )
 
     @property
     def body(self) -> Markdown:

@@ -23,8 +23,7 @@ def _clip(text: str) -> str:
 
 def _code(text: str, lexer: str) -> Syntax:
     """Whitespace-preserving, wrapped, on the pane's own background."""
-    return Syntax(_clip(text), lexer, word_wrap=True, background_color="default",
-                  theme="ansi_dark")
+    return Syntax(_clip(text), lexer, word_wrap=True, background_color="default", theme="ansi_dark")
 
 
 def _input_text(data: dict[str, object]) -> str:

@@ -70,7 +70,11 @@ class EchoProvider:
 
     @staticmethod
     def reply_text(prompt: str) -> str:
-        quoted = "\n".join(f"> {line}" if line else ">" for line in prompt.splitlines())
+        """The prompt quoted back, one blockquote per paragraph."""
+        paragraphs = [p for p in re.split(r"\n\s*\n", prompt) if p.strip()]
+        quoted = "\n\n".join(
+            "\n".join(f"> {line}" for line in para.splitlines()) for para in paragraphs
+        )
         return (
             "*Offline echo provider* — no model was called. You said:\n\n"
             f"{quoted}\n\n"
