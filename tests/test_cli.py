@@ -172,3 +172,41 @@ def test_corrupt_file_is_reported_by_name(
     code, out, err = run(capsys, "list")
     assert code == 0 and "cli test" in out
     assert f"warning: {shard} was corrupt" in err
+
+
+def test_providers_lists_echo_and_configured(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.fakes.server import FakeServer
+
+    with FakeServer() as server:
+        monkeypatch.setenv("OLLAMA_HOST", server.url)
+        code, out, _ = run(capsys, "providers", "--json")
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert code == 0 and rows["echo"]["reachable"]
+    assert rows["ollama"]["reachable"] and rows["ollama"]["default"]
+    assert rows["ollama"]["base_url"] == f"{server.url}/v1"
+    code, out, _ = run(capsys, "providers")
+    assert "* ollama" in out and "UNREACHABLE" in out  # the fake server is gone now
+
+
+def test_config_path(capsys: pytest.CaptureFixture[str], isolated_env: Path) -> None:
+    code, out, _ = run(capsys, "config", "path")
+    assert code == 0 and out.strip().endswith("settings.toml")
+    assert run(capsys, "config", "store")[1].strip() == str(isolated_env)
+
+
+def test_send_to_a_failing_provider_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.fakes.server import FakeServer, Reply
+
+    with FakeServer() as server:
+        server.script(Reply(401, [b'{"error": {"message": "bad key"}}']))
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-SECRET-123")
+        monkeypatch.setenv("OPENAI_BASE_URL", f"{server.url}/v1")
+        code, out, _ = run(capsys, "new")
+        sid = out.strip()
+        code, out, err = run(capsys, "send", sid, "hello")
+    assert code == 1
+    assert "rejected the API key from OPENAI_API_KEY (401)" in err and "SECRET" not in err

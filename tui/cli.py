@@ -223,6 +223,69 @@ def cmd_demo(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_providers(engine: Engine, args: argparse.Namespace) -> int:
+    from .engine.providers.registry import configured, default_provider_name, reachable
+    from .engine.settings import load_settings
+
+    settings, problems = load_settings()
+    for problem in problems:
+        print(f"forktree: warning: {problem}", file=sys.stderr)
+    default = default_provider_name(settings)
+    rows = []
+    for info in configured(settings).values():
+        up = (
+            True
+            if info.kind == "echo"
+            else reachable(
+                info.base_url
+                or (
+                    "https://api.anthropic.com"
+                    if info.kind == "anthropic"
+                    else "https://api.openai.com"
+                )
+            )
+        )
+        rows.append(
+            {
+                "name": info.name,
+                "kind": info.kind,
+                "model": info.model,
+                "base_url": info.base_url,
+                "key_from": info.key_source,
+                "key_set": info.has_key,
+                "reachable": up,
+                "default": info.name == default,
+            }
+        )
+    if args.json:
+        _emit_json(rows)
+        return 0
+    for r in rows:
+        key = (
+            ""
+            if r["kind"] == "echo"
+            else (
+                f"  key: {r['key_from']} {'set' if r['key_set'] else 'missing'}"
+                if r["key_from"]
+                else "  key: none"
+            )
+        )
+        where = f"  {r['base_url']}" if r["base_url"] else ""
+        print(
+            f"{'*' if r['default'] else ' '} {r['name']:<10} {r['model']:<22}"
+            f"{'reachable' if r['reachable'] else 'UNREACHABLE'}{where}{key}"
+        )
+    return 0
+
+
+def cmd_config(engine: Engine, args: argparse.Namespace) -> int:
+    from .engine.config import data_dir
+    from .engine.settings import settings_path
+
+    print({"path": settings_path(), "store": data_dir()}[args.what])
+    return 0
+
+
 def cmd_tui(engine: Engine, args: argparse.Namespace) -> int:
     from .app.app import ForktreeApp
 
@@ -258,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("new", cmd_new, "start a new session and print its id", json_flag=True)
     p.add_argument("--title")
-    p.add_argument("--provider", default="echo")
+    p.add_argument("--provider", help="provider name (default: the configured one, else echo)")
     p.add_argument("--model")
     p.add_argument("--system", help="system prompt")
     p = add("send", cmd_send, "send a prompt and stream the reply to stdout")
@@ -292,6 +355,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["md", "json"], default="md")
     p.add_argument("-o", "--output", metavar="FILE")
     add("demo", cmd_demo, "add demo sessions to the store")
+    add(
+        "providers",
+        cmd_providers,
+        "list configured providers and whether they answer",
+        json_flag=True,
+    )
+    p = add("config", cmd_config, "print where settings and the store live")
+    p.add_argument("what", choices=["path", "store"], help="path: the settings file")
     return parser
 
 

@@ -53,5 +53,6 @@ async def settle(pilot: Pilot[None]) -> None:
     while True:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if not screen.queue and not (screen.turn and screen.turn.is_running):
+        queued = any(rt.queue for rt in screen.runtimes.values())
+        if not queued and not any(w.is_running for w in screen.turns.values()):
             return

@@ -39,5 +39,5 @@ async def test_echo_exercises_every_pane_in_order() -> None:
 
 
 def test_unknown_provider_is_a_clear_error() -> None:
-    with pytest.raises(ProviderError, match="unknown provider 'nope'"):
+    with pytest.raises(ProviderError, match=r"provider .nope. is not configured"):
         get_provider("nope")

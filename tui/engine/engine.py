@@ -27,7 +27,8 @@ from .model import (
     now,
     pid_alive,
 )
-from .providers import Provider, ProviderRequest, get_provider
+from .pricing import with_cost
+from .providers import Provider, ProviderRequest, default_provider_name, get_provider
 from .reply import ReplyBuilder
 from .store import NotFoundError, SessionStore, TinyDBStore
 from .store.tinydb_store import resolve_unique
@@ -154,12 +155,14 @@ class Engine:
     def new_session(
         self,
         title: str | None = None,
-        provider: str = "echo",
+        provider: str | None = None,
         model: str | None = None,
         system_prompt: str | None = None,
         origin: Origin | None = None,
     ) -> Session:
+        """A new empty session; the provider defaults to the configured one (else echo)."""
         sid = new_id()
+        provider = provider or default_provider_name()
         stamp = now()
         session = Session(
             id=sid,
@@ -344,6 +347,15 @@ class Engine:
             )
         return kept
 
+    def set_model(self, session_id: str, provider: str, model: str | None = None) -> Session:
+        """Switch the provider/model this session's next replies come from."""
+        self.providers(provider)  # fails clearly when it is not configured
+        with self.store.transaction():
+            session = self.session(session_id)
+            changed = session.with_changes(provider=provider, model=model, updated=now())
+            self.store.put_session(changed)
+        return changed
+
     def rename(self, session_id: str, title: str) -> Session:
         with self.store.transaction():
             session = self.session(session_id)
@@ -403,7 +415,14 @@ class Engine:
                 self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
         return fixed
 
-    async def stream(self, session_id: str, text: str) -> AsyncIterator[EngineEvent]:
+    async def stream(
+        self,
+        session_id: str,
+        text: str,
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+    ) -> AsyncIterator[EngineEvent]:
         """Send `text` and stream the reply. The partial reply is saved at least every
         `flush_interval` seconds and at the end; cancelling keeps it as interrupted."""
         check_prompt(text)
@@ -430,6 +449,8 @@ class Engine:
             messages=tuple(self.transcript(session.id)[:-1]),
             model=session.model,
             system_prompt=session.system_prompt,
+            max_tokens=max_tokens,
+            temperature=temperature,
         )
         builder = ReplyBuilder(reply)
         status, error = MessageStatus.INTERRUPTED, "the reply was stopped"
@@ -438,7 +459,10 @@ class Engine:
             async with aclosing(provider.stream(request)) as events:
                 async for event in events:
                     if isinstance(event, Failed):
-                        status, error = MessageStatus.ERROR, event.error
+                        # a reply that had begun is kept as interrupted; else it is an error
+                        partial = builder.chars > 0 or builder.has_parts
+                        status = MessageStatus.INTERRUPTED if partial else MessageStatus.ERROR
+                        error = event.error
                         break
                     builder.apply(event)
                     if time.monotonic() - last_flush >= self.flush_interval:
@@ -450,6 +474,7 @@ class Engine:
                 else:
                     status, error = MessageStatus.COMPLETE, None
         finally:
+            builder.usage = with_cost(builder.usage, reply.model, session.provider)
             final = builder.build(status, error)
             self._finish(session, final)
         yield TurnFinished(session.id, final, time.monotonic() - started)

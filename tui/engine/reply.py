@@ -52,6 +52,10 @@ class ReplyBuilder:
         self._kinds.append(kind)
         self._parts.append(value)
 
+    @property
+    def has_parts(self) -> bool:
+        return bool(self._parts)
+
     def parts(self) -> tuple[Part, ...]:
         out: list[Part] = []
         for kind, value in zip(self._kinds, self._parts, strict=True):

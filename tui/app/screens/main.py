@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import aclosing
 from pathlib import Path
 
 from textual import on, work
@@ -14,8 +13,9 @@ from textual.widgets import Footer, Tree
 from textual.worker import Worker
 
 from ...engine import Engine, ForktreeError, Message, Role
-from ...engine.events import EngineEvent, ReplyUpdated, TextDelta, TurnFinished, TurnStarted
+from ...engine.events import ReplyUpdated, TextDelta, TurnFinished, TurnStarted
 from ...engine.export import to_json, to_markdown
+from ...engine.runtime import RuntimeEvent, SessionRuntime, StateChanged, TurnResult
 from ..widgets.message_view import MessageView
 from ..widgets.prompt import PromptArea
 from ..widgets.session_header import SessionHeader
@@ -48,10 +48,9 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.engine = engine
         self.current: str | None = None
-        self.queue: list[tuple[str, str]] = []
-        self.turn: Worker[None] | None = None
+        self.runtimes: dict[str, SessionRuntime] = {}
+        self.turns: dict[str, Worker[None]] = {}
         self.live: MessageView | None = None
-        self.live_session: str | None = None
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -108,21 +107,21 @@ class MainScreen(Screen[None]):
         self._show_header()
         self.session_tree.select_session(session.id)
         await self.transcript.show(messages)
-        if self.live_session == session.id and messages:
+        if self.is_streaming(session.id) and messages:
             views = self.transcript.views()
             self.live = views[-1] if views else None
-        for queued_session, text in self.queue:
-            if queued_session == session.id:
-                await self.transcript.add_queued(text)
+        for text in self.runtime_for(session.id).queue:
+            await self.transcript.add_queued(text)
         last = next((m for m in reversed(messages) if m.role is Role.ASSISTANT), None)
         await self.side.show(last)
 
-    def _show_header(self) -> None:
+    def _show_header(self, state: str | None = None) -> None:
         if self.current is None:
             return
         session = self.engine.session(self.current)
-        busy = "streaming" if self.live_session == session.id else None
-        self.query_one(SessionHeader).show(session, busy)
+        if state is None and self.is_streaming(session.id):
+            state = self.runtime_for(session.id).state.value
+        self.query_one(SessionHeader).show(session, state)
 
     @on(Tree.NodeSelected, "#tree")
     async def _tree_selected(self, event: Tree.NodeSelected[str]) -> None:
@@ -136,38 +135,75 @@ class MainScreen(Screen[None]):
 
     # -- sending and streaming ---------------------------------------------------------
 
+    def runtime_for(self, session_id: str) -> SessionRuntime:
+        runtime = self.runtimes.get(session_id)
+        if runtime is None:
+            runtime = self.runtimes[session_id] = SessionRuntime(
+                self.engine, session_id, listener=self._show_event
+            )
+        return runtime
+
+    def is_streaming(self, session_id: str | None) -> bool:
+        worker = self.turns.get(session_id or "")
+        return worker is not None and worker.is_running
+
     @on(PromptArea.Submitted)
     async def _submitted(self, event: PromptArea.Submitted) -> None:
         if self.current is None:
             return
-        if self.turn is not None and self.turn.is_running:
-            self.queue.append((self.current, event.text))
+        runtime = self.runtime_for(self.current)
+        try:
+            runtime.submit(event.text)
+        except ForktreeError as exc:
+            self.notify(str(exc), title="Not sent", severity="error")
+            return
+        if self.is_streaming(self.current):
             await self.transcript.add_queued(event.text)
             return
-        self.turn = self._run_turn(self.current, event.text)
+        self.turns[self.current] = self._run(runtime)
 
     @on(PromptArea.UpFromEmpty)
     def _up_from_prompt(self) -> None:
         self.transcript.focus_last()
 
     @work(group="turn", exit_on_error=False)
-    async def _run_turn(self, session_id: str, text: str) -> None:
-        self.live_session = session_id
-        self.session_tree.busy.add(session_id)
+    async def _run(self, runtime: SessionRuntime) -> None:
+        """Send the session's queued prompts in order; the runtime calls `_show_event`."""
+        sid = runtime.session_id
+        self.session_tree.busy.add(sid)
         try:
-            async with aclosing(self.engine.stream(session_id, text)) as events:
-                async for event in events:
-                    await self._show_event(event)
+            await runtime.run()
         except ForktreeError as exc:
             self.notify(str(exc), title="Not sent", severity="error")
+            runtime.queue.clear()
         finally:
-            await self._turn_ended(session_id)
-
-    async def _show_event(self, event: EngineEvent) -> None:
-        showing = event.session_id == self.current
-        if isinstance(event, TurnStarted):
+            self.session_tree.busy.discard(sid)
+            if sid == self.current:
+                for queued in self.transcript.query(".queued"):
+                    await queued.remove()
             self.refresh_tree()
             self._show_header()
+
+    async def _show_event(self, event: RuntimeEvent) -> None:
+        showing = event.session_id == self.current
+        if isinstance(event, StateChanged):
+            if showing:
+                self._show_header(event.new.value)
+        elif isinstance(event, TurnResult):
+            live = self.live
+            if (
+                showing
+                and live is not None
+                and event.reply is not None
+                and event.reply.id == live.message.id
+            ):
+                await live.finish(event.reply)  # aborted turns end here, not in TurnFinished
+                self.live = None
+            if event.outcome == "error" and event.error:
+                self.notify(event.error, title="Reply failed", severity="error", timeout=10)
+            self.refresh_tree()
+        elif isinstance(event, TurnStarted):
+            self.refresh_tree()
             if showing:
                 await self.transcript.pop_queued()
                 await self.transcript.add(event.user)
@@ -180,30 +216,12 @@ class MainScreen(Screen[None]):
                 await self.side.apply_event(event.event)
         elif isinstance(event, TurnFinished) and showing and self.live is not None:
             await self.live.finish(event.reply)
-
-    async def _turn_ended(self, session_id: str) -> None:
-        self.session_tree.busy.discard(session_id)
-        self.live_session = None
-        if session_id == self.current and self.live is not None:
-            try:
-                final = self.engine.transcript(session_id)[-1]
-            except (ForktreeError, IndexError):
-                final = None
-            if final is not None and final.id == self.live.message.id:
-                await self.live.finish(final)
-        self.live = None
-        self.refresh_tree()
-        self._show_header()
-        if self.queue:
-            next_session, text = self.queue.pop(0)
-            self.turn = self._run_turn(next_session, text)
+            self.live = None
 
     def action_abort(self) -> None:
-        if self.turn is not None and self.turn.is_running:
-            self.queue = [(sid, t) for sid, t in self.queue if sid != self.live_session]
-            for queued in self.transcript.query(".queued"):
-                queued.remove()
-            self.turn.cancel()
+        runtime = self.runtimes.get(self.current or "")
+        if runtime is not None and self.is_streaming(runtime.session_id):
+            runtime.abort()
             self.notify("Stopped; the partial reply is kept as interrupted.")
 
     # -- actions -----------------------------------------------------------------------

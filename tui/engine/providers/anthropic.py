@@ -1,0 +1,202 @@
+"""Anthropic Messages API over httpx with SSE streaming."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from ..events import (
+    Done,
+    Failed,
+    ProviderEvent,
+    TextDelta,
+    ThinkingDelta,
+    ToolCall,
+    UsageReport,
+)
+from ..model import Message, Role, TextPart, ToolResultPart, ToolUsePart, Usage
+from .base import ProviderRequest
+from .http import DEFAULT_TIMEOUT, ProviderHTTPError, RetryPolicy, open_stream
+from .sse import iter_sse
+
+API_VERSION = "2023-06-01"
+DEFAULT_MODEL = "claude-sonnet-4-5"
+
+
+def to_anthropic_messages(messages: tuple[Message, ...]) -> list[dict[str, Any]]:
+    """Our transcript as Messages API turns: tool results go in the next user turn,
+    thinking from earlier turns is left out, same-role neighbours are merged."""
+    out: list[dict[str, Any]] = []
+
+    def add(role: str, blocks: list[dict[str, Any]]) -> None:
+        if not blocks:
+            return
+        if out and out[-1]["role"] == role:
+            out[-1]["content"].extend(blocks)
+        else:
+            out.append({"role": role, "content": blocks})
+
+    for message in messages:
+        if message.role is Role.SYSTEM:
+            continue
+        main: list[dict[str, Any]] = []
+        results: list[dict[str, Any]] = []
+        for part in message.parts:
+            if isinstance(part, TextPart) and part.text:
+                main.append({"type": "text", "text": part.text})
+            elif isinstance(part, ToolUsePart):
+                main.append(
+                    {"type": "tool_use", "id": part.tool_id, "name": part.name, "input": part.input}
+                )
+            elif isinstance(part, ToolResultPart):
+                results.append(
+                    {
+                        "type": "tool_result",
+                        "tool_use_id": part.tool_id,
+                        "content": part.content,
+                        "is_error": part.is_error,
+                    }
+                )
+        role = "assistant" if message.role is Role.ASSISTANT else "user"
+        add(role, main)
+        add("user", results)
+    return out
+
+
+class AnthropicProvider:
+    """Streams text, thinking and tool calls; usage from message_start/message_delta."""
+
+    name = "anthropic"
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str = "https://api.anthropic.com",
+        default_model: str = DEFAULT_MODEL,
+        key_source: str | None = "ANTHROPIC_API_KEY",
+        max_tokens: int = 8192,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._api_key = api_key
+        self.base_url = base_url.rstrip("/")
+        self.default_model = default_model
+        self.key_source = key_source
+        self.max_tokens = max_tokens
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+
+    def __repr__(self) -> str:  # never show the key
+        return f"AnthropicProvider(base_url={self.base_url!r}, model={self.default_model!r})"
+
+    def body(self, request: ProviderRequest) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": request.model or self.default_model,
+            "max_tokens": request.max_tokens or self.max_tokens,
+            "messages": to_anthropic_messages(request.messages),
+            "stream": True,
+        }
+        if request.system_prompt:
+            body["system"] = request.system_prompt
+        if request.temperature is not None:
+            body["temperature"] = request.temperature
+        return body
+
+    async def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]:
+        headers = {
+            "x-api-key": self._api_key,
+            "anthropic-version": API_VERSION,
+            "content-type": "application/json",
+            "accept": "text/event-stream",
+        }
+        async with httpx.AsyncClient(timeout=self.timeout) as client:
+            try:
+                async with open_stream(
+                    client,
+                    f"{self.base_url}/v1/messages",
+                    name=self.name,
+                    headers=headers,
+                    body=self.body(request),
+                    policy=self.retry,
+                    key_source=self.key_source,
+                ) as resp:
+                    async for event in self._events(resp):
+                        yield event
+            except ProviderHTTPError as exc:
+                yield Failed(str(exc), retryable=exc.retryable)
+            except (httpx.TransportError, httpx.StreamError) as exc:
+                yield Failed(
+                    f"{self.name}: the stream broke ({type(exc).__name__})", retryable=True
+                )
+
+    async def _events(self, response: httpx.Response) -> AsyncIterator[ProviderEvent]:
+        blocks: dict[int, dict[str, Any]] = {}
+        usage_in: int | None = None
+        usage_out: int | None = None
+        stop_reason = "end_turn"
+        finished = False
+        async for sse in iter_sse(response):
+            try:
+                data = json.loads(sse.data)
+            except ValueError:
+                continue  # a malformed line: skip it, keep the stream
+            if not isinstance(data, dict):
+                continue
+            kind = data.get("type", sse.event)
+            if kind == "message_start":
+                usage = (data.get("message") or {}).get("usage") or {}
+                usage_in = usage.get("input_tokens")
+                usage_out = usage.get("output_tokens")
+            elif kind == "content_block_start":
+                block = dict(data.get("content_block") or {})
+                block["_json"] = []
+                blocks[int(data.get("index", 0))] = block
+                if block.get("type") == "text" and block.get("text"):
+                    yield TextDelta(block["text"])
+            elif kind == "content_block_delta":
+                delta = data.get("delta") or {}
+                dtype = delta.get("type")
+                if dtype == "text_delta":
+                    yield TextDelta(str(delta.get("text", "")))
+                elif dtype == "thinking_delta":
+                    yield ThinkingDelta(str(delta.get("thinking", "")))
+                elif dtype == "input_json_delta":
+                    blocks.setdefault(int(data.get("index", 0)), {"_json": []})["_json"].append(
+                        str(delta.get("partial_json", ""))
+                    )
+            elif kind == "content_block_stop":
+                block = blocks.pop(int(data.get("index", 0)), {})
+                if block.get("type") in ("tool_use", "server_tool_use"):
+                    raw = "".join(block["_json"])
+                    try:
+                        args = json.loads(raw) if raw else dict(block.get("input") or {})
+                    except ValueError:
+                        args = {"_unparsed": raw}
+                    yield ToolCall(str(block.get("id", "")), str(block.get("name", "")), args)
+            elif kind == "message_delta":
+                stop_reason = (data.get("delta") or {}).get("stop_reason") or stop_reason
+                usage = data.get("usage") or {}
+                usage_out = usage.get("output_tokens", usage_out)
+                if usage.get("input_tokens") is not None:
+                    usage_in = usage["input_tokens"]
+            elif kind == "message_stop":
+                finished = True
+                break
+            elif kind == "error":
+                err = data.get("error") or {}
+                etype = err.get("type", "error")
+                yield Failed(
+                    f"{self.name} {etype}: {err.get('message', '')}".strip(),
+                    retryable=etype in ("overloaded_error", "api_error", "rate_limit_error"),
+                )
+                return
+        yield UsageReport(Usage(usage_in, usage_out))
+        if finished:
+            yield Done(stop_reason)
+        else:
+            yield Failed(
+                f"{self.name}: the stream ended before the reply was complete", retryable=True
+            )

@@ -1,0 +1,132 @@
+"""What the HTTP providers share: timeouts, retries with backoff, clear error messages."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+
+RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504, 529}
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter; `retry-after` wins when the server sends it."""
+
+    attempts: int = 4
+    base: float = 0.5
+    cap: float = 20.0
+    max_retry_after: float = 60.0
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after)
+        return random.uniform(0, min(self.cap, self.base * 2**attempt))
+
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=30.0, pool=10.0)
+
+
+class ProviderHTTPError(Exception):
+    """A request failed for good: the message is one clear line for the user."""
+
+    def __init__(self, message: str, status: int | None = None, retryable: bool = False):
+        super().__init__(message)
+        self.status = status
+        self.retryable = retryable
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a `retry-after` header: a number or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def error_detail(body: bytes) -> str:
+    """The server's own error message from a JSON error body, else a short excerpt."""
+    import json
+
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body[:200].decode("utf-8", "replace").strip()
+    err = data.get("error", data) if isinstance(data, dict) else data
+    if isinstance(err, dict):
+        return str(err.get("message") or err.get("type") or err)[:300]
+    return str(err)[:300]
+
+
+@asynccontextmanager
+async def open_stream(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    name: str,
+    headers: dict[str, str],
+    body: dict[str, object],
+    policy: RetryPolicy,
+    key_source: str | None,
+) -> AsyncIterator[httpx.Response]:
+    """POST and yield a streaming 2xx response, retrying what is worth retrying.
+
+    Retries happen only before any byte of the reply was read, so nothing is duplicated."""
+    last: ProviderHTTPError | None = None
+    for attempt in range(policy.attempts):
+        retry_after: float | None = None
+        try:
+            request = client.build_request("POST", url, headers=headers, json=body)
+            response = await client.send(request, stream=True)
+        except (
+            httpx.ConnectError,
+            httpx.ConnectTimeout,
+            httpx.RemoteProtocolError,
+            httpx.ReadError,
+            httpx.ReadTimeout,
+            httpx.WriteError,
+        ) as exc:
+            last = ProviderHTTPError(
+                f"{name}: cannot reach {url} ({type(exc).__name__})", retryable=True
+            )
+        else:
+            if response.status_code < 300:
+                try:
+                    yield response
+                finally:
+                    await response.aclose()
+                return
+            raw = await response.aread()
+            await response.aclose()
+            status = response.status_code
+            detail = error_detail(raw)
+            if status in (401, 403):
+                source = f" from {key_source}" if key_source else ""
+                raise ProviderHTTPError(
+                    f"{name} rejected the API key{source} ({status}): {detail}", status
+                )
+            if status not in RETRY_STATUS:
+                raise ProviderHTTPError(f"{name} error {status}: {detail}", status)
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            label = "overloaded" if status == 529 else f"error {status}"
+            last = ProviderHTTPError(f"{name} {label}: {detail}", status, retryable=True)
+        if attempt + 1 < policy.attempts:
+            await policy.sleep(policy.delay(attempt, retry_after))
+    assert last is not None
+    raise ProviderHTTPError(
+        f"{last} (gave up after {policy.attempts} attempts)", last.status, retryable=True
+    )
