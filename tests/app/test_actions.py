@@ -333,3 +333,21 @@ async def test_two_turns_in_different_sessions_stream_at_once(isolated_env: Path
         assert engine.transcript(a)[0].text == "to a"
         assert engine.transcript(b)[0].text == "to b"
         assert engine.transcript(b)[-1].status is MessageStatus.COMPLETE
+
+
+async def test_model_picker_switches_the_session_model(engine: Engine,
+                                                       monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tui.app.screens.model_picker import ModelPickerScreen
+
+    monkeypatch.setenv("OLLAMA_HOST", "127.0.0.1:9")
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        sid = main_screen(app).current
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, ModelPickerScreen)
+        await pilot.press(*"ollama/qwen2.5-coder", "enter")
+        await pilot.pause()
+        session = engine.session(sid)
+        assert (session.provider, session.model) == ("ollama", "qwen2.5-coder")
+        assert "ollama/qwen2.5-coder" in str(main_screen(app).query_one("#header").render())

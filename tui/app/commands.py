@@ -22,6 +22,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("Toggle tool pane", "Show or hide the tool / thinking pane", "toggle_side"),
     ("Abort reply", "Stop the streaming reply, keeping it", "abort"),
     ("Next theme", "Cycle through the installed themes", "next_theme"),
+    ("Choose model", "Provider and model for this session's next replies", "pick_model"),
 ]
 
 

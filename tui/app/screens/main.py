@@ -15,6 +15,7 @@ from textual.worker import Worker
 from ...engine import Engine, ForktreeError, Message, Role
 from ...engine.events import ReplyUpdated, TextDelta, TurnFinished, TurnStarted
 from ...engine.export import to_json, to_markdown
+from ...engine.providers import configured
 from ...engine.runtime import RuntimeEvent, SessionRuntime, StateChanged, TurnResult
 from ..widgets.message_view import MessageView
 from ..widgets.prompt import PromptArea
@@ -23,6 +24,7 @@ from ..widgets.session_tree import SessionTree
 from ..widgets.side_pane import SidePane
 from ..widgets.transcript import Transcript
 from .dialogs import ConfirmScreen, TextPromptScreen
+from .model_picker import ModelPickerScreen
 from .switcher import SwitcherScreen
 
 
@@ -41,6 +43,7 @@ class MainScreen(Screen[None]):
         Binding("ctrl+b", "toggle_tree", "Tree", id="main.toggle_tree"),
         Binding("ctrl+t", "toggle_side", "Tools", id="main.toggle_side"),
         Binding("f9", "next_theme", "Theme", show=False, id="main.theme"),
+        Binding("ctrl+o", "pick_model", "Model", id="main.model"),
         Binding("tab", "app.focus_next", "Focus", show=False),
     ]
 
@@ -382,6 +385,27 @@ class MainScreen(Screen[None]):
             self.notify(f"Exported to {path}")
 
         self.app.push_screen(TextPromptScreen("Export to (.md or .json)", default), chosen)
+
+    def action_pick_model(self) -> None:
+        if self.current is None:
+            return
+        session = self.engine.session(self.current)
+        target = session.id
+
+        def picked(choice: tuple[str, str] | None) -> None:
+            if choice is None:
+                return
+            try:
+                changed = self.engine.set_model(target, choice[0], choice[1])
+            except ForktreeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.runtimes.pop(target, None)
+            self._show_header()
+            self.notify(f"Next replies from {changed.provider}/{changed.model}")
+
+        current = (session.provider, session.model or "")
+        self.app.push_screen(ModelPickerScreen(configured(), current), picked)
 
     def action_toggle_tree(self) -> None:
         self.session_tree.display = not self.session_tree.display

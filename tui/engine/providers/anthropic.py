@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import orjson
 
 from ..events import (
     Done,
@@ -112,6 +113,7 @@ class AnthropicProvider:
             "content-type": "application/json",
             "accept": "text/event-stream",
         }
+        parser = AnthropicStreamParser(self.name)
         async with httpx.AsyncClient(timeout=self.timeout) as client:
             try:
                 async with open_stream(
@@ -123,8 +125,13 @@ class AnthropicProvider:
                     policy=self.retry,
                     key_source=self.key_source,
                 ) as resp:
-                    async for event in self._events(resp):
-                        yield event
+                    async for sse in iter_sse(resp):
+                        for event in parser.feed(sse.event, sse.data):
+                            yield event
+                        if parser.over:
+                            break
+                for event in parser.finish():
+                    yield event
             except ProviderHTTPError as exc:
                 yield Failed(str(exc), retryable=exc.retryable)
             except (httpx.TransportError, httpx.StreamError) as exc:
@@ -132,71 +139,96 @@ class AnthropicProvider:
                     f"{self.name}: the stream broke ({type(exc).__name__})", retryable=True
                 )
 
-    async def _events(self, response: httpx.Response) -> AsyncIterator[ProviderEvent]:
-        blocks: dict[int, dict[str, Any]] = {}
-        usage_in: int | None = None
-        usage_out: int | None = None
-        stop_reason = "end_turn"
-        finished = False
-        async for sse in iter_sse(response):
-            try:
-                data = json.loads(sse.data)
-            except ValueError:
-                continue  # a malformed line: skip it, keep the stream
-            if not isinstance(data, dict):
-                continue
-            kind = data.get("type", sse.event)
-            if kind == "message_start":
-                usage = (data.get("message") or {}).get("usage") or {}
-                usage_in = usage.get("input_tokens")
-                usage_out = usage.get("output_tokens")
-            elif kind == "content_block_start":
-                block = dict(data.get("content_block") or {})
-                block["_json"] = []
-                blocks[int(data.get("index", 0))] = block
-                if block.get("type") == "text" and block.get("text"):
-                    yield TextDelta(block["text"])
-            elif kind == "content_block_delta":
-                delta = data.get("delta") or {}
-                dtype = delta.get("type")
-                if dtype == "text_delta":
-                    yield TextDelta(str(delta.get("text", "")))
-                elif dtype == "thinking_delta":
-                    yield ThinkingDelta(str(delta.get("thinking", "")))
-                elif dtype == "input_json_delta":
-                    blocks.setdefault(int(data.get("index", 0)), {"_json": []})["_json"].append(
-                        str(delta.get("partial_json", ""))
-                    )
-            elif kind == "content_block_stop":
-                block = blocks.pop(int(data.get("index", 0)), {})
-                if block.get("type") in ("tool_use", "server_tool_use"):
-                    raw = "".join(block["_json"])
-                    try:
-                        args = json.loads(raw) if raw else dict(block.get("input") or {})
-                    except ValueError:
-                        args = {"_unparsed": raw}
-                    yield ToolCall(str(block.get("id", "")), str(block.get("name", "")), args)
-            elif kind == "message_delta":
-                stop_reason = (data.get("delta") or {}).get("stop_reason") or stop_reason
-                usage = data.get("usage") or {}
-                usage_out = usage.get("output_tokens", usage_out)
-                if usage.get("input_tokens") is not None:
-                    usage_in = usage["input_tokens"]
-            elif kind == "message_stop":
-                finished = True
-                break
-            elif kind == "error":
-                err = data.get("error") or {}
-                etype = err.get("type", "error")
-                yield Failed(
+
+RETRYABLE_ERRORS = ("overloaded_error", "api_error", "rate_limit_error")
+
+
+class AnthropicStreamParser:
+    """Turns Messages API SSE events into our events; synchronous, so it costs a call,
+    not an async-generator hop, per token."""
+
+    def __init__(self, name: str = "anthropic") -> None:
+        self.name = name
+        self.blocks: dict[int, dict[str, Any]] = {}
+        self.usage_in: int | None = None
+        self.usage_out: int | None = None
+        self.stop_reason = "end_turn"
+        self.finished = False
+        self.over = False  # message_stop or an error event: nothing more to read
+
+    def feed(self, event: str, raw: str) -> list[ProviderEvent]:
+        try:
+            data = orjson.loads(raw)
+        except ValueError:
+            return []  # a malformed line: skip it, keep the stream
+        if not isinstance(data, dict):
+            return []
+        kind = data.get("type", event)
+        if kind == "content_block_delta":  # by far the most frequent: first
+            delta = data.get("delta") or {}
+            dtype = delta.get("type")
+            if dtype == "text_delta":
+                return [TextDelta(str(delta.get("text", "")))]
+            if dtype == "thinking_delta":
+                return [ThinkingDelta(str(delta.get("thinking", "")))]
+            if dtype == "input_json_delta":
+                block = self.blocks.setdefault(int(data.get("index", 0)), {"_json": []})
+                block["_json"].append(str(delta.get("partial_json", "")))
+            return []
+        if kind == "message_start":
+            usage = (data.get("message") or {}).get("usage") or {}
+            self.usage_in = usage.get("input_tokens")
+            self.usage_out = usage.get("output_tokens")
+        elif kind == "content_block_start":
+            block = dict(data.get("content_block") or {})
+            block["_json"] = []
+            self.blocks[int(data.get("index", 0))] = block
+            if block.get("type") == "text" and block.get("text"):
+                return [TextDelta(block["text"])]
+        elif kind == "content_block_stop":
+            return self._close_block(int(data.get("index", 0)))
+        elif kind == "message_delta":
+            self.stop_reason = (data.get("delta") or {}).get("stop_reason") or self.stop_reason
+            usage = data.get("usage") or {}
+            self.usage_out = usage.get("output_tokens", self.usage_out)
+            if usage.get("input_tokens") is not None:
+                self.usage_in = usage["input_tokens"]
+        elif kind == "message_stop":
+            self.finished = self.over = True
+        elif kind == "error":
+            err = data.get("error") or {}
+            etype = err.get("type", "error")
+            self.over = True
+            return [
+                Failed(
                     f"{self.name} {etype}: {err.get('message', '')}".strip(),
-                    retryable=etype in ("overloaded_error", "api_error", "rate_limit_error"),
+                    retryable=etype in RETRYABLE_ERRORS,
                 )
-                return
-        yield UsageReport(Usage(usage_in, usage_out))
-        if finished:
-            yield Done(stop_reason)
+            ]
+        return []
+
+    def _close_block(self, index: int) -> list[ProviderEvent]:
+        block = self.blocks.pop(index, {})
+        if block.get("type") not in ("tool_use", "server_tool_use"):
+            return []
+        raw = "".join(block["_json"])
+        try:
+            args = json.loads(raw) if raw else dict(block.get("input") or {})
+        except ValueError:
+            args = {"_unparsed": raw}
+        return [ToolCall(str(block.get("id", "")), str(block.get("name", "")), args)]
+
+    def finish(self) -> list[ProviderEvent]:
+        """Usage, then Done, or Failed when the stream stopped early (nothing after an error)."""
+        if self.over and not self.finished:
+            return []
+        events: list[ProviderEvent] = [UsageReport(Usage(self.usage_in, self.usage_out))]
+        if self.finished:
+            events.append(Done(self.stop_reason))
         else:
-            yield Failed(
-                f"{self.name}: the stream ended before the reply was complete", retryable=True
+            events.append(
+                Failed(
+                    f"{self.name}: the stream ended before the reply was complete", retryable=True
+                )
             )
+        return events

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import orjson
 
 from ..events import Done, Failed, ProviderEvent, TextDelta, ThinkingDelta, ToolCall, UsageReport
 from ..model import Role, TextPart, ToolResultPart, ToolUsePart, Usage
@@ -123,7 +124,7 @@ class OpenAIProvider:
                 done = True
                 break
             try:
-                data = json.loads(sse.data)
+                data = orjson.loads(sse.data)
             except ValueError:
                 continue  # malformed line: skipped
             if not isinstance(data, dict):

@@ -19,18 +19,14 @@ async def iter_sse(response: httpx.Response) -> AsyncIterator[SSEEvent]:
     Comment lines (`:`) and unknown fields are ignored, never fatal."""
     event, data = "", []
     async for line in response.aiter_lines():
-        if not line:
+        if line.startswith("data:"):  # the common case first: one check per line
+            data.append(line[6:] if line.startswith("data: ") else line[5:])
+        elif not line:
             if data:
                 yield SSEEvent(event or "message", "\n".join(data))
             event, data = "", []
-            continue
-        if line.startswith(":"):
-            continue
-        field, _, value = line.partition(":")
-        value = value.removeprefix(" ")
-        if field == "event":
-            event = value
-        elif field == "data":
-            data.append(value)
+        elif line.startswith("event:"):
+            event = line[6:].removeprefix(" ")
+        # comments (":") and unknown fields are ignored
     if data:  # a stream that ends without the final blank line
         yield SSEEvent(event or "message", "\n".join(data))
