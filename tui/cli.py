@@ -286,6 +286,50 @@ def cmd_config(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
+    from .engine.importers.claude_code import ClaudeCodeImporter, default_root
+
+    root = Path(args.path).expanduser() if args.path else default_root()
+    if not root.exists():
+        print(
+            f"forktree: error: {root} does not exist (set CLAUDE_CONFIG_DIR or give a path)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    importer = ClaudeCodeImporter(engine)
+    if sys.stderr.isatty() and not args.json:
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+        columns = (
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, transient=True) as bar:
+            task = bar.add_task("importing Claude Code sessions", total=None)
+            report = importer.run(
+                root, lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    else:
+        report = importer.run(root)
+    summary = report.to_dict()
+    if args.json:
+        _emit_json(summary)
+        return 0 if not summary["failed"] else 1
+    print(
+        f"{summary['imported']} imported, {summary['updated']} updated, "
+        f"{summary['unchanged']} unchanged, {summary['failed']} failed: "
+        f"{summary['sessions']} sessions, {summary['messages']} messages"
+    )
+    for f in report.files:
+        if f.action == "failed":
+            print(f"  failed {f.path}: {f.reason}")
+        elif f.skipped_lines:
+            print(f"  {f.path}: skipped {f.skipped_lines} unreadable line(s)")
+    return 0 if not summary["failed"] else 1
+
+
 def cmd_tui(engine: Engine, args: argparse.Namespace) -> int:
     from .app.app import ForktreeApp
 
@@ -355,6 +399,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["md", "json"], default="md")
     p.add_argument("-o", "--output", metavar="FILE")
     add("demo", cmd_demo, "add demo sessions to the store")
+    p = add("import", cmd_import, "import sessions from another tool (claude-code)", json_flag=True)
+    p.add_argument("source", choices=["claude-code"])
+    p.add_argument(
+        "path",
+        nargs="?",
+        help="a projects folder or one .jsonl file (default: "
+        "$CLAUDE_CONFIG_DIR/projects or ~/.claude/projects)",
+    )
     add(
         "providers",
         cmd_providers,

@@ -335,8 +335,7 @@ async def test_two_turns_in_different_sessions_stream_at_once(isolated_env: Path
         assert engine.transcript(b)[-1].status is MessageStatus.COMPLETE
 
 
-async def test_model_picker_switches_the_session_model(engine: Engine,
-                                                       monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_model_picker_switches_the_session_model(engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from tui.app.screens.model_picker import ModelPickerScreen
 
     monkeypatch.setenv("OLLAMA_HOST", "127.0.0.1:9")

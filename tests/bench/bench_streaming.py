@@ -34,8 +34,10 @@ def _body() -> list[bytes]:
 async def _raw(url: str) -> float:
     start = time.perf_counter()
     lines = 0
-    async with httpx.AsyncClient() as client, client.stream(
-            "POST", f"{url}/v1/messages", json={}) as response:
+    async with (
+        httpx.AsyncClient() as client,
+        client.stream("POST", f"{url}/v1/messages", json={}) as response,
+    ):
         async for line in response.aiter_lines():
             lines += line.startswith("data:")
     assert lines >= TOKENS
@@ -79,6 +81,12 @@ def run() -> list[Row]:
     raw, full = max(raws), max(fulls)
     return [
         Row("streaming raw httpx SSE read", raw, "tok/s", "reference"),
-        Row("streaming provider->runtime->store", full, "tok/s", ">= 5000 and >= 80% raw",
-            full / raw, full >= 5000 and full / raw >= 0.8),
+        Row(
+            "streaming provider->runtime->store",
+            full,
+            "tok/s",
+            ">= 5000 and >= 80% raw",
+            full / raw,
+            full >= 5000 and full / raw >= 0.8,
+        ),
     ]

@@ -1,0 +1,385 @@
+"""Import Claude Code's history (~/.claude/projects/**/*.jsonl) into the store.
+
+Incremental: a file is read again only when its size or mtime (or a subagent file's)
+changed. Ids are derived from Claude Code's own ids, so a re-import updates the same
+sessions and messages, and forks the user made of them stay attached.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engine import Engine, title_from_prompt
+from ..model import Origin, Role, Session, SessionStatus, TextPart, ToolUsePart
+from ..store.atomic import write_atomic
+from .claude_code_parse import Node, Parsed, TranscriptParser, iter_objects, stable_id, to_message
+
+STATE_FILE = "imports/claude_code.json"
+Progress = Callable[[int, int], None]
+
+
+def default_root() -> Path:
+    """CLAUDE_CONFIG_DIR/projects, else ~/.claude/projects."""
+    base = os.environ.get("CLAUDE_CONFIG_DIR")
+    return (Path(base).expanduser() if base else Path.home() / ".claude") / "projects"
+
+
+@dataclass
+class FileResult:
+    path: str
+    action: str  # imported | updated | unchanged | failed
+    sessions: int = 0
+    messages: int = 0
+    skipped_lines: int = 0
+    reason: str = ""
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for f in self.files if f.action == action)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "imported": self.count("imported"),
+            "updated": self.count("updated"),
+            "unchanged": self.count("unchanged"),
+            "failed": self.count("failed"),
+            "sessions": sum(f.sessions for f in self.files),
+            "messages": sum(f.messages for f in self.files),
+            "skipped_lines": sum(f.skipped_lines for f in self.files),
+            "files": [f.__dict__ for f in self.files if f.action != "unchanged"],
+        }
+
+
+def _subagent_files(path: Path) -> list[Path]:
+    folder = path.with_suffix("") / "subagents"
+    return sorted(folder.rglob("*.jsonl")) if folder.is_dir() else []
+
+
+def transcript_files(root: Path) -> list[Path]:
+    """Main transcripts under `root` (or `root` itself); subagent files go with their parent."""
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*.jsonl") if "subagents" not in p.parts)
+
+
+def _signature(paths: list[Path]) -> list[list[int]]:
+    out = []
+    for p in paths:
+        st = p.stat()
+        out.append([st.st_size, st.st_mtime_ns])
+    return out
+
+
+class ClaudeCodeImporter:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.state_path = Path(engine.store.home) / STATE_FILE  # type: ignore[attr-defined]
+        self.state = self._load_state()
+        self._forks: list[tuple[str, str]] = []
+
+    def _load_state(self) -> dict[str, dict[str, object]]:
+        try:
+            data = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _save_state(self) -> None:
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(str(self.state_path), json.dumps(self.state).encode())
+
+    def run(self, root: Path | None = None, progress: Progress | None = None) -> ImportReport:
+        root = root or default_root()
+        report = ImportReport()
+        files = transcript_files(root) if root.exists() else []
+        groups = [[f, *_subagent_files(f)] for f in files]
+        sizes = [sum(p.stat().st_size for p in g) for g in groups]
+        total, done = sum(sizes), 0
+        self._forks: list[tuple[str, str]] = []
+        for group, size in zip(groups, sizes, strict=True):
+            report.files.append(self._one(group))
+            done += size
+            if progress:
+                progress(done, total)
+        self._link_forks()
+        self._save_state()
+        return report
+
+    def _link_forks(self) -> None:
+        """Files written by --fork-session name the session they came from: hang them
+        under it in the tree (their messages are copies, so they share no history)."""
+        if not self._forks:
+            return
+        by_claude_id = {
+            s.origin.source_id: s
+            for s in self.engine.store.list_sessions()
+            if s.origin.kind == "claude_code" and s.id == s.root_id
+        }
+        with self.engine.store.transaction():
+            for session_id, parent_claude_id in self._forks:
+                parent = by_claude_id.get(parent_claude_id)
+                session = self.engine.store.get_session(session_id)
+                if parent is not None and session.parent_session_id != parent.id:
+                    self.engine.store.put_session(session.with_changes(parent_session_id=parent.id))
+
+    def _one(self, group: list[Path]) -> FileResult:
+        main = group[0]
+        key = str(main.resolve())
+        try:
+            sig = _signature(group)
+        except OSError as exc:
+            return FileResult(key, "failed", reason=f"cannot read: {exc.strerror}")
+        previous = self.state.get(key)
+        if previous and previous.get("sig") == sig:
+            return FileResult(key, "unchanged")
+        parser = TranscriptParser()
+        try:
+            for path in group:
+                with open(path, "rb") as handle:  # streamed line by line, never slurped
+                    for obj in iter_objects(handle):
+                        parser.feed(obj)
+        except OSError as exc:
+            return FileResult(key, "failed", reason=f"cannot read: {exc.strerror}")
+        parsed = parser.finish()
+        sessions, messages = self._store(parsed, key)
+        self.state[key] = {"sig": sig, "sessions": [s.id for s in sessions]}
+        action = "updated" if previous else "imported"
+        return FileResult(key, action, len(sessions), messages, parsed.skipped)
+
+    # -- graph -> sessions -------------------------------------------------------------
+
+    def _store(self, parsed: Parsed, source: str) -> tuple[list[Session], int]:
+        nodes = parsed.nodes
+        if not nodes:
+            return [], 0
+        ids = {k: stable_id(k) for k in nodes}
+        children: dict[str | None, list[Node]] = {}
+        for node in nodes.values():
+            children.setdefault(node.parent, []).append(node)
+
+        def root_of(node: Node) -> Node:
+            seen = set()
+            while node.parent and node.parent in nodes and node.key not in seen:
+                seen.add(node.key)
+                node = nodes[node.parent]
+            return node
+
+        families: dict[str, list[Node]] = {}
+        for node in nodes.values():
+            families.setdefault(root_of(node).key, []).append(node)
+        made: list[Session] = []
+        count = 0
+        with self.engine.store.transaction():
+            for root_key, members in families.items():
+                root = nodes[root_key]
+                root_id = stable_id("session", root_key)
+                messages = [to_message(n, ids, root_id) for n in members]
+                self.engine.store.put_messages(root_id, messages)
+                count += len(messages)
+                made += self._sessions(parsed, source, root, members, children, ids, root_id)
+        return made, count
+
+    def _sessions(
+        self,
+        parsed: Parsed,
+        source: str,
+        root: Node,
+        members: list[Node],
+        children: dict[str | None, list[Node]],
+        ids: dict[str, str],
+        root_id: str,
+    ) -> list[Session]:
+        nodes = parsed.nodes
+        main_nodes = [n for n in members if not n.sidechain] or members
+        main_keys = {n.key for n in main_nodes}
+        leaves = sorted(
+            (n for n in main_nodes if not any(c.key in main_keys for c in children.get(n.key, []))),
+            key=lambda n: n.order,
+        )
+        main_leaf = leaves[-1]
+        origin = Origin(
+            kind="claude_code",
+            source_path=source,
+            source_id=root.session_id or main_leaf.session_id,
+            project=Path(parsed.cwd).name if parsed.cwd else None,
+            cwd=parsed.cwd,
+            git_branch=parsed.git_branch,
+        )
+        title = self._title(parsed, root, leaves, main_nodes)
+        main = self._session(root_id, root_id, title, main_leaf, members, ids, origin)
+        if parsed.forked_from and parsed.forked_from != origin.source_id:
+            self._forks.append((main.id, parsed.forked_from))
+        out = [main]
+        main_path: set[str] = set()
+        node: Node | None = main_leaf
+        while node is not None and node.key not in main_path:
+            main_path.add(node.key)
+            node = nodes.get(node.parent) if node.parent else None
+        for leaf in leaves[:-1]:  # real branches: rewinds, edits, resumes
+            point: Node | None = leaf
+            while point is not None and point.key not in main_path:
+                point = nodes.get(point.parent) if point.parent else None
+            out.append(
+                self._session(
+                    stable_id("branch", leaf.key),
+                    root_id,
+                    f"{title} (branch)",
+                    leaf,
+                    members,
+                    ids,
+                    origin,
+                    parent=main.id,
+                    fork=point,
+                )
+            )
+        out += self._subagents(members, children, ids, root_id, main, origin, parsed)
+        return out
+
+    @staticmethod
+    def _title(parsed: Parsed, root: Node, leaves: list[Node], main_nodes: list[Node]) -> str:
+        """custom-title, else a summary of one of this tree's leaves, else the file's only
+        summary for its first tree, else the first prompt."""
+        if parsed.title:
+            return parsed.title
+        for leaf in reversed(leaves):
+            if leaf.key in parsed.summaries:
+                return parsed.summaries[leaf.key]
+        first_tree = root.order == min(n.order for n in parsed.nodes.values())
+        if len(parsed.summaries) == 1 and first_tree:
+            return next(iter(parsed.summaries.values()))
+        first = next(
+            (
+                n
+                for n in sorted(main_nodes, key=lambda n: n.order)
+                if n.role is Role.USER and n.parts and isinstance(n.parts[0], TextPart)
+            ),
+            None,
+        )
+        return title_from_prompt(first.parts[0].text) if first else "Claude Code session"  # type: ignore[union-attr]
+
+    def _subagents(
+        self,
+        members: list[Node],
+        children: dict[str | None, list[Node]],
+        ids: dict[str, str],
+        root_id: str,
+        main: Session,
+        origin: Origin,
+        parsed: Parsed,
+    ) -> list[Session]:
+        by_key = {n.key: n for n in members}
+        out = []
+        starts = [
+            n
+            for n in members
+            if n.sidechain
+            and (n.parent is None or not by_key.get(n.parent, n).sidechain)
+            and n.parent is not None
+        ]
+        for start in starts:
+            subtree, todo = [], [start]
+            while todo:
+                item = todo.pop()
+                subtree.append(item)
+                todo.extend(c for c in children.get(item.key, []) if c.sidechain)
+            leaf = max(subtree, key=lambda n: n.order)
+            task = by_key.get(start.parent) if start.parent else None
+            tool_id = start.task_tool_id
+            description = next(
+                (
+                    p.input.get("description")
+                    for p in (task.parts if task else ())
+                    if isinstance(p, ToolUsePart) and p.tool_id == tool_id
+                ),
+                None,
+            )
+            title = (
+                f"subagent: {description or title_from_prompt(start.parts[0].text)}"
+                if start.parts and isinstance(start.parts[0], TextPart)
+                else "subagent"
+            )
+            sub_origin = Origin(
+                kind="claude_code_subagent",
+                source_path=origin.source_path,
+                source_id=tool_id,
+                project=origin.project,
+                cwd=origin.cwd,
+                git_branch=origin.git_branch,
+            )
+            out.append(
+                self._session(
+                    stable_id("subagent", start.key),
+                    root_id,
+                    title,
+                    leaf,
+                    members,
+                    ids,
+                    sub_origin,
+                    parent=main.id,
+                    fork=task,
+                )
+            )
+        return out
+
+    def _session(
+        self,
+        sid: str,
+        root_id: str,
+        title: str,
+        leaf: Node,
+        members: list[Node],
+        ids: dict[str, str],
+        origin: Origin,
+        parent: str | None = None,
+        fork: Node | None = None,
+    ) -> Session:
+        created = (
+            min(n.created for n in members if n.created) if any(n.created for n in members) else 0.0
+        )
+        session = Session(
+            id=sid,
+            title=title[:200],
+            root_id=root_id,
+            head_id=ids[leaf.key],
+            parent_session_id=parent,
+            fork_point_id=ids[fork.key] if fork else None,
+            fork_depth=fork.depth if fork else None,
+            created=created,
+            updated=max(n.created for n in members),
+            provider="claude_code",
+            model=next(
+                (
+                    n.model
+                    for n in sorted(members, key=lambda n: -n.order)
+                    if n.model and n.model != "<synthetic>"
+                ),
+                None,
+            ),
+            status=SessionStatus.IDLE,
+            totals=leaf.totals,
+            origin=origin,
+        )
+        try:
+            existing = self.engine.store.get_session(sid)
+        except Exception:
+            existing = None
+        if existing is not None:
+            imported_heads = {ids[n.key] for n in members}
+            if existing.head_id not in imported_heads:  # continued here: keep the user's work
+                return existing
+            session = session.with_changes(
+                title=existing.title
+                if existing.title != title and existing.updated > session.updated
+                else title,
+                archived=existing.archived,
+            )
+        self.engine.store.put_session(session)
+        return session
