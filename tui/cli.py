@@ -88,7 +88,9 @@ def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_fork(engine: Engine, args: argparse.Namespace) -> int:
-    fork = engine.fork(args.session, at=args.at, title=args.title, model=args.model)
+    fork = engine.fork(
+        args.session, at=args.at, title=args.title, model=args.model, provider=args.provider
+    )
     if args.json:
         _emit_json(_session_json(fork))
     else:
@@ -376,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="MESSAGE")
     p.add_argument("--title")
     p.add_argument("--model", help="model for the fork")
+    p.add_argument("--provider", help="provider for the fork (see `forktree providers`)")
     p = add("revert", cmd_revert, "move a session back to a message; the old tail is kept")
     p.add_argument("session")
     p.add_argument("message")

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import aclosing
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from . import tree
 from .config import data_dir
 from .errors import InvalidInputError
-from .events import EngineEvent, Failed, ReplyUpdated, TurnFinished, TurnStarted
 from .model import (
     Message,
     MessageStatus,
@@ -25,16 +23,12 @@ from .model import (
     Usage,
     new_id,
     now,
-    pid_alive,
 )
-from .pricing import with_cost
-from .providers import Provider, ProviderRequest, default_provider_name, get_provider
-from .reply import ReplyBuilder
+from .providers import Provider, default_provider_name, get_provider
 from .store import NotFoundError, SessionStore, TinyDBStore
 from .store.tinydb_store import resolve_unique
+from .streaming import DEFAULT_TITLE, StreamingMixin
 
-DEFAULT_TITLE = "New session"
-MAX_PROMPT_CHARS = 1_000_000
 TITLE_CHARS = 60
 
 
@@ -48,18 +42,7 @@ def title_from_prompt(prompt: str) -> str:
     return (cut if len(cut) > TITLE_CHARS // 2 else line[:TITLE_CHARS]) + "…"
 
 
-def check_prompt(text: str) -> str:
-    """The prompt, or a clear InvalidInputError when it is empty or too large."""
-    if not text or not text.strip():
-        raise InvalidInputError("the prompt is empty")
-    if len(text) > MAX_PROMPT_CHARS:
-        raise InvalidInputError(
-            f"the prompt is {len(text):,} characters; the limit is {MAX_PROMPT_CHARS:,}"
-        )
-    return text
-
-
-class Engine:
+class Engine(StreamingMixin):
     """Sessions as branches of a message tree, over a SessionStore and providers."""
 
     def __init__(
@@ -283,10 +266,21 @@ class Engine:
                 model=model if model is not None else parent.model,
                 system_prompt=parent.system_prompt,
                 totals=point.totals if point else Totals(),
-                origin=parent.origin,
+                origin=self._fork_origin(parent, point),
             )
             self.store.put_session(fork)
         return fork
+
+    @staticmethod
+    def _fork_origin(parent: Session, point: Message | None) -> Origin:
+        """A fork of a Claude Code session resumes it with --fork-session; Claude Code
+        can only continue from a session's end, so an earlier fork point drops the link."""
+        origin = parent.origin
+        if parent.provider != "claude_code" or not origin.source_id:
+            return origin
+        if point is not None and point.id == parent.head_id:
+            return replace(origin, fork_pending=True)
+        return replace(origin, source_id=None, fork_pending=None)
 
     def revert(self, session_id: str, to_message_id: str) -> tuple[Session, Session | None]:
         """Move the head back to an earlier message; the old tail stays as a new branch.
@@ -394,105 +388,3 @@ class Engine:
         if not cleaned:
             raise InvalidInputError("the title is empty")
         return cleaned[:200]
-
-    # -- streaming ---------------------------------------------------------------------
-
-    def _is_orphaned(self, message: Message) -> bool:
-        return message.status is MessageStatus.STREAMING and not (
-            message.writer_pid == os.getpid() or pid_alive(message.writer_pid)
-        )
-
-    def _recover(self, session: Session, message: Message) -> Message:
-        fixed = message.with_changes(
-            status=MessageStatus.INTERRUPTED,
-            writer_pid=None,
-            error=message.error or "the process streaming it stopped",
-        )
-        with self.store.transaction():
-            self.store.put_messages(session.root_id, [fixed])
-            current = self.store.get_session(session.id)
-            if current.status is SessionStatus.BUSY:
-                self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
-        return fixed
-
-    async def stream(
-        self,
-        session_id: str,
-        text: str,
-        *,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-    ) -> AsyncIterator[EngineEvent]:
-        """Send `text` and stream the reply. The partial reply is saved at least every
-        `flush_interval` seconds and at the end; cancelling keeps it as interrupted."""
-        check_prompt(text)
-        session = self.session(session_id)
-        provider = self.providers(session.provider)
-        with self.store.transaction():
-            session = self.session(session.id)
-            user = self._child(session, Role.USER, (TextPart(text),), None, Usage())
-            self.store.put_messages(session.root_id, [user])
-            session = self._move_head(session, user, retitle=text)
-            reply = self._child(
-                session,
-                Role.ASSISTANT,
-                (),
-                session.model or provider.default_model,
-                Usage(),
-                status=MessageStatus.STREAMING,
-            )
-            self.store.put_messages(session.root_id, [reply])
-            session = self._move_head(session, reply, status=SessionStatus.BUSY)
-        started = time.monotonic()
-        yield TurnStarted(session.id, user, reply)
-        request = ProviderRequest(
-            messages=tuple(self.transcript(session.id)[:-1]),
-            model=session.model,
-            system_prompt=session.system_prompt,
-            max_tokens=max_tokens,
-            temperature=temperature,
-        )
-        builder = ReplyBuilder(reply)
-        status, error = MessageStatus.INTERRUPTED, "the reply was stopped"
-        last_flush = time.monotonic()
-        try:
-            async with aclosing(provider.stream(request)) as events:
-                async for event in events:
-                    if isinstance(event, Failed):
-                        # a reply that had begun is kept as interrupted; else it is an error
-                        partial = builder.chars > 0 or builder.has_parts
-                        status = MessageStatus.INTERRUPTED if partial else MessageStatus.ERROR
-                        error = event.error
-                        break
-                    builder.apply(event)
-                    if time.monotonic() - last_flush >= self.flush_interval:
-                        self.store.put_messages(
-                            session.root_id, [builder.build(MessageStatus.STREAMING)]
-                        )
-                        last_flush = time.monotonic()
-                    yield ReplyUpdated(session.id, reply, event)
-                else:
-                    status, error = MessageStatus.COMPLETE, None
-        finally:
-            builder.usage = with_cost(builder.usage, reply.model, session.provider)
-            final = builder.build(status, error)
-            self._finish(session, final)
-        yield TurnFinished(session.id, final, time.monotonic() - started)
-
-    def _finish(self, session: Session, reply: Message) -> None:
-        with self.store.transaction():
-            self.store.put_messages(session.root_id, [reply])
-            current = self.store.get_session(session.id)
-            if current.head_id == reply.id:
-                self._move_head(current, reply, status=SessionStatus.IDLE)
-            elif current.status is SessionStatus.BUSY:
-                self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
-
-    async def send(self, session_id: str, text: str) -> Message:
-        """Send `text` and wait for the whole reply."""
-        final: Message | None = None
-        async for event in self.stream(session_id, text):
-            if isinstance(event, TurnFinished):
-                final = event.reply
-        assert final is not None
-        return final

@@ -38,6 +38,13 @@ class UsageReport:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionBound:
+    """The provider's own id for this conversation (Claude Code's session id)."""
+
+    external_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Done:
     stop_reason: str = "end_turn"
 
@@ -48,7 +55,9 @@ class Failed:
     retryable: bool = False
 
 
-ProviderEvent = TextDelta | ThinkingDelta | ToolCall | ToolResult | UsageReport | Done | Failed
+ProviderEvent = (
+    TextDelta | ThinkingDelta | ToolCall | ToolResult | UsageReport | SessionBound | Done | Failed
+)
 
 
 @dataclass(frozen=True, slots=True)

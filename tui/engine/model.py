@@ -230,6 +230,7 @@ class Origin:
     project: str | None = None
     cwd: str | None = None
     git_branch: str | None = None
+    fork_pending: bool | None = None  # next Claude Code turn must pass --fork-session
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in _slots_items(self) if v is not None}

@@ -17,7 +17,8 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .engine import Engine, check_prompt
+from .engine import Engine
+from .streaming import check_prompt
 from .errors import ForktreeError, InvalidInputError
 from .events import EngineEvent, TurnFinished
 from .model import Message, MessageStatus, Role

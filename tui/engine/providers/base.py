@@ -20,6 +20,10 @@ class ProviderRequest:
     system_prompt: str | None = None
     max_tokens: int | None = None
     temperature: float | None = None
+    # for agents that keep their own session (Claude Code): which one, where, and fork it?
+    resume_id: str | None = None
+    cwd: str | None = None
+    fork: bool = False
 
 
 class Provider(Protocol):

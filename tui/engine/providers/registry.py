@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from ..settings import ProviderSettings, Settings, load_settings
 from .anthropic import DEFAULT_MODEL as ANTHROPIC_MODEL
 from .anthropic import AnthropicProvider
 from .base import Provider, ProviderError
+from .claude_code import ClaudeCodeProvider
 from .echo import EchoProvider
 from .openai import DEFAULT_MODEL as OPENAI_MODEL
 from .openai import OpenAIProvider
@@ -69,6 +71,11 @@ def configured(
         )
     for name, ps in settings.providers.items():
         found[name] = _merge(found.get(name), ps, env)
+    claude = shutil.which(env.get("FORKTREE_CLAUDE_BIN", "claude"))
+    if claude:
+        found["claude_code"] = ProviderInfo(
+            "claude_code", "claude_code", None, ClaudeCodeProvider.default_model, None, False
+        )
     found["echo"] = ProviderInfo("echo", "echo", None, EchoProvider.default_model, None, False)
     return found
 
@@ -108,6 +115,8 @@ def build(
 ) -> Provider:
     """The provider called `name`, with its key read from the environment now."""
     env = os.environ if env is None else env
+    if name == "claude_code":  # always buildable: a missing binary is reported when used
+        return ClaudeCodeProvider(env.get("FORKTREE_CLAUDE_BIN"))
     available = configured(settings, env)
     info = available.get(name)
     if info is None:

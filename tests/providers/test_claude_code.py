@@ -1,0 +1,155 @@
+"""The Claude Code backend against a fake `claude` executable replaying stream-json."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.engine import Engine, MessageStatus
+from tui.engine.events import ReplyUpdated, TextDelta
+from tui.engine.model import Origin, ToolResultPart, ToolUsePart
+from tui.engine.providers.claude_code import INSTALL_HINT
+from tui.engine.runtime import SessionRuntime
+
+FAKE = Path(__file__).resolve().parents[1] / "fakes" / "fake_claude.py"
+
+
+@pytest.fixture
+def claude(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A `claude` on PATH that runs the fake; returns the log file of its runs."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "claude"
+    exe.write_text(f'#!/bin/sh\nexec {sys.executable} {FAKE} "$@"\n')
+    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    log = tmp_path / "claude-runs.jsonl"
+    monkeypatch.setenv("FAKE_CLAUDE_LOG", str(log))
+    return log
+
+
+def _runs(log: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def _imported(engine: Engine, cwd: Path) -> str:
+    session = engine.new_session(
+        provider="claude_code",
+        origin=Origin(kind="claude_code", source_id="cc-original", cwd=str(cwd)),
+    )
+    engine.append(session.id, "user", "earlier prompt")
+    engine.append(session.id, "assistant", "earlier answer")
+    return session.id
+
+
+async def test_resume_maps_events_and_records_the_result(
+    engine: Engine, claude: Path, tmp_path: Path
+) -> None:
+    sid = _imported(engine, tmp_path)
+    result = await SessionRuntime(engine, sid).send("continue please")
+    assert result.outcome == "success" and result.text == "You asked: continue please"
+    assert result.cost_usd == 0.0123 and result.input_tokens == 100
+    assert result.output_tokens == 20
+    (run,) = _runs(claude)
+    assert run["argv"][:5] == [
+        "-p",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+        "--resume=cc-original",
+    ]
+    assert run["stdin"] == "continue please" and run["cwd"] == str(tmp_path)
+    reply = engine.transcript(sid)[-1]
+    assert reply.thinking == "Plan it." and "SUBAGENT" not in reply.text
+    kinds = [type(p) for p in reply.parts]
+    assert ToolUsePart in kinds and ToolResultPart in kinds
+    assert engine.session(sid).origin.source_id == "cc-original"
+
+
+async def test_fork_passes_fork_session_and_binds_the_new_id(
+    engine: Engine, claude: Path, tmp_path: Path
+) -> None:
+    sid = _imported(engine, tmp_path)
+    fork = engine.fork(sid, title="try another way")
+    assert fork.origin.fork_pending
+    await SessionRuntime(engine, fork.id).send("other way")
+    assert "--fork-session" in _runs(claude)[0]["argv"]
+    bound = engine.session(fork.id).origin
+    assert bound.source_id == "fork-new-id" and not bound.fork_pending
+    assert engine.session(sid).origin.source_id == "cc-original"  # parent untouched
+    await SessionRuntime(engine, fork.id).send("again")
+    assert _runs(claude)[1]["argv"][4] == "--resume=fork-new-id"
+    assert "--fork-session" not in _runs(claude)[1]["argv"]
+
+
+async def test_fork_before_the_end_cannot_continue_in_claude_code(
+    engine: Engine, claude: Path, tmp_path: Path
+) -> None:
+    sid = _imported(engine, tmp_path)
+    early = engine.fork(sid, at=engine.transcript(sid)[0].id)
+    result = await SessionRuntime(engine, early.id).send("hi")
+    assert result.outcome == "error" and "only continue a session from its end" in (
+        result.error or ""
+    )
+    assert not claude.exists()  # claude never ran
+
+
+@pytest.mark.parametrize(
+    "scenario, message",
+    [
+        ("error_result", "max turns reached"),
+        ("is_error_success", "API Error: 529 overloaded"),
+        ("crash", "exited with code 3 before a result: fatal: something broke"),
+    ],
+)
+async def test_failures_are_clear(
+    engine: Engine,
+    claude: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    scenario: str,
+    message: str,
+) -> None:
+    monkeypatch.setenv("FAKE_CLAUDE_SCENARIO", scenario)
+    sid = _imported(engine, tmp_path)
+    result = await SessionRuntime(engine, sid).send("go")
+    assert result.outcome in ("error", "interrupted") and message in (result.error or "")
+    assert engine.transcript(sid)[-1].status in (MessageStatus.ERROR, MessageStatus.INTERRUPTED)
+
+
+async def test_missing_binary_says_how_to_install(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    sid = _imported(engine, tmp_path)
+    result = await SessionRuntime(engine, sid).send("go")
+    assert result.outcome == "error" and result.error == INSTALL_HINT
+
+
+async def test_abort_kills_the_subprocess(
+    engine: Engine, claude: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_CLAUDE_SCENARIO", "slow")
+    sid = _imported(engine, tmp_path)
+    seen = asyncio.Event()
+
+    async def listener(event: object) -> None:
+        if isinstance(event, ReplyUpdated) and isinstance(event.event, TextDelta):
+            seen.set()
+
+    runtime = SessionRuntime(engine, sid, listener=listener)
+    task = asyncio.ensure_future(runtime.send("long job"))
+    await asyncio.wait_for(seen.wait(), 20)
+    runtime.abort()
+    result = await asyncio.wait_for(task, 10)
+    assert result.outcome == "interrupted"
+    pid = _runs(claude)[0]["pid"]
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid), 0)  # the process is gone (reaped)
+    assert engine.transcript(sid)[-1].status is MessageStatus.INTERRUPTED

@@ -1,0 +1,196 @@
+"""Claude Code as a provider: runs `claude -p --output-format stream-json --verbose`
+(with `--resume` / `--fork-session`) in the session's folder and maps its events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+
+from ..events import (
+    Done,
+    Failed,
+    ProviderEvent,
+    SessionBound,
+    TextDelta,
+    ThinkingDelta,
+    ToolCall,
+    ToolResult,
+    UsageReport,
+)
+from ..model import Role, Usage
+from .base import ProviderRequest
+
+INSTALL_HINT = (
+    "the `claude` command was not found on PATH; install Claude Code with "
+    "`npm install -g @anthropic-ai/claude-code` (or set FORKTREE_CLAUDE_BIN)"
+)
+LINE_LIMIT = 64 * 1024 * 1024  # tool results can make single lines of many MB
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(
+            str(b.get("text", ""))
+            for b in content
+            if isinstance(b, dict) and b.get("type") == "text"
+        )
+    return ""
+
+
+class ClaudeCodeProvider:
+    """One `claude -p` process per turn; the prompt goes in on stdin."""
+
+    name = "claude_code"
+    default_model = "claude-code"
+
+    def __init__(self, binary: str | None = None) -> None:
+        self.binary = binary or os.environ.get("FORKTREE_CLAUDE_BIN", "claude")
+
+    def argv(self, request: ProviderRequest, binary: str) -> list[str]:
+        args = [binary, "-p", "--output-format", "stream-json", "--verbose"]
+        if request.model and request.model != self.default_model:
+            args.append(f"--model={request.model}")
+        if request.resume_id:
+            args.append(f"--resume={request.resume_id}")  # '=' form: no flag injection
+            if request.fork:
+                args.append("--fork-session")
+        if request.system_prompt and not request.resume_id:
+            args.append(f"--append-system-prompt={request.system_prompt}")
+        return args
+
+    async def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]:
+        binary = shutil.which(self.binary)
+        if binary is None:
+            yield Failed(INSTALL_HINT)
+            return
+        prompt = next((m.text for m in reversed(request.messages) if m.role is Role.USER), "")
+        cwd = request.cwd if request.cwd and os.path.isdir(request.cwd) else None
+        proc = await asyncio.create_subprocess_exec(
+            *self.argv(request, binary),
+            cwd=cwd,
+            limit=LINE_LIMIT,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,
+        )
+        finished = False
+        try:
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(prompt.encode())
+            await proc.stdin.drain()
+            proc.stdin.close()
+            while line := await proc.stdout.readline():
+                for event in self._map(line):
+                    finished = finished or isinstance(event, Done | Failed)
+                    yield event
+            await proc.wait()
+            if not finished:
+                err = (
+                    (await proc.stderr.read()).decode("utf-8", "replace").strip()
+                    if proc.stderr
+                    else ""
+                )
+                yield Failed(
+                    f"claude exited with code {proc.returncode} before a result"
+                    + (f": {err.splitlines()[-1][:300]}" if err else "")
+                )
+        finally:
+            await _stop(proc)
+
+    def _map(self, line: bytes) -> list[ProviderEvent]:
+        try:
+            event = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            return []
+        if not isinstance(event, dict) or event.get("parent_tool_use_id"):
+            return []  # subagent traffic stays inside its Task call
+        kind = event.get("type")
+        if kind == "system" and event.get("subtype") == "init" and event.get("session_id"):
+            return [SessionBound(str(event["session_id"]))]
+        if kind == "assistant":
+            out: list[ProviderEvent] = []
+            for block in (event.get("message") or {}).get("content") or ():
+                btype = block.get("type")
+                if btype == "text" and block.get("text"):
+                    out.append(TextDelta(block["text"]))
+                elif btype == "thinking" and block.get("thinking"):
+                    out.append(ThinkingDelta(block["thinking"]))
+                elif btype == "tool_use":
+                    out.append(
+                        ToolCall(
+                            str(block.get("id", "")),
+                            str(block.get("name", "")),
+                            block.get("input") or {},
+                        )
+                    )
+            return out
+        if kind == "user":
+            content = (event.get("message") or {}).get("content")
+            return (
+                [
+                    ToolResult(
+                        str(b.get("tool_use_id", "")),
+                        _text(b.get("content")),
+                        bool(b.get("is_error")),
+                    )
+                    for b in content
+                    if isinstance(b, dict) and b.get("type") == "tool_result"
+                ]
+                if isinstance(content, list)
+                else []
+            )
+        if kind == "result":
+            return self._result(event)
+        return []
+
+    @staticmethod
+    def _result(event: dict[str, Any]) -> list[ProviderEvent]:
+        usage = event.get("usage") or {}
+        tokens_in = sum(
+            int(usage.get(k) or 0)
+            for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+        )
+        cost = event.get("total_cost_usd", event.get("cost_usd"))
+        out: list[ProviderEvent] = [
+            UsageReport(
+                Usage(
+                    tokens_in if usage else None,
+                    usage.get("output_tokens"),
+                    float(cost) if cost is not None else None,
+                )
+            )
+        ]
+        # an API failure can arrive as subtype "success" with is_error true
+        if event.get("is_error") or event.get("subtype") != "success":
+            detail = (
+                event.get("result")
+                or "; ".join(map(str, event.get("errors") or ()))
+                or event.get("subtype", "error")
+            )
+            out.append(Failed(f"claude: {detail}"[:500]))
+        else:
+            out.append(Done(str(event.get("stop_reason") or "end_turn")))
+        return out
+
+
+async def _stop(proc: asyncio.subprocess.Process) -> None:
+    """End the process group cleanly: SIGTERM, then SIGKILL after 2 s."""
+    if proc.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, 15)
+    try:
+        await asyncio.wait_for(proc.wait(), 2.0)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 9)
+        await proc.wait()

@@ -1,0 +1,204 @@
+"""Sending a prompt and streaming the reply into the store (mixed into Engine)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
+from dataclasses import replace
+
+from .errors import InvalidInputError
+from .events import EngineEvent, Failed, ReplyUpdated, SessionBound, TurnFinished, TurnStarted
+from .model import (
+    Message,
+    MessageStatus,
+    Part,
+    Role,
+    Session,
+    SessionStatus,
+    TextPart,
+    Usage,
+    pid_alive,
+)
+from .pricing import with_cost
+from .providers import Provider, ProviderRequest
+from .reply import ReplyBuilder
+from .store import SessionStore
+
+DEFAULT_TITLE = "New session"
+MAX_PROMPT_CHARS = 1_000_000
+
+
+def check_prompt(text: str) -> str:
+    """The prompt, or a clear InvalidInputError when it is empty or too large."""
+    if not text or not text.strip():
+        raise InvalidInputError("the prompt is empty")
+    if len(text) > MAX_PROMPT_CHARS:
+        raise InvalidInputError(
+            f"the prompt is {len(text):,} characters; the limit is {MAX_PROMPT_CHARS:,}"
+        )
+    return text
+
+
+class StreamingMixin:
+    """Turns: the user message, the streamed reply saved as it grows, recovery of replies
+    a dead process left streaming. Engine provides the store and the branch helpers."""
+
+    store: SessionStore
+    providers: Callable[[str], Provider]
+    flush_interval: float
+
+    def session(self, ref: str) -> Session: ...  # provided by Engine
+    def transcript(self, session_id: str) -> list[Message]: ...  # provided by Engine
+
+    def _child(
+        self,
+        session: Session,
+        role: Role,
+        parts: tuple[Part, ...],
+        model: str | None,
+        usage: Usage,
+        created: float | None = None,
+        status: MessageStatus = MessageStatus.COMPLETE,
+    ) -> Message: ...
+
+    def _move_head(
+        self,
+        session: Session,
+        message: Message,
+        retitle: str | None = None,
+        status: SessionStatus | None = None,
+    ) -> Session: ...
+
+    def _is_orphaned(self, message: Message) -> bool:
+        return message.status is MessageStatus.STREAMING and not (
+            message.writer_pid == os.getpid() or pid_alive(message.writer_pid)
+        )
+
+    def _recover(self, session: Session, message: Message) -> Message:
+        fixed = message.with_changes(
+            status=MessageStatus.INTERRUPTED,
+            writer_pid=None,
+            error=message.error or "the process streaming it stopped",
+        )
+        with self.store.transaction():
+            self.store.put_messages(session.root_id, [fixed])
+            current = self.store.get_session(session.id)
+            if current.status is SessionStatus.BUSY:
+                self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
+        return fixed
+
+    async def stream(
+        self,
+        session_id: str,
+        text: str,
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+    ) -> AsyncIterator[EngineEvent]:
+        """Send `text` and stream the reply. The partial reply is saved at least every
+        `flush_interval` seconds and at the end; cancelling keeps it as interrupted."""
+        check_prompt(text)
+        session = self.session(session_id)
+        if (
+            session.provider == "claude_code"
+            and session.head_id
+            and session.origin.kind != "native"
+            and not session.origin.source_id
+        ):
+            raise InvalidInputError(
+                "Claude Code can only continue a session from its end; this branch starts "
+                "earlier (or is a subagent's). Pick another model for it with ctrl+o "
+                "(or `forktree fork --model`) to continue it here."
+            )
+        provider = self.providers(session.provider)
+        with self.store.transaction():
+            session = self.session(session.id)
+            user = self._child(session, Role.USER, (TextPart(text),), None, Usage())
+            self.store.put_messages(session.root_id, [user])
+            session = self._move_head(session, user, retitle=text)
+            reply = self._child(
+                session,
+                Role.ASSISTANT,
+                (),
+                session.model or provider.default_model,
+                Usage(),
+                status=MessageStatus.STREAMING,
+            )
+            self.store.put_messages(session.root_id, [reply])
+            session = self._move_head(session, reply, status=SessionStatus.BUSY)
+        started = time.monotonic()
+        yield TurnStarted(session.id, user, reply)
+        history = tuple(self.transcript(session.id)[:-1])
+        resume = (
+            session.origin.source_id
+            if session.provider == "claude_code"
+            and session.origin.kind in ("claude_code", "native")
+            else None
+        )
+        request = ProviderRequest(
+            messages=history,
+            model=session.model,
+            system_prompt=session.system_prompt,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            resume_id=resume,
+            cwd=session.origin.cwd,
+            fork=bool(session.origin.fork_pending),
+        )
+        builder = ReplyBuilder(reply)
+        status, error = MessageStatus.INTERRUPTED, "the reply was stopped"
+        last_flush = time.monotonic()
+        try:
+            async with aclosing(provider.stream(request)) as events:
+                async for event in events:
+                    if isinstance(event, SessionBound):
+                        session = self._bind(session, event.external_id)
+                        continue
+                    if isinstance(event, Failed):
+                        # a reply that had begun is kept as interrupted; else it is an error
+                        partial = builder.chars > 0 or builder.has_parts
+                        status = MessageStatus.INTERRUPTED if partial else MessageStatus.ERROR
+                        error = event.error
+                        break
+                    builder.apply(event)
+                    if time.monotonic() - last_flush >= self.flush_interval:
+                        self.store.put_messages(
+                            session.root_id, [builder.build(MessageStatus.STREAMING)]
+                        )
+                        last_flush = time.monotonic()
+                    yield ReplyUpdated(session.id, reply, event)
+                else:
+                    status, error = MessageStatus.COMPLETE, None
+        finally:
+            builder.usage = with_cost(builder.usage, reply.model, session.provider)
+            final = builder.build(status, error)
+            self._finish(session, final)
+        yield TurnFinished(session.id, final, time.monotonic() - started)
+
+    def _bind(self, session: Session, external_id: str) -> Session:
+        """Remember the provider's own session id (a fork gets a new one)."""
+        with self.store.transaction():
+            current = self.store.get_session(session.id)
+            origin = replace(current.origin, source_id=external_id, fork_pending=None)
+            self.store.put_session(current.with_changes(origin=origin))
+        return session.with_changes(origin=origin)
+
+    def _finish(self, session: Session, reply: Message) -> None:
+        with self.store.transaction():
+            self.store.put_messages(session.root_id, [reply])
+            current = self.store.get_session(session.id)
+            if current.head_id == reply.id:
+                self._move_head(current, reply, status=SessionStatus.IDLE)
+            elif current.status is SessionStatus.BUSY:
+                self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
+
+    async def send(self, session_id: str, text: str) -> Message:
+        """Send `text` and wait for the whole reply."""
+        final: Message | None = None
+        async for event in self.stream(session_id, text):
+            if isinstance(event, TurnFinished):
+                final = event.reply
+        assert final is not None
+        return final
