@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .engine import Engine
-from .streaming import check_prompt
 from .errors import ForktreeError, InvalidInputError
 from .events import EngineEvent, TurnFinished
 from .model import Message, MessageStatus, Role
 from .pricing import estimate_cost
+from .streaming import check_prompt
 
 
 class RunState(StrEnum):
