@@ -22,6 +22,16 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("Toggle tool pane", "Show or hide the tool / thinking pane", "toggle_side"),
     ("Abort reply", "Stop the streaming reply, keeping it", "abort"),
     ("Next theme", "Cycle through the installed themes", "next_theme"),
+    (
+        "Import Claude Code sessions",
+        "Read ~/.claude/projects (only what changed)",
+        "import_claude_code",
+    ),
+    (
+        "Open in Claude Code",
+        "Copy the `claude --resume` command for this session",
+        "open_in_claude",
+    ),
     ("Choose model", "Provider and model for this session's next replies", "pick_model"),
 ]
 

@@ -9,26 +9,29 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Tree
+from textual.widgets import Footer, ProgressBar, Tree
 from textual.worker import Worker
 
-from ...engine import Engine, ForktreeError, Message, Role
+from ...engine import Engine, ForktreeError, Message, Role, Session
 from ...engine.events import ReplyUpdated, TextDelta, TurnFinished, TurnStarted
 from ...engine.export import to_json, to_markdown
+from ...engine.importers.claude_code import default_root
 from ...engine.providers import configured
 from ...engine.runtime import RuntimeEvent, SessionRuntime, StateChanged, TurnResult
+from ...engine.settings import load_settings
 from ..widgets.message_view import MessageView
 from ..widgets.prompt import PromptArea
 from ..widgets.session_header import SessionHeader
 from ..widgets.session_tree import SessionTree
 from ..widgets.side_pane import SidePane
 from ..widgets.transcript import Transcript
+from .claude_code_actions import ClaudeCodeActions
 from .dialogs import ConfirmScreen, TextPromptScreen
 from .model_picker import ModelPickerScreen
 from .switcher import SwitcherScreen
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ClaudeCodeActions, Screen[None]):
     BINDINGS = [
         Binding("ctrl+n", "new_session", "New", id="main.new"),
         Binding("ctrl+k", "switch", "Switch", id="main.switch", priority=True),
@@ -61,6 +64,7 @@ class MainScreen(Screen[None]):
             yield SessionTree(id="tree")
             yield Transcript(id="transcript")
             yield SidePane(id="side")
+        yield ProgressBar(id="import-progress", show_eta=False)
         yield PromptArea(id="prompt")
         yield Footer()
 
@@ -92,6 +96,12 @@ class MainScreen(Screen[None]):
         self.prompt.focus()
         for problem in self.engine.problems:
             self.notify(problem, title="Store problem", severity="warning", timeout=15)
+        self.query_one("#import-progress").display = False
+        settings, problems = load_settings()
+        for problem in problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=15)
+        if settings.import_claude_code_on_start and default_root().exists():
+            self.call_after_refresh(self.action_import_claude_code)  # after the first paint
 
     # -- opening and refreshing --------------------------------------------------------
 
@@ -116,7 +126,17 @@ class MainScreen(Screen[None]):
         for text in self.runtime_for(session.id).queue:
             await self.transcript.add_queued(text)
         last = next((m for m in reversed(messages) if m.role is Role.ASSISTANT), None)
-        await self.side.show(last)
+        await self.side.show(last, self._subagents())
+
+    def _subagents(self) -> dict[str, Session]:
+        """Subagent sessions of the open session's family, by the Task call they serve."""
+        if self.current is None:
+            return {}
+        return {
+            s.origin.source_id: s
+            for s in self.engine.family(self.current)
+            if s.origin.kind == "claude_code_subagent" and s.origin.source_id
+        }
 
     def _show_header(self, state: str | None = None) -> None:
         if self.current is None:
@@ -134,7 +154,7 @@ class MainScreen(Screen[None]):
     @on(Transcript.Focused)
     async def _message_focused(self, event: Transcript.Focused) -> None:
         if self.live is None or self.live.message.id != event.message.id:
-            await self.side.show(event.message)
+            await self.side.show(event.message, self._subagents())
 
     # -- sending and streaming ---------------------------------------------------------
 

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, Static
 
 from ...engine.events import ProviderEvent, ThinkingDelta, ToolCall, ToolResult
-from ...engine.model import Message, ThinkingPart, ToolResultPart, ToolUsePart
+from ...engine.model import Message, Session, ThinkingPart, ToolResultPart, ToolUsePart
 
 MAX_SHOWN = 20_000  # characters of one tool result shown; the store keeps all of it
 
@@ -38,8 +38,13 @@ class SidePane(VerticalScroll, can_focus=True):
         self._thinking: Static | None = None
         self._thinking_text: list[str] = []
         self._tools: dict[str, Collapsible] = {}
+        self.subagents: dict[str, Session] = {}
 
-    async def show(self, message: Message | None) -> None:
+    async def show(
+        self, message: Message | None, subagents: dict[str, Session] | None = None
+    ) -> None:
+        """The parts of `message`; `subagents` maps a Task call's id to its session."""
+        self.subagents = subagents or {}
         await self._reset()
         if message is None:
             return
@@ -92,6 +97,15 @@ class SidePane(VerticalScroll, can_focus=True):
         )
         self._tools[tool_id] = block
         await self.mount(block)
+        sub = self.subagents.get(tool_id)
+        if sub is not None:
+            await block.query_one(Collapsible.Contents).mount(
+                Static(
+                    f"↳ subagent session “{sub.title}” · {sub.totals.messages} messages "
+                    "(in the tree under this session; ctrl+k to open)",
+                    classes="subagent",
+                )
+            )
 
     async def _add_result(self, tool_id: str, content: str, is_error: bool) -> None:
         label = "error" if is_error else "result"

@@ -19,6 +19,7 @@ from ..store.atomic import write_atomic
 from .claude_code_parse import Node, Parsed, TranscriptParser, iter_objects, stable_id, to_message
 
 STATE_FILE = "imports/claude_code.json"
+BATCH_BYTES = 8 * 1024 * 1024
 Progress = Callable[[int, int], None]
 
 
@@ -103,12 +104,23 @@ class ClaudeCodeImporter:
         groups = [[f, *_subagent_files(f)] for f in files]
         sizes = [sum(p.stat().st_size for p in g) for g in groups]
         total, done = sum(sizes), 0
-        self._forks: list[tuple[str, str]] = []
-        for group, size in zip(groups, sizes, strict=True):
-            report.files.append(self._one(group))
-            done += size
-            if progress:
-                progress(done, total)
+        self._forks = []
+        batch = 0
+        pending = iter(zip(groups, sizes, strict=True))
+        while True:
+            # one transaction (one write of each touched file) per ~8 MB of input
+            with self.engine.store.transaction():
+                for group, size in pending:
+                    report.files.append(self._one(group))
+                    done += size
+                    batch += size
+                    if progress:
+                        progress(done, total)
+                    if batch >= BATCH_BYTES:
+                        batch = 0
+                        break
+                else:
+                    break
         self._link_forks()
         self._save_state()
         return report
@@ -165,16 +177,13 @@ class ClaudeCodeImporter:
         for node in nodes.values():
             children.setdefault(node.parent, []).append(node)
 
-        def root_of(node: Node) -> Node:
-            seen = set()
-            while node.parent and node.parent in nodes and node.key not in seen:
-                seen.add(node.key)
-                node = nodes[node.parent]
-            return node
-
+        roots: dict[str, str] = {}  # node key -> its root's key, parents first (by depth)
+        for node in sorted(nodes.values(), key=lambda n: n.depth):
+            parent = node.parent if node.parent in nodes else None
+            roots[node.key] = roots.get(parent, node.key) if parent else node.key
         families: dict[str, list[Node]] = {}
         for node in nodes.values():
-            families.setdefault(root_of(node).key, []).append(node)
+            families.setdefault(roots[node.key], []).append(node)
         made: list[Session] = []
         count = 0
         with self.engine.store.transaction():

@@ -39,6 +39,7 @@ from ..model import (
 )
 from ..pricing import prices_for
 
+_ASSISTANT = Role.ASSISTANT  # enum attribute lookups are slow in the per-line path
 CHAIN_TYPES = {"user", "assistant", "system", "progress", "attachment"}
 TASK_TOOLS = {"Task", "Agent"}
 _COMMAND = re.compile(r"<command-name>(.*?)</command-name>", re.S)
@@ -132,7 +133,7 @@ class Node:
 
     def usage(self) -> Usage:
         """Tokens as Claude Code logged them; cost from the price table, cache-aware."""
-        if self.role is not Role.ASSISTANT:
+        if self.role is not _ASSISTANT:
             return Usage()
         prices = prices_for(self.model, "claude_code")
         cost = None

@@ -1,0 +1,83 @@
+"""Claude Code in the app: import at start-up, subagents under their Task call, resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.importers.cc_fixture import SID, Transcript, text, tool_use
+from tui.app.app import ForktreeApp
+from tui.app.widgets.side_pane import SidePane
+from tui.engine import Engine
+
+from .conftest import main_screen
+
+
+def _history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    t = Transcript(cwd="/work/my proj", branch="feature/x")
+    p = t.user("Refactor the cache layer", None)
+    a = t.assistant(
+        [
+            tool_use(
+                "task_1",
+                "Task",
+                {"description": "Survey callers", "prompt": "Find every cache caller"},
+            )
+        ],
+        p,
+        "msg_1",
+    )
+    s = t.user("Find every cache caller", None, isSidechain=True)
+    t.assistant([text("12 callers")], s, "msg_s", isSidechain=True)
+    r = t.result("task_1", "12 callers", a)
+    t.assistant([text("Plan: wrap them")], r, "msg_2")
+    t.write(tmp_path / "claude" / "projects" / "-work-my-proj" / f"{SID}.jsonl")
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "claude"))
+
+
+async def test_import_on_start_runs_in_background(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_env: Path
+) -> None:
+    _history(tmp_path, monkeypatch)
+    config = isolated_env.parent / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "settings.toml").write_text("import_claude_code_on_start = true\n")
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        titles = [engine.session(sid).title for sid in screen.session_tree.ordered_ids()]
+        assert "Refactor the cache layer" in titles
+        assert "subagent: Survey callers" in titles
+        assert not app.screen.query_one("#import-progress").display
+        imported = next(s for s in engine.sessions() if s.title.startswith("Refactor"))
+        assert imported.origin.git_branch == "feature/x"
+        node_label = str(screen.session_tree._session_nodes[imported.id].label)
+        assert "feature/x" in node_label
+
+        await screen.open_session(imported.id)
+        screen.transcript.views()[1].focus()
+        await pilot.pause()
+        side = app.screen.query_one(SidePane)
+        assert "subagent session “subagent: Survey callers”" in str(
+            side.query_one(".subagent").render()
+        )
+
+        await screen.run_action("open_in_claude")
+        assert app.clipboard == f"cd '/work/my proj' && claude --resume {SID}"
+
+
+async def test_open_in_claude_needs_a_claude_session(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = ForktreeApp(engine)
+    said: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(app, "notify", lambda message, **kw: said.append(message))
+        await main_screen(app).run_action("open_in_claude")
+        assert said == ["This session has no Claude Code session to resume."]
+        assert app.clipboard == ""
