@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import tree
+from .compare import Comparison, compare
 from .config import data_dir
 from .errors import InvalidInputError
 from .model import (
@@ -132,6 +133,11 @@ class Engine(StreamingMixin):
         if a.root_id != b.root_id:
             return tree.BranchDiff(None, 0, self.transcript(a.id), self.transcript(b.id))
         return tree.branch_diff(a.head_id, b.head_id, self._lookup(a))
+
+    def compare(self, a_id: str, b_id: str) -> Comparison:
+        """Two sessions side by side: shared prefix, aligned tails, differences, metrics."""
+        a, b = self.session(a_id), self.session(b_id)
+        return compare(a, b, self.diff(a.id, b.id))
 
     # -- writing -----------------------------------------------------------------------
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,11 +10,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Tree
 from textual.worker import Worker
 
-from ...engine import Engine, ForktreeError, Message, Role, Session
+from ...engine import Engine, ForktreeError, Role, Session
 from ...engine.events import ReplyUpdated, TextDelta, TurnFinished, TurnStarted
-from ...engine.export import to_json, to_markdown
 from ...engine.importers.claude_code import default_root
-from ...engine.providers import configured
 from ...engine.runtime import RuntimeEvent, SessionRuntime, StateChanged, TurnResult
 from ...engine.settings import load_settings
 from ..widgets.message_view import MessageView
@@ -25,13 +21,13 @@ from ..widgets.session_header import SessionHeader
 from ..widgets.session_tree import SessionTree
 from ..widgets.side_pane import SidePane
 from ..widgets.transcript import Transcript
+from .branch_actions import BranchActions
 from .claude_code_actions import ClaudeCodeActions
-from .dialogs import ConfirmScreen, TextPromptScreen
-from .model_picker import ModelPickerScreen
+from .session_actions import SessionActions
 from .switcher import SwitcherScreen
 
 
-class MainScreen(ClaudeCodeActions, Screen[None]):
+class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None]):
     BINDINGS = [
         Binding("ctrl+n", "new_session", "New", id="main.new"),
         Binding("ctrl+k", "switch", "Switch", id="main.switch", priority=True),
@@ -47,6 +43,7 @@ class MainScreen(ClaudeCodeActions, Screen[None]):
         Binding("ctrl+t", "toggle_side", "Tools", id="main.toggle_side"),
         Binding("f9", "next_theme", "Theme", show=False, id="main.theme"),
         Binding("ctrl+o", "pick_model", "Model", id="main.model"),
+        Binding("f5", "compare", "Compare", id="main.compare"),
         Binding("tab", "app.focus_next", "Focus", show=False),
     ]
 
@@ -57,6 +54,7 @@ class MainScreen(ClaudeCodeActions, Screen[None]):
         self.runtimes: dict[str, SessionRuntime] = {}
         self.turns: dict[str, Worker[None]] = {}
         self.live: MessageView | None = None
+        self.marked: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -249,12 +247,6 @@ class MainScreen(ClaudeCodeActions, Screen[None]):
 
     # -- actions -----------------------------------------------------------------------
 
-    def _target_message(self) -> Message | None:
-        focused = self.transcript.focused_message()
-        if focused is not None:
-            return focused
-        return self.transcript.messages[-1] if self.transcript.messages else None
-
     async def action_new_session(self) -> None:
         session = self.engine.new_session()
         self.current = session.id
@@ -276,156 +268,6 @@ class MainScreen(ClaudeCodeActions, Screen[None]):
             return
         index = ids.index(self.current) if self.current in ids else -step
         await self.open_session(ids[(index + step) % len(ids)])
-
-    async def action_fork(self) -> None:
-        if self.current is None:
-            return
-        point = self._target_message()
-        try:
-            fork = self.engine.fork(self.current, at=point.id if point else None)
-        except ForktreeError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.current = fork.id
-        self.refresh_tree()
-        await self.open_session(fork.id)
-        where = f"message {point.depth + 1}" if point else "the start"
-        self.notify(f"Forked at {where}: {fork.title}")
-        self.prompt.focus()
-
-    async def action_edit(self) -> None:
-        message = self.transcript.focused_message()
-        if self.current is None or message is None:
-            self.notify("Focus one of your messages first (up/down in the transcript).")
-            return
-        try:
-            kept = self.engine.prepare_edit(self.current, message.id)
-        except ForktreeError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.refresh_tree()
-        await self.open_session(self.current)
-        self.prompt.load_text(message.text)
-        self.prompt.focus()
-        self.notify(f"Edit and press Enter; the old branch is kept as “{kept.title}”.")
-
-    async def action_revert(self) -> None:
-        message = self.transcript.focused_message()
-        if self.current is None or message is None:
-            self.notify("Focus a message first (up/down in the transcript).")
-            return
-        try:
-            _, kept = self.engine.revert(self.current, message.id)
-        except ForktreeError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.refresh_tree()
-        await self.open_session(self.current)
-        if kept is not None:
-            self.notify(f"Reverted; the old tail is kept as “{kept.title}”.")
-
-    def _selected_session(self) -> str | None:
-        if (
-            self.focused is self.session_tree
-            and self.session_tree.cursor_node
-            and self.session_tree.cursor_node.data
-        ):
-            return self.session_tree.cursor_node.data
-        return self.current
-
-    def action_rename(self) -> None:
-        target = self._selected_session()
-        if target is None:
-            return
-
-        async def renamed(title: str | None) -> None:
-            if title is None:
-                return
-            try:
-                self.engine.rename(target, title)
-            except ForktreeError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.refresh_tree()
-            self._show_header()
-
-        title = self.engine.session(target).title
-        self.app.push_screen(TextPromptScreen("Rename session", title), renamed)
-
-    async def action_archive(self) -> None:
-        target = self._selected_session()
-        if target is None:
-            return
-        session = self.engine.archive(target, archived=not self.engine.session(target).archived)
-        self.notify(f"{'Archived' if session.archived else 'Unarchived'} “{session.title}”")
-        await self._after_removal(target)
-
-    def action_delete(self) -> None:
-        target = self._selected_session()
-        if target is None:
-            return
-        session = self.engine.session(target)
-
-        async def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            self.engine.delete(target)
-            self.notify(f"Deleted “{session.title}”")
-            await self._after_removal(target)
-
-        self.app.push_screen(
-            ConfirmScreen(f"Delete “{session.title}”? Its forks are kept."), confirmed
-        )
-
-    async def _after_removal(self, session_id: str) -> None:
-        remaining = self.engine.sessions()
-        if session_id == self.current:
-            self.current = remaining[0].id if remaining else self.engine.new_session().id
-        self.refresh_tree()
-        await self.open_session(self.current)  # type: ignore[arg-type]
-
-    def action_export(self) -> None:
-        if self.current is None:
-            return
-        session = self.engine.session(self.current)
-        safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in session.title)[:40]
-        default = str(Path.cwd() / f"{safe or 'session'}.md")
-
-        def chosen(path: str | None) -> None:
-            if not path:
-                return
-            messages = self.engine.transcript(session.id)
-            as_json = path.endswith(".json")
-            text = to_json(session, messages) if as_json else to_markdown(session, messages)
-            try:
-                Path(path).expanduser().write_text(text, encoding="utf-8")
-            except OSError as exc:
-                self.notify(f"Could not write {path}: {exc.strerror}", severity="error")
-                return
-            self.notify(f"Exported to {path}")
-
-        self.app.push_screen(TextPromptScreen("Export to (.md or .json)", default), chosen)
-
-    def action_pick_model(self) -> None:
-        if self.current is None:
-            return
-        session = self.engine.session(self.current)
-        target = session.id
-
-        def picked(choice: tuple[str, str] | None) -> None:
-            if choice is None:
-                return
-            try:
-                changed = self.engine.set_model(target, choice[0], choice[1])
-            except ForktreeError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.runtimes.pop(target, None)
-            self._show_header()
-            self.notify(f"Next replies from {changed.provider}/{changed.model}")
-
-        current = (session.provider, session.model or "")
-        self.app.push_screen(ModelPickerScreen(configured(), current), picked)
 
     def action_toggle_tree(self) -> None:
         self.session_tree.display = not self.session_tree.display

@@ -24,13 +24,16 @@ class SwitcherScreen(ModalScreen[str | None]):
         Binding("up", "cursor(-1)", "Up", show=False, id="switcher.up"),
     ]
 
-    def __init__(self, sessions: list[Session]) -> None:
+    def __init__(
+        self, sessions: list[Session], placeholder: str = "Switch to session… (type to filter)"
+    ) -> None:
         super().__init__()
         self.sessions = sessions
+        self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical(id="switcher"):
-            yield Input(placeholder="Switch to session… (type to filter)", id="switcher-input")
+            yield Input(placeholder=self.placeholder, id="switcher-input")
             yield OptionList(id="switcher-list")
 
     def on_mount(self) -> None:

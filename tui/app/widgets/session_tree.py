@@ -21,6 +21,7 @@ class SessionTree(Tree[str]):
         Binding("r", "screen.rename", "Rename", id="tree.rename"),
         Binding("a", "screen.archive", "Archive", id="tree.archive"),
         Binding("d", "screen.delete", "Delete", id="tree.delete"),
+        Binding("m", "screen.mark", "Mark to compare", id="tree.mark"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -28,6 +29,7 @@ class SessionTree(Tree[str]):
         self.show_root = False
         self.guide_depth = 2
         self.busy: set[str] = set()
+        self.marked: set[str] = set()
         self.frame = 0
         self._session_nodes: dict[str, TreeNode[str]] = {}
         self._sessions: dict[str, Session] = {}
@@ -36,6 +38,8 @@ class SessionTree(Tree[str]):
     def label_for(self, session: Session, depth: int = 0) -> Text:
         """Title cut to fit the pane, then dim meta: messages·age, @fork point."""
         text = Text(no_wrap=True, overflow="ellipsis")
+        if session.id in self.marked:
+            text.append("◆ ", "bold $warning")
         if session.id in self.busy:
             text.append(SPINNER[self.frame % len(SPINNER)] + " ", "bold $accent")
         elif session.status.value == "error":

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from ...engine.model import Message
 from .message_view import MessageView
 
-WINDOW = 200  # messages mounted at once; older ones are one key away
+WINDOW = 40  # messages mounted at once (Markdown widgets are costly); Home shows more
 
 
 class Transcript(VerticalScroll, can_focus=False):

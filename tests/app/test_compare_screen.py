@@ -1,0 +1,192 @@
+"""The compare screen: opening it (tree marks, F5), moving through differences, swapping,
+scrolling apart; snapshots at 80x24 and 160x48; a fan-out of three streaming forks."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tui.app.app import ForktreeApp
+from tui.app.screens.compare import CompareScreen
+from tui.app.screens.dialogs import TextPromptScreen
+from tui.engine import Engine, MessageStatus
+from tui.engine.model import ToolUsePart, Usage
+
+from .conftest import main_screen, settle, slow_engine, wait_for
+
+
+def _two_forks(engine: Engine) -> tuple[str, str]:
+    sid = engine.new_session(title="Pick a cache").id
+    engine.append(sid, "user", "How should we cache the pricing API?")
+    engine.append(sid, "assistant", "It depends on how fresh prices must be.")
+    a = engine.fork(sid, title="cache: redis", model="model-a")
+    b = engine.fork(sid, title="cache: in-process", model="model-b")
+    engine.append(a.id, "user", "Prices may be 60 seconds stale.")
+    engine.append(
+        a.id,
+        "assistant",
+        "Use Redis with a 60 second TTL and a shared key "
+        "per currency, so every worker sees the same price.",
+        model="model-a",
+        usage=Usage(900, 120, 0.004),
+        parts=[ToolUsePart("t1", "read_file", {"path": "pricing.py"})],
+    )
+    engine.append(b.id, "user", "Prices may be 60 seconds stale.")
+    engine.append(
+        b.id,
+        "assistant",
+        "Use an in-process LRU with a 60 second TTL per currency; no network hop.",
+        model="model-b",
+        usage=Usage(900, 80, 0.001),
+        parts=[ToolUsePart("t2", "read_file", {"path": "pricing.py"})],
+    )
+    engine.append(a.id, "user", "And invalidation?")
+    engine.append(a.id, "assistant", "Publish on a channel when prices change.", model="model-a")
+    return a.id, b.id
+
+
+async def _steady(pilot: Pilot[None]) -> None:
+    main_screen(pilot.app).prompt.cursor_blink = False  # type: ignore[arg-type]
+    await pilot.pause()
+
+
+async def test_mark_two_sessions_in_the_tree_opens_compare(engine: Engine) -> None:
+    a, b = _two_forks(engine)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        tree = screen.session_tree
+        tree.focus()
+        tree.select_session(a)
+        await pilot.press("m")
+        assert a in tree.marked
+        tree.select_session(b)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        c = app.screen.comparison
+        assert {c.a.id, c.b.id} == {a, b} and c.shared == 2
+        shared = str(app.screen.query_one("#compare-shared").render())
+        assert "2 shared messages" in shared and "2 turn(s)" in shared
+        cells = app.screen.query(".compare-cell.-differs")
+        assert len(cells) == 4  # both turns differ, on both sides
+        await pilot.press("escape")
+        assert app.screen is screen and not tree.marked
+
+
+async def test_keys_next_difference_swap_and_scroll_apart(engine: Engine) -> None:
+    a, b = _two_forks(engine)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(CompareScreen(engine, a, b))
+        await pilot.pause()
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+        await pilot.press("n")
+        assert compare.current_diff == 0
+        await pilot.press("n")
+        assert compare.current_diff == 1
+        await pilot.press("n")
+        assert compare.current_diff == 0  # wraps around
+        await pilot.press("s")
+        await pilot.pause()
+        assert compare.comparison.a.id == b and compare.comparison.b.id == a
+        await pilot.press("l")
+        await pilot.pause()
+        assert not compare.together and len(compare.query(".compare-column")) == 2
+        assert "scrolling apart" in str(compare.query_one("#compare-shared").render())
+
+
+async def test_f5_compares_with_a_session_picked_by_title(engine: Engine) -> None:
+    a, b = _two_forks(engine)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await main_screen(app).open_session(a)
+        await pilot.press("f5", *"in-process", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        assert (app.screen.comparison.a.id, app.screen.comparison.b.id) == (a, b)
+
+
+async def test_fanout_three_forks_stream_at_once_and_ui_stays_responsive(
+    isolated_env: Path,
+) -> None:
+    engine = slow_engine(isolated_env, delay=0.02)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        parent = screen.current
+        screen.prompt.load_text("Which database?")
+        await screen.run_action("fanout")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPromptScreen)
+        app.screen.query_one("Input").value = "echo/a, echo/b, echo/c"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_for(lambda: len(screen.turns) == 3)
+        running = [w for w in screen.turns.values() if w.is_running]
+        assert len(running) == 3  # all three stream at the same time
+        assert len(screen.session_tree.busy) == 3
+        # the UI answers while they stream: the switcher opens and closes
+        await pilot.press("ctrl+k")
+        assert app.screen.__class__.__name__ == "SwitcherScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        forks = [s for s in engine.sessions() if s.parent_session_id == parent]
+        assert sorted(s.model for s in forks) == ["a", "b", "c"]
+        for fork in forks:
+            reply = engine.transcript(fork.id)[-1]
+            assert reply.status is MessageStatus.COMPLETE and "Which database?" in reply.text
+        await screen.open_session(forks[0].id)
+        await screen.run_action("winner")
+        assert [s.archived for s in map(engine.session, (f.id for f in forks[1:]))] == [True, True]
+        await asyncio.sleep(0)
+
+
+def test_compare_snapshot_80x24(snap_compare, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    a, b = _two_forks(engine)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _steady(pilot)
+        pilot.app.push_screen(CompareScreen(engine, a, b))
+        await pilot.pause()
+
+    assert snap_compare(ForktreeApp(engine), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_compare_snapshot_160x48(snap_compare, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    a, b = _two_forks(engine)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _steady(pilot)
+        pilot.app.push_screen(CompareScreen(engine, a, b))
+        await pilot.pause()
+
+    assert snap_compare(ForktreeApp(engine), run_before=run_before, terminal_size=(160, 48))
+
+
+async def test_long_tails_mount_lazily_and_jump_loads_on_demand(engine: Engine) -> None:
+    sid = engine.new_session(title="root").id
+    engine.append(sid, "user", "start")
+    a, b = engine.fork(sid, title="a").id, engine.fork(sid, title="b").id
+    for i in range(60):
+        for side, word in ((a, "same"), (b, "same")):
+            engine.append(side, "user", f"q{i}")
+            engine.append(side, "assistant", f"answer {i} {word if i != 55 else side}")
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(CompareScreen(engine, a, b))
+        await pilot.pause()
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+        assert len(compare.query(".compare-row")) == 20 and compare.query(".compare-more")
+        assert compare.comparison.differences() == [55]
+        await pilot.press("n")
+        await pilot.pause()
+        assert compare.current_diff == 55 and compare.query("#row-55")

@@ -1,0 +1,201 @@
+"""The compare screen: shared prefix collapsed, the two tails side by side, turn by turn,
+with word-level differences highlighted and tool calls compared."""
+
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...engine import Engine
+from ...engine.compare import Comparison, SideMetrics, Turn, TurnPair
+from ...engine.humanize import money, tokens
+
+PAGE = 20  # turn pairs mounted at once; more load as the user reaches the end
+DELETED = "bold black on #e06c75"
+INSERTED = "bold black on #98c379"
+
+
+def side_text(pair: TurnPair, side: str) -> Text:
+    """One side of a turn: the prompt, the reply with its differences, the tool calls."""
+    turn: Turn | None = pair.a if side == "a" else pair.b
+    text = Text()
+    if turn is None:
+        text.append("(no turn here)", "italic dim")
+        return text
+    if turn.prompt is not None:
+        style = "bold" if pair.prompt_same else DELETED if side == "a" else INSERTED
+        text.append("you › ", "bold")
+        text.append(turn.prompt.text.strip() + "\n\n", style)
+    for chunk in pair.chunks:
+        piece = chunk.a if side == "a" else chunk.b
+        if not piece:
+            continue
+        text.append(piece, "" if chunk.op == "equal" else DELETED if side == "a" else INSERTED)
+    for i, tool in enumerate(turn.tools):
+        diff = pair.tools[i]
+        same = diff.name_a == diff.name_b and diff.same_input
+        args = json.dumps(tool.input, ensure_ascii=False)
+        text.append(f"\n⚙ {tool.name} {args[:120]}", "dim" if same else "bold yellow")
+        text.append("  =" if same else "  ≠", "dim" if same else "bold yellow")
+    return text
+
+
+def metrics_line(label: str, title: str, m: SideMetrics) -> Text:
+    tools = " ".join(f"{k}×{v}" for k, v in sorted(m.tool_calls.items())) or "no tools"
+    return Text.assemble(
+        (f"{label} ", "bold reverse"),
+        (f" {title}", "bold"),
+        f"  {m.model or '-'} · {m.turns} turns · "
+        f"{tokens(m.input_tokens + m.output_tokens)} tok · {money(m.cost_usd)}"
+        f" · {m.duration_s:.0f}s · {tools}",
+    )
+
+
+class CompareBody(VerticalScroll):
+    """Says when the user scrolled near the end, so more rows can be mounted."""
+
+    class NearEnd(Message):
+        pass
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value >= self.max_scroll_y - self.size.height:
+            self.post_message(self.NearEnd())
+
+
+class CompareScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Close", id="compare.close"),
+        Binding("n", "jump(1)", "Next diff", id="compare.next"),
+        Binding("p", "jump(-1)", "Prev diff", id="compare.prev"),
+        Binding("s", "swap", "Swap sides", id="compare.swap"),
+        Binding("l", "toggle_lock", "Scroll apart/together", id="compare.lock"),
+    ]
+
+    def __init__(self, engine: Engine, a_id: str, b_id: str) -> None:
+        super().__init__()
+        self.engine = engine
+        self.comparison: Comparison = engine.compare(a_id, b_id)
+        self.together = True
+        self.current_diff = -1
+        self.shown = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="compare-a-meta", classes="compare-meta")
+        yield Static(id="compare-b-meta", classes="compare-meta")
+        yield Static(id="compare-shared")
+        yield CompareBody(id="compare-body")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self._show()
+
+    async def _show(self) -> None:
+        c = self.comparison
+        self.query_one("#compare-a-meta", Static).update(metrics_line("A", c.a.title, c.metrics_a))
+        self.query_one("#compare-b-meta", Static).update(metrics_line("B", c.b.title, c.metrics_b))
+        diffs = len(c.differences())
+        shared = (
+            f"▸ {c.shared} shared message{'s' if c.shared != 1 else ''}"
+            if c.ancestor
+            else "▸ no shared history"
+        )
+        self.query_one("#compare-shared", Static).update(
+            f"{shared} · {len(c.pairs)} turn(s) after it · {diffs} differ"
+            + ("" if self.together else " · scrolling apart")
+        )
+        body = self.query_one("#compare-body", VerticalScroll)
+        await body.remove_children()
+        wanted, self.shown = max(PAGE, self.shown), 0
+        if self.together:
+            await self._more(wanted)
+        else:  # apart: the same turns, as two columns that scroll on their own
+            upto = min(len(c.pairs), wanted)
+            self.shown = upto
+            await body.mount(
+                Horizontal(
+                    VerticalScroll(
+                        *[self._cell(i, c.pairs[i], "a") for i in range(upto)],
+                        classes="compare-column",
+                    ),
+                    VerticalScroll(
+                        *[self._cell(i, c.pairs[i], "b") for i in range(upto)],
+                        classes="compare-column",
+                    ),
+                    classes="compare-apart",
+                )
+            )
+        if not c.pairs:
+            await body.mount(Static("The two sessions end at the same message.", classes="empty"))
+
+    async def _more(self, count: int) -> None:
+        """Mount the next `count` turn pairs (rows are cheap to add, costly all at once)."""
+        body = self.query_one("#compare-body", VerticalScroll)
+        pairs = self.comparison.pairs
+        upto = min(len(pairs), self.shown + count)
+        for old in body.query(".compare-more"):
+            await old.remove()
+        await body.mount_all([self._row(i, pairs[i]) for i in range(self.shown, upto)])
+        self.shown = upto
+        if upto < len(pairs):
+            await body.mount(
+                Static(
+                    f"… {len(pairs) - upto} more turns (n jumps, or scroll to the end)",
+                    classes="compare-more",
+                )
+            )
+
+    def _cell(self, index: int, pair: TurnPair, side: str) -> Static:
+        classes = "compare-cell" + ("" if pair.same else " -differs")
+        return Static(side_text(pair, side), classes=classes, id=f"turn-{side}-{index}")
+
+    def _row(self, index: int, pair: TurnPair) -> Horizontal:
+        return Horizontal(
+            self._cell(index, pair, "a"),
+            self._cell(index, pair, "b"),
+            classes="compare-row",
+            id=f"row-{index}",
+        )
+
+    async def on_compare_body_near_end(self, _: CompareBody.NearEnd) -> None:
+        if self.together and self.shown < len(self.comparison.pairs):
+            await self._more(PAGE)
+
+    async def action_jump(self, step: int) -> None:
+        diffs = self.comparison.differences()
+        if not diffs:
+            self.notify("The two branches say the same.")
+            return
+        later = [d for d in diffs if (d > self.current_diff if step > 0 else d < self.current_diff)]
+        self.current_diff = (
+            (later[0] if step > 0 else later[-1])
+            if later
+            else (diffs[0] if step > 0 else diffs[-1])
+        )
+        if self.current_diff >= self.shown:  # not mounted yet: mount up to it first
+            if self.together:
+                await self._more(self.current_diff - self.shown + PAGE)
+            else:
+                self.shown = self.current_diff + PAGE
+                await self._show()
+        target = f"#row-{self.current_diff}" if self.together else f"#turn-a-{self.current_diff}"
+        widget = self.query_one(target)
+        widget.scroll_visible(top=True, animate=False)
+        if not self.together:
+            self.query_one(f"#turn-b-{self.current_diff}").scroll_visible(top=True, animate=False)
+
+    async def action_swap(self) -> None:
+        c = self.comparison
+        self.comparison = self.engine.compare(c.b.id, c.a.id)
+        await self._show()
+
+    async def action_toggle_lock(self) -> None:
+        self.together = not self.together
+        await self._show()
