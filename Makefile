@@ -29,5 +29,8 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	$(PY) -m tests.screenshots
 
+soak: $(STAMP)
+	FORKTREE_SOAK_KILLS=500 FORKTREE_SOAK_OPS=2000 $(PY) -m pytest -q -m timeout_budget tests/reliability
+
 clean:
 	rm -rf $(VENV) .bench

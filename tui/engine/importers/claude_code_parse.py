@@ -172,9 +172,16 @@ class TranscriptParser:
         self._order = 0
 
     def feed(self, obj: dict[str, Any] | None) -> None:
+        """Take one record; a malformed one (None, wrong types) is skipped and counted."""
         if obj is None:
             self.out.skipped += 1
             return
+        try:
+            self._feed(obj)
+        except (TypeError, ValueError, AttributeError, KeyError):
+            self.out.skipped += 1
+
+    def _feed(self, obj: dict[str, Any]) -> None:
         kind = obj.get("type")
         if kind == "summary" and isinstance(obj.get("summary"), str):
             self.out.summaries[str(obj.get("leafUuid"))] = obj["summary"]

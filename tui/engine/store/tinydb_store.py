@@ -32,8 +32,8 @@ from tinydb.table import Document, Table
 from ..model import Message, Session
 from .atomic import AtomicJSONStorage, write_atomic
 from .errors import AmbiguousIdError, CorruptFileError, NotFoundError, StoreBusyError, StoreError
+from .migrations import FORMAT_VERSION, upgrade
 
-FORMAT_VERSION = 1
 _HEX2 = re.compile(r"^[0-9a-f]{2}")
 _SAFE_ID = re.compile(r"^[0-9A-Za-z_-]{1,80}$")
 SESSIONS = "sessions"
@@ -115,7 +115,9 @@ class TinyDBStore:
                 f"{self.home} was written by a newer forktree (format {version}, "
                 f"this one reads {FORMAT_VERSION}); upgrade forktree to open it"
             )
-        if version is None:
+        if version is not None and version < FORMAT_VERSION:
+            self.problems.append(upgrade(self, version))
+        if version != FORMAT_VERSION:
             with self.transaction():
                 write_atomic(str(marker), json.dumps({"format": FORMAT_VERSION}).encode())
 
