@@ -18,7 +18,7 @@ from ...engine.settings import load_settings
 from ..widgets.message_view import MessageView
 from ..widgets.prompt import PromptArea
 from ..widgets.session_header import SessionHeader
-from ..widgets.session_tree import SessionTree
+from ..widgets.session_tree import MORE, SessionTree
 from ..widgets.side_pane import SidePane
 from ..widgets.transcript import Transcript
 from .branch_actions import BranchActions
@@ -115,16 +115,17 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
             return
         self.current = session.id
         self.live = None
-        self._show_header()
-        self.session_tree.select_session(session.id)
-        await self.transcript.show(messages)
-        if self.is_streaming(session.id) and messages:
-            views = self.transcript.views()
-            self.live = views[-1] if views else None
-        for text in self.runtime_for(session.id).queue:
-            await self.transcript.add_queued(text)
-        last = next((m for m in reversed(messages) if m.role is Role.ASSISTANT), None)
-        await self.side.show(last, self._subagents())
+        with self.app.batch_update():  # one layout and paint for the whole switch
+            self._show_header()
+            self.session_tree.select_session(session.id)
+            await self.transcript.show(messages)
+            if self.is_streaming(session.id) and messages:
+                views = self.transcript.views()
+                self.live = views[-1] if views else None
+            for text in self.runtime_for(session.id).queue:
+                await self.transcript.add_queued(text)
+            last = next((m for m in reversed(messages) if m.role is Role.ASSISTANT), None)
+            await self.side.show(last, self._subagents())
 
     def _subagents(self) -> dict[str, Session]:
         """Subagent sessions of the open session's family, by the Task call they serve."""
@@ -146,7 +147,7 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
 
     @on(Tree.NodeSelected, "#tree")
     async def _tree_selected(self, event: Tree.NodeSelected[str]) -> None:
-        if event.node.data and event.node.data != self.current:
+        if event.node.data and event.node.data not in (self.current, MORE):
             await self.open_session(event.node.data)
 
     @on(Transcript.Focused)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
+from rich.markdown import Markdown as RichMarkdown
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Markdown, Static
@@ -55,12 +56,21 @@ class MessageView(Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(role_line(self.message), classes="role")
-        streaming = self.message.status is MessageStatus.STREAMING
-        yield Markdown(
-            body_of(self.message),
-            classes="body",
-            parser_factory=streaming_parser if streaming else None,
-        )
+        if self.message.status is MessageStatus.STREAMING:
+            # live: Textual's Markdown grows block by block as tokens arrive
+            yield Markdown(body_of(self.message), classes="body", parser_factory=streaming_parser)
+        else:
+            # settled: one Static holding Rich's Markdown renderable is far cheaper to
+            # mount and lay out than a widget per block (long transcripts, start-up)
+            dark = self.app.current_theme.dark
+            yield Static(
+                RichMarkdown(
+                    body_of(self.message),
+                    code_theme="monokai" if dark else "default",
+                    hyperlinks=True,
+                ),
+                classes="body",
+            )
 
     @property
     def body(self) -> Markdown:

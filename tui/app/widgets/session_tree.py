@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -12,6 +13,9 @@ from ...engine.humanize import age
 from ...engine.model import Session
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+MORE = "__more__"  # data of the node that shows the next page of families
+PAGE = 150  # families built at once in a large store
+EAGER_LIMIT = 400  # up to this many sessions the tree is built whole and expanded
 
 
 class SessionTree(Tree[str]):
@@ -33,6 +37,12 @@ class SessionTree(Tree[str]):
         self.frame = 0
         self._session_nodes: dict[str, TreeNode[str]] = {}
         self._sessions: dict[str, Session] = {}
+        self._roots: list[Node] = []
+        self._forest_nodes: dict[str, Node] = {}
+        self._family_of: dict[str, int] = {}
+        self._lazy = False
+        self._shown_roots = 0
+        self._more_node: TreeNode[str] | None = None
         self._depths: dict[str, int] = {}
 
     def label_for(self, session: Session, depth: int = 0) -> Text:
@@ -61,19 +71,45 @@ class SessionTree(Tree[str]):
         return text
 
     def populate(self, sessions: list[Session], select: str | None = None) -> None:
-        """Rebuild from `sessions`, keeping the cursor on `select`."""
+        """Rebuild from `sessions`, keeping the cursor on `select`.
+
+        A small store is built whole and expanded. A large one is built lazily: the most
+        recent PAGE families, collapsed, children made when a family is expanded, and a
+        last node that shows the next page."""
         self._sessions = {s.id: s for s in sessions}
+        self._roots = build_forest(sessions)
+        self._forest_nodes = {n.session.id: n for r in self._roots for _, n in r.walk()}
+        self._family_of = {n.session.id: i for i, r in enumerate(self._roots) for _, n in r.walk()}
+        self._lazy = len(sessions) > EAGER_LIMIT
         self.clear()
         self._session_nodes = {}
-        for root in build_forest(sessions):
-            self._add(self.root, root)
+        self._depths = {}
+        self._shown_roots = 0
+        self._more_node: TreeNode[str] | None = None
+        self._show_more(PAGE)
         if select:
             self.select_session(select)
+
+    def _show_more(self, count: int) -> None:
+        if self._more_node is not None:
+            self._more_node.remove()
+            self._more_node = None
+        upto = min(len(self._roots), self._shown_roots + count)
+        for root in self._roots[self._shown_roots : upto]:
+            self._add(self.root, root)
+        self._shown_roots = upto
+        left = len(self._roots) - upto
+        if left:
+            self._more_node = self.root.add_leaf(
+                Text(f"… {left} more session families (enter)", "italic dim"), data=MORE
+            )
 
     def _add(self, parent: TreeNode[str], node: Node, depth: int = 0) -> None:
         session = node.session
         label = self.label_for(session, depth)
-        if node.children:
+        if node.children and self._lazy:
+            branch = parent.add(label, data=session.id, expand=False, allow_expand=True)
+        elif node.children:
             branch = parent.add(label, data=session.id, expand=True)
             for child in node.children:
                 self._add(branch, child, depth + 1)
@@ -81,6 +117,41 @@ class SessionTree(Tree[str]):
             branch = parent.add_leaf(label, data=session.id)
         self._session_nodes[session.id] = branch
         self._depths[session.id] = depth
+
+    def _build_children(self, session_id: str) -> None:
+        tree_node = self._session_nodes.get(session_id)
+        forest_node = self._forest_nodes.get(session_id)
+        if tree_node is None or forest_node is None or tree_node.children:
+            return
+        for child in forest_node.children:
+            self._add(tree_node, child, self._depths[session_id] + 1)
+
+    @on(Tree.NodeExpanded)
+    def _expanded(self, event: Tree.NodeExpanded[str]) -> None:
+        if event.node.data and event.node.data != MORE:
+            self._build_children(event.node.data)
+
+    @on(Tree.NodeSelected)
+    def _selected(self, event: Tree.NodeSelected[str]) -> None:
+        if event.node.data == MORE:
+            event.stop()
+            self._show_more(PAGE)
+
+    def _ensure_built(self, session_id: str) -> None:
+        """Build the nodes down to `session_id` (its page, then its ancestors)."""
+        if session_id in self._session_nodes or session_id not in self._family_of:
+            return
+        family = self._family_of[session_id]
+        if family >= self._shown_roots:
+            self._show_more(family - self._shown_roots + 1)
+        chain = []
+        node = self._forest_nodes[session_id].session
+        while node.parent_session_id in self._forest_nodes:
+            node = self._forest_nodes[node.parent_session_id].session
+            chain.append(node.id)
+        for ancestor in reversed(chain):
+            self._build_children(ancestor)
+            self._session_nodes[ancestor].expand()
 
     def refresh_session(self, session: Session) -> None:
         self._sessions[session.id] = session
@@ -96,10 +167,11 @@ class SessionTree(Tree[str]):
                 self.refresh_session(self._sessions[sid])
 
     def on_resize(self) -> None:
-        for session in list(self._sessions.values()):
-            self.refresh_session(session)
+        for sid in list(self._session_nodes):
+            self.refresh_session(self._sessions[sid])
 
     def select_session(self, session_id: str) -> None:
+        self._ensure_built(session_id)
         node = self._session_nodes.get(session_id)
         if node is not None:
             self.move_cursor(node)
@@ -110,7 +182,7 @@ class SessionTree(Tree[str]):
 
         def walk(node: TreeNode[str]) -> None:
             for child in node.children:
-                if child.data:
+                if child.data and child.data != MORE:
                     out.append(child.data)
                 walk(child)
 

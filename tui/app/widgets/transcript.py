@@ -14,7 +14,7 @@ from textual.widgets import Static
 from ...engine.model import Message
 from .message_view import MessageView
 
-WINDOW = 40  # messages mounted at once (Markdown widgets are costly); Home shows more
+WINDOW = 15  # messages mounted at once; more mount as the user scrolls up (or Home)
 
 
 class Transcript(VerticalScroll, can_focus=False):
@@ -39,6 +39,7 @@ class Transcript(VerticalScroll, can_focus=False):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.messages: list[Message] = []
         self.shown_from = 0
+        self._loading = False
 
     async def show(self, messages: list[Message]) -> None:
         self.messages = list(messages)
@@ -48,24 +49,46 @@ class Transcript(VerticalScroll, can_focus=False):
         self.anchor()
         self.call_after_refresh(self.scroll_end, animate=False)
 
+    def _earlier_label(self) -> Static:
+        return Static(
+            f"{self.shown_from} earlier messages — scroll up or press Home", classes="earlier"
+        )
+
     async def _mount_window(self) -> None:
         widgets: list[Static | MessageView] = []
         if self.shown_from:
-            widgets.append(
-                Static(
-                    f"{self.shown_from} earlier messages — press Home to show", classes="earlier"
-                )
-            )
+            widgets.append(self._earlier_label())
         widgets += [MessageView(m) for m in self.messages[self.shown_from :]]
         if not self.messages:
             widgets.append(Static("No messages yet. Type below and press Enter.", classes="empty"))
         await self.mount_all(widgets)
 
     async def action_more(self) -> None:
+        """Mount the previous WINDOW messages above, keeping what is on screen in place."""
+        if not self.shown_from or self._loading:
+            return
+        self._loading = True
+        start = max(0, self.shown_from - WINDOW)
+        views = [MessageView(m) for m in self.messages[start : self.shown_from]]
+        self.shown_from = start
+        for label in self.query(".earlier"):
+            await label.remove()
+        old_height, old_y = self.virtual_size.height, self.scroll_y
+        first = self.query(MessageView).first()
+        await self.mount_all(views, before=first)
         if self.shown_from:
-            self.shown_from = max(0, self.shown_from - WINDOW)
-            await self.remove_children()
-            await self._mount_window()
+            await self.mount(self._earlier_label(), before=views[0])
+
+        def keep_place() -> None:
+            self.scroll_to(y=old_y + self.virtual_size.height - old_height, animate=False)
+            self._loading = False
+
+        self.call_after_refresh(keep_place)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value < 1 and old_value >= 1 and self.shown_from:
+            self.run_worker(self.action_more(), exclusive=True, group="more")
 
     def views(self) -> list[MessageView]:
         return list(self.query(MessageView))

@@ -1,0 +1,197 @@
+"""Speed at scale: a store of 10,000 sessions and 1,000,000 messages (set
+FORKTREE_BENCH_MESSAGES to change the size), measured side by side with small references.
+
+Rows: start-up to first paint vs a minimal Textual app, switching to a 2,000-message
+session vs a 10-message one, scrolling a page, the switcher's filter per key press,
+RSS after start-up, append/fork vs a 1k-message store."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench.bench_compare import _grow
+from tests.bench.common import Row, p50, timed
+from tests.bench.make_store import make_store
+from tui.engine import Engine
+from tui.engine.fuzzy import rank
+
+SESSIONS = 10_000
+MESSAGES = int(os.environ.get("FORKTREE_BENCH_MESSAGES", "1000000"))
+
+STARTUP = """
+import asyncio, sys, time, resource
+start = time.perf_counter()
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+which, home = sys.argv[1], sys.argv[2]
+if which == "minimal":
+    class Minimal(App):
+        def compose(self):
+            yield Header()
+            yield Static("hello")
+            yield Footer()
+    app = Minimal()
+else:
+    from tui.app.app import ForktreeApp
+    from tui.engine import Engine
+    app = ForktreeApp(Engine.open(home), remember_theme=False)
+async def main():
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        print(time.perf_counter() - start,
+              resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+asyncio.run(main())
+"""
+
+
+def _startup(which: str, home: Path) -> tuple[float, float]:
+    env = dict(os.environ, FORKTREE_CONFIG_DIR=str(home.parent / "config"))
+    out = subprocess.run(
+        [sys.executable, "-c", STARTUP, which, str(home)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return float(out[0]) * 1000, float(out[1])
+
+
+async def _in_app(home: Path, big: str, small: str) -> dict[str, list[float]]:
+    from tui.app.app import ForktreeApp
+    from tui.app.screens.main import MainScreen
+
+    app = ForktreeApp(Engine.open(home), remember_theme=False)
+    out: dict[str, list[float]] = {"switch_big": [], "switch_small": [], "scroll": []}
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        for _ in range(3):
+            for key, sid in (("switch_small", small), ("switch_big", big)):
+                start = time.perf_counter()
+                await screen.open_session(sid)
+                await pilot.pause()
+                out[key].append((time.perf_counter() - start) * 1000)
+        await screen.open_session(big)
+        await pilot.pause()
+        transcript = screen.transcript
+        transcript.scroll_home(animate=False)
+        await pilot.pause()
+        for _ in range(10):
+            start = time.perf_counter()
+            transcript.scroll_page_down(animate=False)
+            await pilot.pause()
+            out["scroll"].append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def _append_fork(home: Path) -> tuple[float, float]:
+    engine = Engine.open(home)
+    ids = [s.id for s in engine.sessions()]
+    rng = random.Random(3)
+    targets = [rng.choice(ids) for _ in range(40)]
+    for sid in targets:
+        engine.transcript(sid)
+    it = iter(targets)
+    append = p50(timed(lambda: engine.append(next(it), "user", "one more"), 40))
+    it = iter(targets)
+    fork = p50(timed(lambda: engine.fork(next(it)), 40))
+    return append, fork
+
+
+def run() -> list[Row]:
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        big_home, small_home = Path(tmp) / "big", Path(tmp) / "small"
+        start = time.perf_counter()
+        make_store(big_home, SESSIONS, MESSAGES, forks=1)
+        print(f"  made {MESSAGES} messages in {time.perf_counter() - start:.0f}s", file=sys.stderr)
+        make_store(small_home, 100, 1000, forks=1)
+        engine = Engine.open(big_home)
+        big = engine.new_session(title="2000 messages").id
+        _grow(engine, big, 2000, "long")
+        small = engine.new_session(title="10 messages").id
+        _grow(engine, small, 10, "short")
+        minimal = [_startup("minimal", big_home) for _ in range(3)]
+        ours = [_startup("forktree", big_home) for _ in range(3)]
+        ref, fig = min(m[0] for m in minimal), min(o[0] for o in ours)
+        rows.append(Row("startup minimal Textual app", ref, "ms", "reference"))
+        rows.append(
+            Row(
+                f"startup forktree {SESSIONS} sessions/{MESSAGES} msgs",
+                fig,
+                "ms",
+                "<= 1.5x minimal",
+                fig / ref,
+                fig / ref <= 1.5,
+            )
+        )
+        rss = min(o[1] for o in ours)
+        rows.append(Row("RSS after start-up", rss, "MB", "<= 150 MB", None, rss <= 150))
+        app = asyncio.run(_in_app(big_home, big, small))
+        b, s = p50(app["switch_big"]), p50(app["switch_small"])
+        rows.append(Row("switch to a 10-message session", s, "ms", "reference"))
+        rows.append(
+            Row(
+                "switch to a 2000-message session",
+                b,
+                "ms",
+                "<= 100 ms, <= 2x",
+                b / s,
+                b <= 100 and b / s <= 2,
+            )
+        )
+        rows.append(
+            Row(
+                "scroll a 2000-message transcript by a page p50",
+                p50(app["scroll"]),
+                "ms",
+                "<= 16 ms",
+                None,
+                p50(app["scroll"]) <= 16,
+            )
+        )
+        titles = [x.title for x in engine.sessions()]
+        queries = ["b", "bi", "bil", "bill", "billi", "billing", "billing s", "cache 9"]
+        per_key = [p50(timed(lambda q=q: rank(q, titles, key=str), 5)) for q in queries]
+        rows.append(
+            Row(
+                f"switcher filter over {len(titles)} titles per key (worst)",
+                max(per_key),
+                "ms",
+                "<= 30 ms",
+                None,
+                max(per_key) <= 30,
+            )
+        )
+        big_append, big_fork = _append_fork(big_home)
+        small_append, small_fork = _append_fork(small_home)
+        rows.append(Row("append in the 1k-message store", small_append, "ms", "reference"))
+        rows.append(
+            Row(
+                f"append in the {MESSAGES}-message store",
+                big_append,
+                "ms",
+                "<= 1.5x",
+                big_append / small_append,
+                big_append / small_append <= 1.5,
+            )
+        )
+        rows.append(
+            Row(
+                f"fork in the {MESSAGES}-message store",
+                big_fork,
+                "ms",
+                "<= 1.5x",
+                big_fork / small_fork,
+                big_fork / small_fork <= 1.5,
+            )
+        )
+    return rows
