@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check tui tests
 
 bench: $(STAMP)
-	$(PY) -m tests.bench
+	$(PY) -m tests.bench $(ARGS)
 
 screenshots: $(STAMP)
 	$(PY) -m tests.screenshots
