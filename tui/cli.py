@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .cli_branches import add_commands as add_branch_commands
+from .cli_search import add_commands as add_search_commands
 from .engine import Engine, ForktreeError, Message, Session
 from .engine.events import ReplyUpdated, TurnFinished
 from .engine.events import TextDelta as TextDeltaEvent
@@ -404,6 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE")
     add("demo", cmd_demo, "add demo sessions to the store")
     add_branch_commands(add)
+    add_search_commands(add)
     p = add("import", cmd_import, "import sessions from another tool (claude-code)", json_flag=True)
     p.add_argument("source", choices=["claude-code"])
     p.add_argument(

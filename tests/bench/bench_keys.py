@@ -57,7 +57,7 @@ async def _measure(home: Path) -> tuple[list[float], list[float], int, float]:
         while screen.live is None:
             await asyncio.sleep(0)
         busy: list[float] = []
-        while screen.turn is not None and screen.turn.is_running and len(busy) < SAMPLES:
+        while screen.is_streaming(screen.current) and len(busy) < SAMPLES:
             busy.append(await _press_latency(app, screen))
         await app.workers.wait_for_complete()
         elapsed = time.perf_counter() - started

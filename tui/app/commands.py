@@ -32,6 +32,7 @@ COMMANDS: list[tuple[str, str, str]] = [
         "Copy the `claude --resume` command for this session",
         "open_in_claude",
     ),
+    ("Search every message", "Full-text search; Enter jumps to the message", "search"),
     ("Compare with…", "Open the compare screen against another session", "compare"),
     ("Fan out", "Send one prompt to new forks, one per model, at once", "fanout"),
     ("Keep this fork as the winner", "Archive the other forks of its fan-out", "winner"),

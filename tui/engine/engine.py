@@ -26,6 +26,7 @@ from .model import (
     now,
 )
 from .providers import Provider, default_provider_name, get_provider
+from .search import Filters, Hit, SearchIndex
 from .store import NotFoundError, SessionStore, TinyDBStore
 from .store.tinydb_store import resolve_unique
 from .streaming import DEFAULT_TITLE, StreamingMixin
@@ -55,6 +56,7 @@ class Engine(StreamingMixin):
         self.store = store
         self.providers = providers
         self.flush_interval = flush_interval
+        self._search: SearchIndex | None = None
 
     @classmethod
     def open(cls, home: str | os.PathLike[str] | None = None, **kwargs: object) -> Engine:
@@ -66,7 +68,29 @@ class Engine(StreamingMixin):
         return self.store.problems
 
     def close(self) -> None:
+        if self._search is not None:
+            self._search.close()
+            self._search = None
         self.store.close()
+
+    # -- search ------------------------------------------------------------------------
+
+    @property
+    def search_index(self) -> SearchIndex:
+        if self._search is None:
+            self._search = SearchIndex(self.store)
+        return self._search
+
+    def search(self, text: str, filters: Filters | None = None, limit: int = 50) -> list[Hit]:
+        """Full-text search over every message; each hit names a session to open."""
+        return self.search_index.search(text, filters, limit)
+
+    def _index(self, root_id: str, messages: list[Message]) -> None:
+        """Keep the search index current, once it exists (the first search builds it)."""
+        home = getattr(self.store, "home", None)
+        if self._search is None and not (home and (Path(home) / "search.sqlite3").exists()):
+            return
+        self.search_index.add(root_id, messages)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -187,6 +211,7 @@ class Engine(StreamingMixin):
             message = self._child(session, role, all_parts, model, usage or Usage(), created)
             self.store.put_messages(session.root_id, [message])
             self._move_head(session, message, retitle=text if role is Role.USER else None)
+        self._index(session.root_id, [message])
         return message
 
     def _child(

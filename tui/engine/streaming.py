@@ -71,6 +71,8 @@ class StreamingMixin:
         status: SessionStatus | None = None,
     ) -> Session: ...
 
+    def _index(self, root_id: str, messages: list[Message]) -> None: ...  # Engine
+
     def _is_orphaned(self, message: Message) -> bool:
         return message.status is MessageStatus.STREAMING and not (
             message.writer_pid == os.getpid() or pid_alive(message.writer_pid)
@@ -128,6 +130,7 @@ class StreamingMixin:
             )
             self.store.put_messages(session.root_id, [reply])
             session = self._move_head(session, reply, status=SessionStatus.BUSY)
+        self._index(session.root_id, [user])
         started = time.monotonic()
         yield TurnStarted(session.id, user, reply)
         history = tuple(self.transcript(session.id)[:-1])
@@ -193,6 +196,7 @@ class StreamingMixin:
                 self._move_head(current, reply, status=SessionStatus.IDLE)
             elif current.status is SessionStatus.BUSY:
                 self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
+        self._index(session.root_id, [reply])
 
     async def send(self, session_id: str, text: str) -> Message:
         """Send `text` and wait for the whole reply."""

@@ -23,6 +23,7 @@ from ..widgets.side_pane import SidePane
 from ..widgets.transcript import Transcript
 from .branch_actions import BranchActions
 from .claude_code_actions import ClaudeCodeActions
+from .search import SearchScreen
 from .session_actions import SessionActions
 from .switcher import SwitcherScreen
 
@@ -44,6 +45,7 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         Binding("f9", "next_theme", "Theme", show=False, id="main.theme"),
         Binding("ctrl+o", "pick_model", "Model", id="main.model"),
         Binding("f5", "compare", "Compare", id="main.compare"),
+        Binding("ctrl+g", "search", "Search", id="main.search"),
         Binding("tab", "app.focus_next", "Focus", show=False),
     ]
 
@@ -144,6 +146,14 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         if state is None and self.is_streaming(session.id):
             state = self.runtime_for(session.id).state.value
         self.query_one(SessionHeader).show(session, state)
+
+    def action_search(self) -> None:
+        async def jump(target: tuple[str, str] | None) -> None:
+            if target is not None:
+                await self.open_session(target[0])
+                await self.transcript.reveal(target[1])
+
+        self.app.push_screen(SearchScreen(self.engine), jump)
 
     @on(Tree.NodeSelected, "#tree")
     async def _tree_selected(self, event: Tree.NodeSelected[str]) -> None:

@@ -90,6 +90,21 @@ class Transcript(VerticalScroll, can_focus=False):
         if new_value < 1 and old_value >= 1 and self.shown_from:
             self.run_worker(self.action_more(), exclusive=True, group="more")
 
+    async def reveal(self, message_id: str) -> MessageView | None:
+        """Mount the window holding `message_id` if needed, then focus its view."""
+        index = next((i for i, m in enumerate(self.messages) if m.id == message_id), None)
+        if index is None:
+            return None
+        if index < self.shown_from:
+            self.shown_from = max(0, index - 2)
+            await self.remove_children()
+            await self._mount_window()
+        view = next((v for v in self.views() if v.message.id == message_id), None)
+        if view is not None:
+            view.focus()
+            self.call_after_refresh(view.scroll_visible, top=True, animate=False)
+        return view
+
     def views(self) -> list[MessageView]:
         return list(self.query(MessageView))
 

@@ -1,0 +1,57 @@
+"""The search screen: one key opens it, results show highlighted snippets, Enter jumps
+straight to the message, even one outside the mounted window."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from tui.app.app import ForktreeApp
+from tui.app.screens.search import SearchScreen
+from tui.engine import Engine
+
+from .conftest import main_screen
+
+
+def _store(engine: Engine) -> tuple[str, str]:
+    old = engine.new_session(title="Database migration plan").id
+    for i in range(40):
+        engine.append(
+            old,
+            "user" if i % 2 == 0 else "assistant",
+            "we chose PostgreSQL for the ledger" if i == 3 else f"filler {i}",
+        )
+    engine.new_session(title="Unrelated")
+    target = engine.transcript(old)[3].id
+    return old, target
+
+
+async def test_search_jumps_to_the_message(engine: Engine) -> None:
+    old, target = _store(engine)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        assert screen.current != old
+        await pilot.press("ctrl+g")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"postgres ledger")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [h.message_id for h in app.screen.hits] == [target]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.current == old
+        focused = screen.transcript.focused_message()
+        assert focused is not None and focused.id == target  # mounted on demand
+
+
+def test_search_snapshot(snap_compare, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    _store(engine)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        main_screen(pilot.app).prompt.cursor_blink = False  # type: ignore[arg-type]
+        await pilot.press("ctrl+g", *"postgres")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(ForktreeApp(engine), run_before=run_before, terminal_size=(100, 30))

@@ -1,0 +1,62 @@
+"""Full-text search over a synthetic store (default 1,000,000 messages; set
+FORKTREE_BENCH_MESSAGES): query p50, and the index update per new message.
+
+Targets: search p50 <= 100 ms; index update per message <= 2 ms."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench.common import Row, p50, timed
+from tests.bench.make_store import make_store
+from tui.engine import Engine
+
+MESSAGES = int(os.environ.get("FORKTREE_BENCH_MESSAGES", "1000000"))
+QUERIES = [
+    "retry",
+    "timeout parser",
+    "cache layer",
+    "backoff attempts",
+    "deploy",
+    "validate",
+    "fake clock",
+    "billing",
+    "handler",
+    "scheduler retry logic",
+]
+
+
+def run() -> list[Row]:
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        make_store(home, max(100, MESSAGES // 100), MESSAGES, forks=1)
+        engine = Engine.open(home)
+        start = time.perf_counter()
+        engine.search_index.sync()
+        build = time.perf_counter() - start
+        print(f"  indexed {MESSAGES} messages in {build:.0f}s", file=sys.stderr)
+        per_query = [p50(timed(lambda q=q: engine.search(q, limit=20), 5)) for q in QUERIES]
+        sessions = [s.id for s in engine.sessions()[:50]]
+        it = iter(sessions * 2)
+        appends = timed(lambda: engine.append(next(it), "user", "a new searchable note"), 50)
+        engine_no_index = Engine.open(Path(tmp) / "plain")
+        plain = engine_no_index.new_session().id
+        bare = timed(lambda: engine_no_index.append(plain, "user", "a note"), 50)
+        update = max(0.0, p50(appends) - p50(bare))
+        assert engine.search("searchable note")
+    return [
+        Row(
+            f"search over {MESSAGES} messages p50",
+            p50(per_query),
+            "ms",
+            "<= 100 ms",
+            None,
+            p50(per_query) <= 100,
+        ),
+        Row("search index update per new message", update, "ms", "<= 2 ms", None, update <= 2),
+        Row(f"search index build ({MESSAGES} messages)", build, "s", "one-off"),
+    ]

@@ -1,0 +1,123 @@
+"""Full-text search: ranking, filters, incremental updates, unicode, other processes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+from tui.engine import Engine
+from tui.engine.model import Origin, ToolResultPart, ToolUsePart
+from tui.engine.search import Filters, fts_query
+
+
+def _session(engine: Engine, title: str, *texts: str, **kw: object) -> str:
+    sid = engine.new_session(title=title, **kw).id  # type: ignore[arg-type]
+    for i, text in enumerate(texts):
+        engine.append(sid, "user" if i % 2 == 0 else "assistant", text)
+    return sid
+
+
+def test_query_building() -> None:
+    assert fts_query("  redis   cache ") == '"redis"* "cache"*'
+    assert fts_query("!!! ...") is None
+    assert fts_query('he said "drop table"') == '"he"* "said"* "drop"* "table"*'
+
+
+def test_ranking_prefers_more_relevant_messages(engine: Engine) -> None:
+    weak = _session(engine, "weak", "we might use a cache somewhere later")
+    strong = _session(engine, "strong", "cache cache cache: the cache layer, cache keys")
+    hits = engine.search("cache")
+    assert [h.session.id for h in hits[:2]] == [strong, weak]
+    assert "[cache]" in hits[0].snippet
+    assert engine.search("cach lay")  # words match as prefixes
+    assert engine.search("nothing like this") == []
+    assert engine.search("   ") == []
+
+
+def test_every_word_must_match_and_parts_are_searchable(engine: Engine) -> None:
+    sid = engine.new_session(title="tools").id
+    engine.append(sid, "user", "read the config")
+    engine.append(
+        sid,
+        "assistant",
+        "done",
+        parts=[
+            ToolUsePart("t1", "read_file", {"path": "settings.yaml"}),
+            ToolResultPart("t1", "timeout_seconds: 30"),
+        ],
+    )
+    assert [h.message_id for h in engine.search("settings.yaml")] == [engine.transcript(sid)[1].id]
+    assert engine.search("timeout_seconds")
+    assert engine.search("read config")
+    assert not engine.search("read banana")
+
+
+def test_unicode_and_accents_fold(engine: Engine) -> None:
+    _session(engine, "fr", "Le café était fermé à Zürich", "日本語のテキストも検索できる")
+    assert engine.search("cafe zurich")
+    assert engine.search("Café")
+    assert engine.search("日本語のテキストも検索できる")
+
+
+def test_filters(engine: Engine) -> None:
+    old = _session(engine, "old", "deploy the parser", provider="echo", model="m1")
+    new = _session(
+        engine,
+        "new",
+        "deploy the parser",
+        provider="echo",
+        model="m2",
+        origin=Origin(kind="claude_code", project="shop"),
+    )
+    engine.archive(old)
+    assert {h.session.id for h in engine.search("deploy parser")} == {new}
+    assert {h.session.id for h in engine.search("deploy parser", Filters(archived=True))} == {
+        old,
+        new,
+    }
+    assert [h.session.id for h in engine.search("deploy", Filters(model="m2"))] == [new]
+    assert engine.search("deploy", Filters(model="m1")) == []
+    assert [h.session.id for h in engine.search("deploy", Filters(project="shop"))] == [new]
+    future = datetime(2999, 1, 1).timestamp()
+    assert engine.search("deploy", Filters(since=future)) == []
+    assert engine.search("deploy", Filters(until=future))
+
+
+def test_index_follows_new_messages_and_branches(engine: Engine) -> None:
+    sid = _session(engine, "grow", "first words")
+    assert engine.search("first")
+    engine.append(sid, "assistant", "a brand new zebra")
+    hits = engine.search("zebra")  # added to the index as it was written
+    assert len(hits) == 1 and hits[0].session.id == sid
+    fork = engine.fork(sid, at=engine.transcript(sid)[0].id, title="fork")
+    engine.append(fork.id, "user", "only in the fork: walrus")
+    (hit,) = engine.search("walrus")
+    assert hit.session.id == fork.id  # the session that holds the message
+    engine.delete(fork.id)
+    assert engine.search("walrus") == []
+
+
+def test_writes_by_another_process_are_picked_up(engine: Engine, isolated_env: Path) -> None:
+    sid = _session(engine, "shared", "hello")
+    assert engine.search("hello")
+    other = Engine.open(isolated_env)
+    other.append(sid, "assistant", "platypus from elsewhere")
+    other.close()
+    assert engine.search("platypus")
+
+
+def test_cli_search(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "--title", "findme"]) == 0
+    sid = capsys.readouterr().out.strip()
+    assert main(["send", sid, "the quick brown fox"]) == 0
+    capsys.readouterr()
+    assert main(["search", "brown fox", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert hits and all(h["session"] == sid for h in hits)
+    assert main(["search", "zzzz"]) == 0 and "no matches" in capsys.readouterr().out
+    assert main(["search", "fox", "--since", "yesterday"]) == 2
+    assert "not a date" in capsys.readouterr().err

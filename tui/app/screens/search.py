@@ -1,0 +1,96 @@
+"""The search screen: full-text search over every session; Enter jumps to the message."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...engine import Engine
+from ...engine.humanize import age
+from ...engine.search import Filters, Hit
+
+Jump = tuple[str, str]  # (session id, message id)
+
+
+def hit_label(hit: Hit) -> Text:
+    """Title and age on one line, the snippet with the matched words highlighted below."""
+    title = hit.session.title if hit.session else "?"
+    text = Text.assemble((title, "bold"), f"  · {hit.role} · {age(hit.created)}\n  ")
+    snippet = " ".join(hit.snippet.split())
+    for i, piece in enumerate(snippet.replace("]", "[").split("[")):
+        text.append(piece, "bold reverse" if i % 2 else "")
+    return text
+
+
+class SearchScreen(ModalScreen[Jump | None]):
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close", id="search.close"),
+        Binding("down", "cursor(1)", "Down", show=False, id="search.down"),
+        Binding("up", "cursor(-1)", "Up", show=False, id="search.up"),
+        Binding("ctrl+a", "toggle_archived", "Archived too", id="search.archived"),
+    ]
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self.engine = engine
+        self.filters = Filters()
+        self.hits: list[Hit] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="switcher"):
+            yield Input(
+                placeholder="Search every message… (all words, as words or their start)",
+                id="search-input",
+            )
+            yield Static("", id="search-status")
+            yield OptionList(id="switcher-list")
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @work(exclusive=True, group="search")
+    async def _search(self, query: str) -> None:
+        hits = self.engine.search(query, self.filters, limit=50) if query.strip() else []
+        self.hits = hits
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for i, hit in enumerate(hits):
+            options.add_option(Option(hit_label(hit), id=str(i)))
+        if hits:
+            options.highlighted = 0
+        archived = " (archived included)" if self.filters.archived else ""
+        self.query_one("#search-status", Static).update(
+            f" {len(hits)} match{'es' if len(hits) != 1 else ''}{archived}"
+            if query.strip()
+            else " ctrl+a includes archived sessions"
+        )
+
+    def action_toggle_archived(self) -> None:
+        self.filters = Filters(archived=not self.filters.archived)
+        self._search(self.query_one(Input).value)
+
+    def action_cursor(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(options.option_count - 1, current + step))
+
+    def _pick(self, index: int | None) -> None:
+        if index is not None and 0 <= index < len(self.hits) and self.hits[index].session:
+            hit = self.hits[index]
+            self.dismiss((hit.session.id, hit.message_id))  # type: ignore[union-attr]
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self._pick(self.query_one(OptionList).highlighted)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._pick(event.option_index)

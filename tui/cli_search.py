@@ -1,0 +1,83 @@
+"""`forktree search`: full-text search over every session from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+
+from .engine import Engine, InvalidInputError
+from .engine.humanize import age
+from .engine.search import Filters
+
+
+def _date(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).timestamp()
+    except ValueError:
+        raise InvalidInputError(f"not a date: {value!r} (use YYYY-MM-DD)") from None
+
+
+def _clean(text: str) -> str:
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def cmd_search(engine: Engine, args: argparse.Namespace) -> int:
+    filters = Filters(
+        provider=args.provider,
+        model=args.model,
+        project=args.project,
+        since=_date(args.since),
+        until=_date(args.until),
+        archived=args.archived,
+    )
+    hits = engine.search(args.query, filters, limit=args.limit)
+    if args.json:
+        sys.stdout.write(
+            json.dumps(
+                [
+                    {
+                        "session": h.session.id if h.session else None,
+                        "title": h.session.title if h.session else None,
+                        "message": h.message_id,
+                        "role": h.role,
+                        "created": h.created,
+                        "snippet": h.snippet,
+                        "score": h.score,
+                    }
+                    for h in hits
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+        return 0
+    if not hits:
+        print("no matches")
+    for h in hits:
+        title = h.session.title if h.session else "?"
+        sid = h.session.short_id if h.session else "?"
+        print(f"{sid}  {_clean(title)}  · {h.role} · {age(h.created)} · msg {h.message_id[:8]}")
+        print(f"    {_clean(h.snippet)}")
+    return 0
+
+
+def add_commands(add: object) -> None:
+    p = add(
+        "search",
+        cmd_search,
+        "full-text search over every message",  # type: ignore[operator]
+        json_flag=True,
+    )
+    p.add_argument("query")
+    p.add_argument("--provider")
+    p.add_argument("--model")
+    p.add_argument("--project", help="imported Claude Code project (folder name)")
+    p.add_argument("--since", help="YYYY-MM-DD")
+    p.add_argument("--until", help="YYYY-MM-DD")
+    p.add_argument("--archived", action="store_true", help="include archived sessions")
+    p.add_argument("--limit", type=int, default=20)

@@ -1,0 +1,239 @@
+"""Full-text search over every message of every session.
+
+The index is SQLite FTS5 (in the standard library: BM25 ranking, a unicode tokenizer
+that folds accents, incremental inserts in microseconds). It is a cache derived from the
+store, kept up to date as messages are written and re-synced per family file when
+another process changed one; deleting it loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Message, Session, TextPart, ThinkingPart, ToolResultPart, ToolUsePart
+from .tree import is_ancestor
+
+SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS messages USING fts5(
+    body, message_id UNINDEXED, root_id UNINDEXED, role UNINDEXED, created UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, root_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS docs_root ON docs (root_id);
+CREATE TABLE IF NOT EXISTS families (root_id TEXT PRIMARY KEY, signature TEXT);
+"""
+SYNC_BATCH = 200  # families re-indexed per transaction
+TOOL_TEXT_LIMIT = 20_000
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def searchable_text(message: Message) -> str:
+    """What a search sees of a message: text, thinking, tool calls and their results."""
+    pieces: list[str] = []
+    for part in message.parts:
+        if isinstance(part, TextPart | ThinkingPart):
+            pieces.append(part.text)
+        elif isinstance(part, ToolUsePart):
+            pieces.append(f"{part.name} {json.dumps(part.input, ensure_ascii=False)}")
+        elif isinstance(part, ToolResultPart):
+            pieces.append(part.content[:TOOL_TEXT_LIMIT])
+    return "\n".join(pieces)
+
+
+def fts_query(text: str) -> str | None:
+    """User words -> an FTS5 query: every word must match, as a word or its start."""
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    return " ".join(f'"{w}"*' for w in words)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    message_id: str
+    root_id: str
+    role: str
+    created: float
+    snippet: str  # with [ and ] around the matched words
+    score: float
+    session: Session | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    provider: str | None = None
+    model: str | None = None
+    project: str | None = None
+    since: float | None = None
+    until: float | None = None
+    archived: bool = False  # include archived sessions
+
+
+def row_of(message_id: str) -> int:
+    """A stable FTS rowid for a message: deletes by rowid, not by scanning the table."""
+    try:
+        return int(message_id[:15], 16)
+    except ValueError:
+        return int.from_bytes(message_id.encode()[:7].ljust(7, b"\0"), "big")
+
+
+def _signature(path: Path) -> str:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return ""
+    return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+
+class SearchIndex:
+    def __init__(self, store: object) -> None:
+        self.store = store
+        self.home = Path(store.home)  # type: ignore[attr-defined]
+        self.db = sqlite3.connect(
+            self.home / "search.sqlite3", timeout=10.0, check_same_thread=False
+        )
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # a derived cache, rebuilt from the store if lost: no fsync on every commit
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _family_path(self, root_id: str) -> Path:
+        return self.home / "families" / root_id[:2] / f"{root_id}.json"
+
+    # -- keeping it up to date ---------------------------------------------------------
+
+    def add(self, root_id: str, messages: list[Message]) -> None:
+        """Index (or re-index) these messages; the family counts as synced again."""
+        with self.db:
+            self._put(root_id, messages)
+            self._mark(root_id)
+
+    def _put(self, root_id: str, messages: list[Message]) -> None:
+        rows = [row_of(m.id) for m in messages]
+        self.db.executemany("DELETE FROM messages WHERE rowid = ?", [(r,) for r in rows])
+        self.db.executemany(
+            "INSERT INTO messages (rowid, body, message_id, root_id, role, created) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (r, searchable_text(m), m.id, root_id, m.role.value, m.created)
+                for r, m in zip(rows, messages, strict=True)
+            ],
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO docs VALUES (?, ?)", [(r, root_id) for r in rows]
+        )
+
+    def _drop_family(self, root_id: str) -> None:
+        self.db.execute(
+            "DELETE FROM messages WHERE rowid IN (SELECT rowid FROM docs WHERE root_id = ?)",
+            (root_id,),
+        )
+        self.db.execute("DELETE FROM docs WHERE root_id = ?", (root_id,))
+
+    def _mark(self, root_id: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO families VALUES (?, ?)",
+            (root_id, _signature(self._family_path(root_id))),
+        )
+
+    def sync(self) -> int:
+        """Re-index every family file that changed since it was indexed; drop gone ones."""
+        known = dict(self.db.execute("SELECT root_id, signature FROM families"))
+        seen: set[str] = set()
+        stale: list[str] = []
+        for folder in os.scandir(self.home / "families"):
+            if not folder.is_dir():
+                continue
+            for entry in os.scandir(folder.path):
+                if not entry.name.endswith(".json") or entry.name.startswith("."):
+                    continue
+                root_id = entry.name[:-5]
+                seen.add(root_id)
+                st = entry.stat()
+                if known.get(root_id) != f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}":
+                    stale.append(root_id)
+        gone = set(known) - seen
+        for start in range(0, len(stale), SYNC_BATCH):
+            with self.db:
+                for root_id in stale[start : start + SYNC_BATCH]:
+                    self._reindex(root_id)
+        if gone:
+            with self.db:
+                for root_id in gone:
+                    self._drop_family(root_id)
+                    self.db.execute("DELETE FROM families WHERE root_id = ?", (root_id,))
+        return len(stale) + len(gone)
+
+    def _reindex(self, root_id: str) -> None:
+        ids = list(self.store.family_message_ids(root_id))  # type: ignore[attr-defined]
+        messages = [self.store.get_message(root_id, mid) for mid in ids]  # type: ignore[attr-defined]
+        self._drop_family(root_id)
+        self._put(root_id, messages)
+        self._mark(root_id)
+
+    # -- querying ----------------------------------------------------------------------
+
+    def search(
+        self, text: str, filters: Filters | None = None, limit: int = 50, sync: bool = True
+    ) -> list[Hit]:
+        """Best matches first (BM25, then newest), each with the session to open it in."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        if sync:
+            self.sync()
+        filters = filters or Filters()
+        sql = (
+            "SELECT message_id, root_id, role, created, "
+            "snippet(messages, 0, '[', ']', '…', 12), bm25(messages) "
+            "FROM messages WHERE messages MATCH ?"
+        )
+        args: list[object] = [query]
+        if filters.since is not None:
+            sql += " AND created >= ?"
+            args.append(filters.since)
+        if filters.until is not None:
+            sql += " AND created <= ?"
+            args.append(filters.until)
+        sql += " ORDER BY bm25(messages), created DESC LIMIT ?"
+        args.append(limit * 4)  # room for hits the session filters drop
+        hits: list[Hit] = []
+        for mid, root, role, created, snippet, score in self.db.execute(sql, args):
+            session = self._session_for(root, mid, filters)
+            if session is None:
+                continue
+            hits.append(Hit(mid, root, role, float(created), snippet, float(score), session))
+            if len(hits) >= limit:
+                break
+        return hits
+
+    def _session_for(self, root_id: str, message_id: str, filters: Filters) -> Session | None:
+        """The most recent session holding the message that passes the filters."""
+        lookup = lambda mid: self.store.get_message(root_id, mid)  # type: ignore[attr-defined]  # noqa: E731
+        try:
+            family = self.store.family_sessions(root_id)  # type: ignore[attr-defined]
+        except Exception:
+            return None
+        for session in sorted(family, key=lambda s: s.updated, reverse=True):
+            if session.archived and not filters.archived:
+                continue
+            if filters.provider and session.provider != filters.provider:
+                continue
+            if filters.model and session.model != filters.model:
+                continue
+            if filters.project and session.origin.project != filters.project:
+                continue
+            try:
+                if is_ancestor(message_id, session.head_id, lookup):
+                    return session
+            except Exception:
+                continue
+        return None
