@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from .cli_branches import add_commands as add_branch_commands
+from .cli_integrations import cmd_config, cmd_import, cmd_providers
+from .cli_keep import add_commands as add_keep_commands
 from .cli_search import add_commands as add_search_commands
 from .engine import Engine, ForktreeError, Message, Session
 from .engine.events import ReplyUpdated, TurnFinished
@@ -209,8 +211,21 @@ def cmd_rm(engine: Engine, args: argparse.Namespace) -> int:
 
 def cmd_export(engine: Engine, args: argparse.Namespace) -> int:
     session = engine.session(args.session)
-    messages = engine.transcript(session.id)
-    text = to_markdown(session, messages) if args.format == "md" else to_json(session, messages)
+    if args.tree:
+        from .engine.export import tree_to_json_data
+
+        family = engine.family(session.id)
+        ids = engine.store.family_message_ids(session.root_id)
+        messages = [engine.store.get_message(session.root_id, mid) for mid in ids]
+        if args.format == "md":
+            text = "\n\n---\n\n".join(to_markdown(s, engine.transcript(s.id)) for s in family)
+        else:
+            text = (
+                json.dumps(tree_to_json_data(family, messages), indent=2, ensure_ascii=False) + "\n"
+            )
+    else:
+        messages = engine.transcript(session.id)
+        text = to_markdown(session, messages) if args.format == "md" else to_json(session, messages)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
@@ -225,113 +240,6 @@ def cmd_demo(engine: Engine, args: argparse.Namespace) -> int:
     made = build_demo(engine)
     print(f"added {len(made)} demo sessions with forks and a revert; try `forktree tree`")
     return 0
-
-
-def cmd_providers(engine: Engine, args: argparse.Namespace) -> int:
-    from .engine.providers.registry import configured, default_provider_name, reachable
-    from .engine.settings import load_settings
-
-    settings, problems = load_settings()
-    for problem in problems:
-        print(f"forktree: warning: {problem}", file=sys.stderr)
-    default = default_provider_name(settings)
-    rows = []
-    for info in configured(settings).values():
-        up = (
-            True
-            if info.kind == "echo"
-            else reachable(
-                info.base_url
-                or (
-                    "https://api.anthropic.com"
-                    if info.kind == "anthropic"
-                    else "https://api.openai.com"
-                )
-            )
-        )
-        rows.append(
-            {
-                "name": info.name,
-                "kind": info.kind,
-                "model": info.model,
-                "base_url": info.base_url,
-                "key_from": info.key_source,
-                "key_set": info.has_key,
-                "reachable": up,
-                "default": info.name == default,
-            }
-        )
-    if args.json:
-        _emit_json(rows)
-        return 0
-    for r in rows:
-        key = (
-            ""
-            if r["kind"] == "echo"
-            else (
-                f"  key: {r['key_from']} {'set' if r['key_set'] else 'missing'}"
-                if r["key_from"]
-                else "  key: none"
-            )
-        )
-        where = f"  {r['base_url']}" if r["base_url"] else ""
-        print(
-            f"{'*' if r['default'] else ' '} {r['name']:<10} {r['model']:<22}"
-            f"{'reachable' if r['reachable'] else 'UNREACHABLE'}{where}{key}"
-        )
-    return 0
-
-
-def cmd_config(engine: Engine, args: argparse.Namespace) -> int:
-    from .engine.config import data_dir
-    from .engine.settings import settings_path
-
-    print({"path": settings_path(), "store": data_dir()}[args.what])
-    return 0
-
-
-def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
-    from .engine.importers.claude_code import ClaudeCodeImporter, default_root
-
-    root = Path(args.path).expanduser() if args.path else default_root()
-    if not root.exists():
-        print(
-            f"forktree: error: {root} does not exist (set CLAUDE_CONFIG_DIR or give a path)",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    importer = ClaudeCodeImporter(engine)
-    if sys.stderr.isatty() and not args.json:
-        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-        columns = (
-            "[progress.description]{task.description}",
-            BarColumn(),
-            DownloadColumn(),
-            TimeRemainingColumn(),
-        )
-        with Progress(*columns, transient=True) as bar:
-            task = bar.add_task("importing Claude Code sessions", total=None)
-            report = importer.run(
-                root, lambda done, total: bar.update(task, completed=done, total=total)
-            )
-    else:
-        report = importer.run(root)
-    summary = report.to_dict()
-    if args.json:
-        _emit_json(summary)
-        return 0 if not summary["failed"] else 1
-    print(
-        f"{summary['imported']} imported, {summary['updated']} updated, "
-        f"{summary['unchanged']} unchanged, {summary['failed']} failed: "
-        f"{summary['sessions']} sessions, {summary['messages']} messages"
-    )
-    for f in report.files:
-        if f.action == "failed":
-            print(f"  failed {f.path}: {f.reason}")
-        elif f.skipped_lines:
-            print(f"  {f.path}: skipped {f.skipped_lines} unreadable line(s)")
-    return 0 if not summary["failed"] else 1
 
 
 def cmd_tui(engine: Engine, args: argparse.Namespace) -> int:
@@ -403,11 +311,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("session")
     p.add_argument("--format", choices=["md", "json"], default="md")
     p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument(
+        "--tree",
+        action="store_true",
+        help="the whole family: every fork (JSON re-imports losslessly)",
+    )
     add("demo", cmd_demo, "add demo sessions to the store")
     add_branch_commands(add)
     add_search_commands(add)
+    add_keep_commands(add)
     p = add("import", cmd_import, "import sessions from another tool (claude-code)", json_flag=True)
-    p.add_argument("source", choices=["claude-code"])
+    p.add_argument("source", choices=["claude-code", "json"])
     p.add_argument(
         "path",
         nargs="?",

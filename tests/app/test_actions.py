@@ -350,3 +350,32 @@ async def test_model_picker_switches_the_session_model(engine: Engine, monkeypat
         session = engine.session(sid)
         assert (session.provider, session.model) == ("ollama", "qwen2.5-coder")
         assert "ollama/qwen2.5-coder" in str(main_screen(app).query_one("#header").render())
+
+
+async def test_copy_message_and_branch(demo_engine: Engine) -> None:
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        await _focus_message(pilot, 0)
+        focused = screen.transcript.focused_message()
+        await pilot.press("c")
+        assert focused is not None and app.clipboard == focused.text
+        await screen.run_action("copy_branch")
+        title = demo_engine.session(screen.current).title
+        assert app.clipboard.startswith(f"# {title}")
+
+
+async def test_archived_sessions_are_one_key_away(demo_engine: Engine) -> None:
+    victim = demo_engine.sessions()[-1]
+    demo_engine.archive(victim.id)
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        assert victim.id not in screen.session_tree.ordered_ids()
+        screen.session_tree.focus()
+        await pilot.press("A")
+        assert victim.id in screen.session_tree.ordered_ids()
+        await pilot.press("A")
+        assert victim.id not in screen.session_tree.ordered_ids()

@@ -85,3 +85,16 @@ def to_json_data(session: Session, messages: list[Message]) -> dict[str, Any]:
 def to_json(session: Session, messages: list[Message]) -> str:
     """Lossless JSON: the session doc and every message with all its parts."""
     return json.dumps(to_json_data(session, messages), indent=2, ensure_ascii=False) + "\n"
+
+
+TREE_FORMAT = "forktree-tree"
+
+
+def tree_to_json_data(sessions: list[Session], messages: list[Message]) -> dict[str, Any]:
+    """A whole family, lossless: every session (branch heads, fork links) and message."""
+    return {
+        "format": TREE_FORMAT,
+        "version": EXPORT_VERSION,
+        "sessions": [s.to_dict() for s in sessions],
+        "messages": [m.to_dict() for m in sorted(messages, key=lambda m: (m.depth, m.created))],
+    }

@@ -57,6 +57,7 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         self.turns: dict[str, Worker[None]] = {}
         self.live: MessageView | None = None
         self.marked: list[str] = []
+        self.show_archived = False
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -106,7 +107,16 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
     # -- opening and refreshing --------------------------------------------------------
 
     def refresh_tree(self) -> None:
-        self.session_tree.populate(self.engine.sessions(), select=self.current)
+        sessions = self.engine.sessions(include_archived=self.show_archived)
+        self.session_tree.populate(sessions, select=self.current)
+
+    def action_toggle_archived(self) -> None:
+        """Archived sessions are hidden; this shows them (marked) or hides them again."""
+        self.show_archived = not self.show_archived
+        self.refresh_tree()
+        self.notify(
+            "Showing archived sessions" if self.show_archived else "Archived sessions hidden"
+        )
 
     async def open_session(self, session_id: str) -> None:
         try:

@@ -120,3 +120,19 @@ class SessionActions:
 
         current = (session.provider, session.model or "")
         self.app.push_screen(ModelPickerScreen(configured(), current), picked)
+
+    def action_copy_message(self: MainScreen) -> None:
+        message = self.transcript.focused_message()
+        if message is None:
+            self.notify("Focus a message first (↑ on an empty prompt).")
+            return
+        self.app.copy_to_clipboard(message.text)
+        self.notify(f"Copied the message ({len(message.text):,} characters).")
+
+    def action_copy_branch(self: MainScreen) -> None:
+        if self.current is None:
+            return
+        session = self.engine.session(self.current)
+        text = to_markdown(session, self.engine.transcript(session.id))
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the branch as Markdown ({len(text):,} characters).")

@@ -26,6 +26,7 @@ class SessionTree(Tree[str]):
         Binding("a", "screen.archive", "Archive", id="tree.archive"),
         Binding("d", "screen.delete", "Delete", id="tree.delete"),
         Binding("m", "screen.mark", "Mark to compare", id="tree.mark"),
+        Binding("A", "screen.toggle_archived", "Archived", id="tree.archived"),
     ]
 
     def __init__(self, **kwargs: object) -> None:

@@ -26,6 +26,7 @@ class Transcript(VerticalScroll, can_focus=False):
         Binding("f", "screen.fork", "Fork here", id="transcript.fork"),
         Binding("e", "screen.edit", "Edit & resend", id="transcript.edit"),
         Binding("r", "screen.revert", "Revert here", id="transcript.revert"),
+        Binding("c", "screen.copy_message", "Copy", id="transcript.copy"),
         Binding("home", "more", "Earlier", show=False, id="transcript.more"),
     ]
 

@@ -1,0 +1,51 @@
+"""`forktree cleanup` and `forktree import json`: keeping a store tidy, moving trees."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .engine import Engine, InvalidInputError
+from .engine.cleanup import apply, candidates
+from .engine.humanize import age
+from .engine.importers.json_import import import_json
+
+
+def cmd_cleanup(engine: Engine, args: argparse.Namespace) -> int:
+    found = candidates(engine, args.older_than, args.match, include_archived=args.delete)
+    verb = "delete" if args.delete else "archive"
+    for s in found:
+        print(f"{s.short_id}  {s.title}  · {s.totals.messages} msgs · {age(s.updated)}")
+    if not args.apply:
+        print(f"dry run: would {verb} {len(found)} session(s); add --apply to do it")
+        return 0
+    done = apply(engine, found, delete=args.delete)
+    print(f"{verb}d {done} session(s)")
+    return 0
+
+
+def cmd_import_json(engine: Engine, path: str) -> int:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise InvalidInputError(f"{path} is not JSON: {exc}") from None
+    stored = import_json(engine, data)
+    for session in stored:
+        print(f"{session.short_id}  {session.title}")
+    print(f"imported {len(stored)} session(s) from {path}")
+    return 0
+
+
+def add_commands(add: object) -> None:
+    p = add(
+        "cleanup",
+        cmd_cleanup,  # type: ignore[operator]
+        "archive (or delete) old sessions or ones matching a search; a dry run first",
+    )
+    p.add_argument("--older-than", type=float, metavar="DAYS")
+    p.add_argument("--match", metavar="QUERY", help="sessions holding a full-text match")
+    p.add_argument("--delete", action="store_true", help="delete instead of archiving")
+    p.add_argument("--apply", action="store_true", help="do it (default: only list)")
