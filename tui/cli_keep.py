@@ -49,3 +49,23 @@ def add_commands(add: object) -> None:
     p.add_argument("--match", metavar="QUERY", help="sessions holding a full-text match")
     p.add_argument("--delete", action="store_true", help="delete instead of archiving")
     p.add_argument("--apply", action="store_true", help="do it (default: only list)")
+    add_compact_command(add)
+
+
+def cmd_compact(engine: Engine, args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .engine.compaction import compact
+
+    message = asyncio.run(compact(engine, engine.session(args.session).id))
+    print(message.text)
+    return 0
+
+
+def add_compact_command(add: object) -> None:
+    p = add(
+        "compact",
+        cmd_compact,  # type: ignore[operator]
+        "summarise the session so far; the model then sees only the summary onward",
+    )
+    p.add_argument("session")

@@ -23,6 +23,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ),
     ("Delete session", "Delete after confirmation; forks are kept", "delete"),
     ("Export session", "Write the transcript as Markdown or JSON", "export"),
+    ("Compact session", "Summarise so far; the model then sees the summary onward", "compact"),
     ("Copy message", "Copy the focused message's text", "copy_message"),
     ("Copy branch as Markdown", "Copy this session's whole transcript", "copy_branch"),
     ("Toggle session tree", "Show or hide the tree", "toggle_tree"),

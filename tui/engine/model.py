@@ -170,6 +170,7 @@ class Message:
     depth: int = 0
     totals: Totals = field(default_factory=Totals)
     writer_pid: int | None = None
+    compact: bool = False  # a compact summary: the model's context starts here
 
     @property
     def text(self) -> str:
@@ -196,6 +197,7 @@ class Message:
             "totals": self.totals.to_dict(),
             "error": self.error,
             "writer_pid": self.writer_pid,
+            "compact": self.compact,
         }
         return data
 
@@ -214,6 +216,7 @@ class Message:
             depth=int(data.get("depth", 0)),
             totals=Totals.from_dict(data.get("totals")),
             writer_pid=data.get("writer_pid"),
+            compact=bool(data.get("compact", False)),
         )
 
     def with_changes(self, **changes: Any) -> Message:

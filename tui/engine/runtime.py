@@ -17,6 +17,7 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .compaction import compact, needs_compaction
 from .engine import Engine
 from .errors import ForktreeError, InvalidInputError
 from .events import EngineEvent, TurnFinished
@@ -65,6 +66,7 @@ class RunSettings:
     max_budget_usd: float | None = None
     max_tokens: int | None = None
     temperature: float | None = None
+    auto_compact: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +203,13 @@ class SessionRuntime:
         if problem:
             self.queue.clear()
             return await self._finish(started, None, "error", problem)
+        if self.settings.auto_compact and needs_compaction(self.engine, self.session_id, text):
+            await self._set(RunState.COMPACTING, "the context is nearly full")
+            try:
+                await compact(self.engine, self.session_id)
+            except ForktreeError as exc:
+                return await self._finish(started, None, "error", str(exc))
+            await self._set(RunState.PROCESSING)
         self._turn = asyncio.ensure_future(self._stream(text))
         try:
             reply = await self._turn

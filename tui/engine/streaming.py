@@ -30,6 +30,12 @@ DEFAULT_TITLE = "New session"
 MAX_PROMPT_CHARS = 1_000_000
 
 
+def model_context(transcript: list[Message]) -> tuple[Message, ...]:
+    """What the model is sent: everything from the latest compact summary on."""
+    start = max((i for i, m in enumerate(transcript) if m.compact), default=0)
+    return tuple(transcript[start:])
+
+
 def check_prompt(text: str) -> str:
     """The prompt, or a clear InvalidInputError when it is empty or too large."""
     if not text or not text.strip():
@@ -133,7 +139,7 @@ class StreamingMixin:
         self._index(session.root_id, [user])
         started = time.monotonic()
         yield TurnStarted(session.id, user, reply)
-        history = tuple(self.transcript(session.id)[:-1])
+        history = model_context(self.transcript(session.id)[:-1])
         resume = (
             session.origin.source_id
             if session.provider == "claude_code"

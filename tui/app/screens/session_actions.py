@@ -136,3 +136,19 @@ class SessionActions:
         text = to_markdown(session, self.engine.transcript(session.id))
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the branch as Markdown ({len(text):,} characters).")
+
+    async def action_compact(self: MainScreen) -> None:
+        if self.current is None:
+            return
+        from ...engine.compaction import compact
+
+        self._show_header("compacting")
+        try:
+            await compact(self.engine, self.current)
+        except ForktreeError as exc:
+            self.notify(str(exc), severity="error")
+        await self.open_session(self.current)
+        self.notify(
+            "Compacted: the model now sees the summary and what follows it; the "
+            "full history stays above."
+        )
