@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...engine.fuzzy import rank
 from ...engine.pricing import price_table
 from ...engine.providers.registry import ProviderInfo
+from .filter_list import FilterListScreen
 
 Choice = tuple[str, str]
 
@@ -32,50 +27,28 @@ def choices(providers: dict[str, ProviderInfo]) -> list[Choice]:
     return out
 
 
-class ModelPickerScreen(ModalScreen[Choice | None]):
+class ModelPickerScreen(FilterListScreen[Choice]):
     """Type to filter; Enter picks. `provider/model` typed in full picks a model not listed."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Close", id="models.close"),
-        Binding("down", "cursor(1)", "Down", show=False, id="models.down"),
-        Binding("up", "cursor(-1)", "Up", show=False, id="models.up"),
-    ]
-
     def __init__(self, providers: dict[str, ProviderInfo], current: Choice) -> None:
-        super().__init__()
+        super().__init__(
+            "filter, or type provider/model",
+            f" model for this session (now {current[0]}/{current[1]})",
+        )
         self.providers = providers
         self.all = choices(providers)
         self.current = current
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="switcher"):
-            yield Label(f" model for this session (now {self.current[0]}/{self.current[1]})")
-            yield Input(placeholder="filter, or type provider/model", id="switcher-input")
-            yield OptionList(id="switcher-list")
+    def options(self, query: str) -> list[Option]:
+        return [
+            Option(f"{'● ' if (p, m) == self.current else '  '}{p}/{m}", id=f"{p}/{m}")
+            for p, m in rank(query, self.all, key=lambda c: f"{c[0]}/{c[1]}")
+        ]
 
-    def on_mount(self) -> None:
-        self._fill("")
-
-    def _fill(self, query: str) -> None:
-        options = self.query_one(OptionList)
-        options.clear_options()
-        for provider, model in rank(query, self.all, key=lambda c: f"{c[0]}/{c[1]}"):
-            mark = "● " if (provider, model) == self.current else "  "
-            options.add_option(Option(f"{mark}{provider}/{model}", id=f"{provider}/{model}"))
-        if options.option_count:
-            options.highlighted = 0
-
-    @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        self._fill(event.value)
-
-    def action_cursor(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        if options.option_count:
-            current = options.highlighted or 0
-            options.highlighted = max(0, min(options.option_count - 1, current + step))
-
-    def _pick(self, value: str) -> None:
+    def pick(self, option_id: str, typed: str) -> None:
+        typed = typed.strip()
+        # a full provider/model typed that is not the highlighted option wins
+        value = typed if "/" in typed and typed not in option_id else option_id
         provider, _, model = value.partition("/")
         if provider in self.providers and model:
             self.dismiss((provider, model))
@@ -84,18 +57,3 @@ class ModelPickerScreen(ModalScreen[Choice | None]):
                 f"unknown provider {provider!r}; configured: {', '.join(self.providers)}",
                 severity="error",
             )
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        options = self.query_one(OptionList)
-        if "/" in event.value and (
-            options.highlighted is None
-            or event.value not in str(options.get_option_at_index(options.highlighted).id)
-        ):
-            self._pick(event.value.strip())
-        elif options.highlighted is not None:
-            self._pick(str(options.get_option_at_index(options.highlighted).id))
-
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        self._pick(str(event.option.id))

@@ -87,7 +87,8 @@ def parse_time(value: Any) -> float:
         return 0.0
 
 
-def _text_of(content: Any) -> str:
+def content_text(content: Any) -> str:
+    """The text of a message or tool-result content: a string or a list of blocks."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
@@ -295,7 +296,7 @@ class TranscriptParser:
             for block in results:
                 tool_id = str(block.get("tool_use_id", ""))
                 owner = self.out.tool_owner.get(tool_id)
-                text = _text_of(block.get("content"))
+                text = content_text(block.get("content"))
                 if owner is not None:
                     self.out.nodes[owner].parts.append(
                         ToolResultPart(tool_id, text, bool(block.get("is_error")))
@@ -304,7 +305,7 @@ class TranscriptParser:
                 else:
                     self._alias[uuid] = parent
             return
-        text = _text_of(content)
+        text = content_text(content)
         if obj.get("isMeta") or not text.strip() or text.startswith("<local-command-"):
             self._alias[uuid] = parent
             return

@@ -20,8 +20,7 @@ from ..events import (
 )
 from ..model import Message, Role, TextPart, ToolResultPart, ToolUsePart, Usage
 from .base import ProviderRequest
-from .http import DEFAULT_TIMEOUT, ProviderHTTPError, RetryPolicy, open_stream
-from .sse import iter_sse
+from .http import DEFAULT_TIMEOUT, RetryPolicy, stream_sse
 
 API_VERSION = "2023-06-01"
 DEFAULT_MODEL = "claude-sonnet-4-5"
@@ -106,38 +105,23 @@ class AnthropicProvider:
             body["temperature"] = request.temperature
         return body
 
-    async def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]:
+    def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]:
         headers = {
             "x-api-key": self._api_key,
             "anthropic-version": API_VERSION,
             "content-type": "application/json",
             "accept": "text/event-stream",
         }
-        parser = AnthropicStreamParser(self.name)
-        async with httpx.AsyncClient(timeout=self.timeout) as client:
-            try:
-                async with open_stream(
-                    client,
-                    f"{self.base_url}/v1/messages",
-                    name=self.name,
-                    headers=headers,
-                    body=self.body(request),
-                    policy=self.retry,
-                    key_source=self.key_source,
-                ) as resp:
-                    async for sse in iter_sse(resp):
-                        for event in parser.feed(sse.event, sse.data):
-                            yield event
-                        if parser.over:
-                            break
-                for event in parser.finish():
-                    yield event
-            except ProviderHTTPError as exc:
-                yield Failed(str(exc), retryable=exc.retryable)
-            except (httpx.TransportError, httpx.StreamError) as exc:
-                yield Failed(
-                    f"{self.name}: the stream broke ({type(exc).__name__})", retryable=True
-                )
+        return stream_sse(
+            name=self.name,
+            url=f"{self.base_url}/v1/messages",
+            headers=headers,
+            body=self.body(request),
+            policy=self.retry,
+            key_source=self.key_source,
+            timeout=self.timeout,
+            parser=AnthropicStreamParser(self.name),
+        )
 
 
 RETRYABLE_ERRORS = ("overloaded_error", "api_error", "rate_limit_error")

@@ -23,6 +23,7 @@ from ..events import (
     ToolResult,
     UsageReport,
 )
+from ..importers.claude_code_parse import content_text
 from ..model import Role, Usage
 from .base import ProviderRequest
 
@@ -31,18 +32,6 @@ INSTALL_HINT = (
     "`npm install -g @anthropic-ai/claude-code` (or set FORKTREE_CLAUDE_BIN)"
 )
 LINE_LIMIT = 64 * 1024 * 1024  # tool results can make single lines of many MB
-
-
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "\n".join(
-            str(b.get("text", ""))
-            for b in content
-            if isinstance(b, dict) and b.get("type") == "text"
-        )
-    return ""
 
 
 class ClaudeCodeProvider:
@@ -139,7 +128,7 @@ class ClaudeCodeProvider:
                 [
                     ToolResult(
                         str(b.get("tool_use_id", "")),
-                        _text(b.get("content")),
+                        content_text(b.get("content")),
                         bool(b.get("is_error")),
                     )
                     for b in content

@@ -13,8 +13,7 @@ import orjson
 from ..events import Done, Failed, ProviderEvent, TextDelta, ThinkingDelta, ToolCall, UsageReport
 from ..model import Role, TextPart, ToolResultPart, ToolUsePart, Usage
 from .base import ProviderRequest
-from .http import DEFAULT_TIMEOUT, ProviderHTTPError, RetryPolicy, open_stream
-from .sse import iter_sse
+from .http import DEFAULT_TIMEOUT, RetryPolicy, stream_sse
 
 DEFAULT_MODEL = "gpt-4o-mini"
 
@@ -90,82 +89,94 @@ class OpenAIProvider:
             body["temperature"] = request.temperature
         return body
 
-    async def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]:
+    def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]:
         headers = {"content-type": "application/json", "accept": "text/event-stream"}
         if self._api_key:
             headers["authorization"] = f"Bearer {self._api_key}"
-        async with httpx.AsyncClient(timeout=self.timeout) as client:
-            try:
-                async with open_stream(
-                    client,
-                    f"{self.base_url}/chat/completions",
-                    name=self.name,
-                    headers=headers,
-                    body=self.body(request),
-                    policy=self.retry,
-                    key_source=self.key_source,
-                ) as resp:
-                    async for event in self._events(resp):
-                        yield event
-            except ProviderHTTPError as exc:
-                yield Failed(str(exc), retryable=exc.retryable)
-            except (httpx.TransportError, httpx.StreamError) as exc:
-                yield Failed(
-                    f"{self.name}: the stream broke ({type(exc).__name__})", retryable=True
-                )
+        return stream_sse(
+            name=self.name,
+            url=f"{self.base_url}/chat/completions",
+            headers=headers,
+            body=self.body(request),
+            policy=self.retry,
+            key_source=self.key_source,
+            timeout=self.timeout,
+            parser=OpenAIStreamParser(self.name),
+        )
 
-    async def _events(self, response: httpx.Response) -> AsyncIterator[ProviderEvent]:
-        calls: dict[int, dict[str, Any]] = {}
-        usage = Usage()
-        finish: str | None = None
-        done = False
-        async for sse in iter_sse(response):
-            if sse.data.strip() == "[DONE]":
-                done = True
-                break
-            try:
-                data = orjson.loads(sse.data)
-            except ValueError:
-                continue  # malformed line: skipped
-            if not isinstance(data, dict):
-                continue
-            if data.get("error"):
-                err = data["error"]
-                message = err.get("message", err) if isinstance(err, dict) else err
-                yield Failed(f"{self.name} error: {message}")
-                return
-            if data.get("usage"):
-                u = data["usage"]
-                usage = Usage(u.get("prompt_tokens"), u.get("completion_tokens"))
-            for choice in data.get("choices") or ():
-                delta = choice.get("delta") or {}
-                thinking = delta.get("reasoning_content") or delta.get("reasoning")
-                if thinking:
-                    yield ThinkingDelta(str(thinking))
-                if delta.get("content"):
-                    yield TextDelta(str(delta["content"]))
-                for call in delta.get("tool_calls") or ():
-                    slot = calls.setdefault(
-                        int(call.get("index", len(calls))), {"id": "", "name": "", "args": []}
-                    )
-                    slot["id"] = call.get("id") or slot["id"]
-                    fn = call.get("function") or {}
-                    slot["name"] = fn.get("name") or slot["name"]
-                    slot["args"].append(fn.get("arguments") or "")
-                finish = choice.get("finish_reason") or finish
-        for _, slot in sorted(calls.items()):
+
+class OpenAIStreamParser:
+    """Chat Completions chunks -> our events; tool-call arguments are assembled from
+    their deltas and emitted when the stream ends."""
+
+    def __init__(self, name: str = "openai") -> None:
+        self.name = name
+        self.calls: dict[int, dict[str, Any]] = {}
+        self.usage = Usage()
+        self.finish_reason: str | None = None
+        self.done = False
+        self.failed = False
+        self.over = False
+
+    def feed(self, event: str, raw: str) -> list[ProviderEvent]:
+        if raw.strip() == "[DONE]":
+            self.done = self.over = True
+            return []
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return []  # malformed line: skipped
+        if not isinstance(data, dict):
+            return []
+        if data.get("error"):
+            err = data["error"]
+            message = err.get("message", err) if isinstance(err, dict) else err
+            self.failed = self.over = True
+            return [Failed(f"{self.name} error: {message}")]
+        if data.get("usage"):
+            u = data["usage"]
+            self.usage = Usage(u.get("prompt_tokens"), u.get("completion_tokens"))
+        out: list[ProviderEvent] = []
+        for choice in data.get("choices") or ():
+            delta = choice.get("delta") or {}
+            thinking = delta.get("reasoning_content") or delta.get("reasoning")
+            if thinking:
+                out.append(ThinkingDelta(str(thinking)))
+            if delta.get("content"):
+                out.append(TextDelta(str(delta["content"])))
+            for call in delta.get("tool_calls") or ():
+                slot = self.calls.setdefault(
+                    int(call.get("index", len(self.calls))), {"id": "", "name": "", "args": []}
+                )
+                slot["id"] = call.get("id") or slot["id"]
+                fn = call.get("function") or {}
+                slot["name"] = fn.get("name") or slot["name"]
+                slot["args"].append(fn.get("arguments") or "")
+            self.finish_reason = choice.get("finish_reason") or self.finish_reason
+        return out
+
+    def finish(self) -> list[ProviderEvent]:
+        if self.failed:
+            return []
+        out: list[ProviderEvent] = []
+        for _, slot in sorted(self.calls.items()):
             raw = "".join(slot["args"])
             try:
                 args = json.loads(raw) if raw else {}
             except ValueError:
                 args = {"_unparsed": raw}
-            yield ToolCall(
-                slot["id"], slot["name"], args if isinstance(args, dict) else {"value": args}
+            out.append(
+                ToolCall(
+                    slot["id"], slot["name"], args if isinstance(args, dict) else {"value": args}
+                )
             )
-        yield UsageReport(usage)
-        if done or finish:
-            yield Done(finish or "stop")
+        out.append(UsageReport(self.usage))
+        if self.done or self.finish_reason:
+            out.append(Done(self.finish_reason or "stop"))
         else:
-            yield Failed(
-                f"{self.name}: the stream ended before the reply was complete", retryable=True
+            out.append(
+                Failed(
+                    f"{self.name}: the stream ended before the reply was complete", retryable=True
+                )
             )
+        return out
