@@ -264,10 +264,17 @@ class TinyDBStore:
         return out
 
     def get_session(self, session_id: str) -> Session:
-        for session in self._shard_sessions(self._shard(shard_of(session_id))):
-            if session.id == session_id:
-                return session
-        raise NotFoundError(f"no session {session_id!r}")
+        """One session by exact id: a dict lookup in its shard, decoded once."""
+        shard = self._shard(shard_of(session_id))
+        raw = self._raw(shard, SESSIONS)
+        key = f"s:{session_id}"
+        session = shard.memo.get(key)
+        if session is None:
+            doc = raw.get(session_id)
+            if doc is None:
+                raise NotFoundError(f"no session {session_id!r}")
+            session = shard.memo[key] = Session.from_dict(doc)
+        return session
 
     def match_sessions(self, prefix: str) -> list[Session]:
         prefix = prefix.lower()
@@ -286,6 +293,7 @@ class TinyDBStore:
             shard = self._shard(shard_of(session.id))
             shard.table(SESSIONS).upsert(Document(dict(doc), doc_id=session.id))
             shard.memo.pop("__all__", None)
+            shard.memo[f"s:{session.id}"] = session
 
     def remove_session(self, session: Session) -> None:
         with self.transaction():
@@ -295,6 +303,7 @@ class TinyDBStore:
             shard = self._shard(shard_of(session.id))
             shard.table(SESSIONS).remove(doc_ids=[session.id])
             shard.memo.pop("__all__", None)
+            shard.memo.pop(f"s:{session.id}", None)
             if not family.raw(SESSIONS):
                 family.table(MESSAGES).truncate()
 
