@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -20,7 +19,7 @@ from ..events import (
 )
 from ..model import Message, Role, TextPart, ToolResultPart, ToolUsePart, Usage
 from .base import ProviderRequest
-from .http import DEFAULT_TIMEOUT, RetryPolicy, stream_sse
+from .http import DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
 
 API_VERSION = "2023-06-01"
 DEFAULT_MODEL = "claude-sonnet-4-5"
@@ -66,10 +65,11 @@ def to_anthropic_messages(messages: tuple[Message, ...]) -> list[dict[str, Any]]
     return out
 
 
-class AnthropicProvider:
+class AnthropicProvider(HTTPProvider):
     """Streams text, thinking and tool calls; usage from message_start/message_delta."""
 
     name = "anthropic"
+    path = "/v1/messages"
 
     def __init__(
         self,
@@ -81,16 +81,16 @@ class AnthropicProvider:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
     ) -> None:
-        self._api_key = api_key
-        self.base_url = base_url.rstrip("/")
-        self.default_model = default_model
-        self.key_source = key_source
+        super().__init__(api_key, base_url, default_model, key_source, timeout, retry)
         self.max_tokens = max_tokens
-        self.timeout = timeout
-        self.retry = retry or RetryPolicy()
 
-    def __repr__(self) -> str:  # never show the key
-        return f"AnthropicProvider(base_url={self.base_url!r}, model={self.default_model!r})"
+    def headers(self) -> dict[str, str]:
+        return {
+            "x-api-key": self._api_key or "",
+            "anthropic-version": API_VERSION,
+            "content-type": "application/json",
+            "accept": "text/event-stream",
+        }
 
     def body(self, request: ProviderRequest) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -105,23 +105,8 @@ class AnthropicProvider:
             body["temperature"] = request.temperature
         return body
 
-    def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]:
-        headers = {
-            "x-api-key": self._api_key,
-            "anthropic-version": API_VERSION,
-            "content-type": "application/json",
-            "accept": "text/event-stream",
-        }
-        return stream_sse(
-            name=self.name,
-            url=f"{self.base_url}/v1/messages",
-            headers=headers,
-            body=self.body(request),
-            policy=self.retry,
-            key_source=self.key_source,
-            timeout=self.timeout,
-            parser=AnthropicStreamParser(self.name),
-        )
+    def parser(self) -> AnthropicStreamParser:
+        return AnthropicStreamParser(self.name)
 
 
 RETRYABLE_ERRORS = ("overloaded_error", "api_error", "rate_limit_error")

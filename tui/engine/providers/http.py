@@ -9,13 +9,14 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
 from ..events import Failed, ProviderEvent
 from .sse import iter_sse
 
+ProviderRequestLike = Any  # base.ProviderRequest (kept loose to avoid an import cycle)
 RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504, 529}
 
 
@@ -183,3 +184,54 @@ async def stream_sse(
             yield Failed(str(exc), retryable=exc.retryable)
         except (httpx.TransportError, httpx.StreamError) as exc:
             yield Failed(f"{name}: the stream broke ({type(exc).__name__})", retryable=True)
+
+
+class HTTPProvider:
+    """What an HTTP provider shares: where it is, its key (kept out of repr), timeouts,
+    retries, and the streaming call; subclasses say the path, headers, body and parser."""
+
+    name = "http"
+    path = ""
+
+    def __init__(
+        self,
+        api_key: str | None,
+        base_url: str,
+        default_model: str,
+        key_source: str | None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._api_key = api_key
+        self.base_url = base_url.rstrip("/")
+        self.default_model = default_model
+        self.key_source = key_source
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+
+    def __repr__(self) -> str:  # never show the key
+        return (
+            f"{type(self).__name__}(name={self.name!r}, base_url={self.base_url!r}, "
+            f"model={self.default_model!r})"
+        )
+
+    def headers(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def body(self, request: ProviderRequestLike) -> dict[str, object]:
+        raise NotImplementedError
+
+    def parser(self) -> StreamParser:
+        raise NotImplementedError
+
+    def stream(self, request: ProviderRequestLike) -> AsyncIterator[ProviderEvent]:
+        return stream_sse(
+            name=self.name,
+            url=f"{self.base_url}{self.path}",
+            headers=self.headers(),
+            body=self.body(request),
+            policy=self.retry,
+            key_source=self.key_source,
+            timeout=self.timeout,
+            parser=self.parser(),
+        )

@@ -4,7 +4,6 @@ llama.cpp server, LM Studio — any server speaking `/chat/completions`."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -13,7 +12,7 @@ import orjson
 from ..events import Done, Failed, ProviderEvent, TextDelta, ThinkingDelta, ToolCall, UsageReport
 from ..model import Role, TextPart, ToolResultPart, ToolUsePart, Usage
 from .base import ProviderRequest
-from .http import DEFAULT_TIMEOUT, RetryPolicy, stream_sse
+from .http import DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
 
 DEFAULT_MODEL = "gpt-4o-mini"
 
@@ -50,10 +49,12 @@ def to_openai_messages(request: ProviderRequest) -> list[dict[str, Any]]:
     return out
 
 
-class OpenAIProvider:
+class OpenAIProvider(HTTPProvider):
     """Streams content, `reasoning_content`/`reasoning` (to the thinking pane) and tool
     calls. Usage is asked for with `stream_options.include_usage`; when a server does
     not send it, it stays unknown."""
+
+    path = "/chat/completions"
 
     def __init__(
         self,
@@ -65,16 +66,14 @@ class OpenAIProvider:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
     ) -> None:
-        self._api_key = api_key
-        self.base_url = base_url.rstrip("/")
-        self.default_model = default_model
+        super().__init__(api_key, base_url, default_model, key_source, timeout, retry)
         self.name = name
-        self.key_source = key_source
-        self.timeout = timeout
-        self.retry = retry or RetryPolicy()
 
-    def __repr__(self) -> str:  # never show the key
-        return f"OpenAIProvider(name={self.name!r}, base_url={self.base_url!r})"
+    def headers(self) -> dict[str, str]:
+        headers = {"content-type": "application/json", "accept": "text/event-stream"}
+        if self._api_key:
+            headers["authorization"] = f"Bearer {self._api_key}"
+        return headers
 
     def body(self, request: ProviderRequest) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -89,20 +88,8 @@ class OpenAIProvider:
             body["temperature"] = request.temperature
         return body
 
-    def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]:
-        headers = {"content-type": "application/json", "accept": "text/event-stream"}
-        if self._api_key:
-            headers["authorization"] = f"Bearer {self._api_key}"
-        return stream_sse(
-            name=self.name,
-            url=f"{self.base_url}/chat/completions",
-            headers=headers,
-            body=self.body(request),
-            policy=self.retry,
-            key_source=self.key_source,
-            timeout=self.timeout,
-            parser=OpenAIStreamParser(self.name),
-        )
+    def parser(self) -> OpenAIStreamParser:
+        return OpenAIStreamParser(self.name)
 
 
 class OpenAIStreamParser:
