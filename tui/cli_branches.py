@@ -87,6 +87,21 @@ def cmd_fanout(engine: Engine, args: argparse.Namespace) -> int:
     return 0 if all(r.outcome == "success" for _, r in results) else 1
 
 
+def cmd_checkpoint(engine: Engine, args: argparse.Namespace) -> int:
+    session = engine.checkpoint(args.session, args.message, args.name)
+    print(
+        f"{session.short_id}: checkpoint “{session.checkpoints[-1][1]}” at "
+        f"{session.checkpoints[-1][0][:8]}"
+    )
+    return 0
+
+
+def cmd_restore(engine: Engine, args: argparse.Namespace) -> int:
+    fork = engine.restore(args.session, args.name)
+    print(fork.id)
+    return 0
+
+
 def add_commands(add: object) -> None:
     """Register the subcommands with the CLI's `add` helper."""
     p = add(
@@ -109,3 +124,10 @@ def add_commands(add: object) -> None:
         "--models", required=True, help="comma-separated: model, provider/model or provider/"
     )
     p.add_argument("--at", metavar="MESSAGE", help="fork point (default: the head)")
+    p = add("checkpoint", cmd_checkpoint, "name a message as a checkpoint")  # type: ignore[operator]
+    p.add_argument("session")
+    p.add_argument("message")
+    p.add_argument("name")
+    p = add("restore", cmd_restore, "fork a session from one of its checkpoints")  # type: ignore[operator]
+    p.add_argument("session")
+    p.add_argument("name")

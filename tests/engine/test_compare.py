@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.engine import Engine
+from tui.engine import Engine, InvalidInputError
 from tui.engine.compare import align, word_diff
 from tui.engine.fanout import choose_winner, fanout, parse_target, siblings
 from tui.engine.model import Message, Role, TextPart, ToolUsePart, Usage
@@ -141,3 +141,42 @@ def test_cli_compare_and_fanout(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["shared"] == 0 and len(data["turns"]) == 1 and data["turns"][0]["same"]
     assert main(["compare", forks[0]["session"][:8], forks[1]["session"][:8]]) == 0
     assert "turn 1 (same)" in capsys.readouterr().out
+
+
+def test_checkpoints_name_messages_and_restore_forks(engine: Engine) -> None:
+    sid = engine.new_session(title="ckpt").id
+    engine.append(sid, "user", "step one")
+    engine.append(sid, "assistant", "done one")
+    engine.append(sid, "user", "step two")
+    first = engine.transcript(sid)[1]
+    session = engine.checkpoint(sid, first.id[:10], "  after step one \n")
+    assert session.checkpoints == ((first.id, "after step one"),)
+    renamed = engine.checkpoint(sid, first.id, "good state")
+    assert renamed.checkpoints == ((first.id, "good state"),)  # one name per message
+    fork = engine.restore(sid, "good")
+    assert fork.parent_session_id == sid and fork.head_id == first.id
+    assert fork.title == "good state (restored)"
+    with pytest.raises(InvalidInputError, match="checkpoints: good state"):
+        engine.restore(sid, "nope")
+    stored = Engine.open(engine.store.home).session(sid)
+    assert stored.checkpoints == ((first.id, "good state"),)
+
+
+def test_cli_checkpoint_and_restore(capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import main
+
+    main(["new", "--title", "c"])
+    sid = capsys.readouterr().out.strip()
+    main(["send", sid, "hello"])
+    main(["show", sid, "--json"])
+    out = capsys.readouterr().out
+    reply = json.loads(out[out.index("{") :])["transcript"][1]["id"]
+    assert main(["checkpoint", sid, reply[:8], "first answer"]) == 0
+    assert "checkpoint “first answer”" in capsys.readouterr().out
+    assert main(["restore", sid, "first"]) == 0
+    fork_id = capsys.readouterr().out.strip()
+    main(["show", fork_id, "--json"])
+    out = capsys.readouterr().out
+    fork = json.loads(out[out.index("{"):])
+    assert fork["title"] == "first answer (restored)" and fork["head_id"] == reply
+    assert main(["restore", sid, "zzz"]) == 2

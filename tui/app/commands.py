@@ -41,6 +41,8 @@ COMMANDS: list[tuple[str, str, str]] = [
         "open_in_claude",
     ),
     ("Search every message", "Full-text search; Enter jumps to the message", "search"),
+    ("Name a checkpoint", "Name the focused message; restore it from the tree", "checkpoint"),
+    ("Family graph", "This session's family as a graph of forks", "family_graph"),
     ("Compare with…", "Open the compare screen against another session", "compare"),
     ("Fan out", "Send one prompt to new forks, one per model, at once", "fanout"),
     ("Keep this fork as the winner", "Archive the other forks of its fan-out", "winner"),

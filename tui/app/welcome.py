@@ -23,6 +23,7 @@ message, revert without losing anything, and keep every direction you tried.
 | `e` / `r` | edit & resend / revert to the focused message |
 | `F2` `F3` `F8` `F4` | rename, archive, delete, export |
 | `ctrl+g` | search every message of every session |
+| `ctrl+r` / `b` | the family as a graph of forks / name a checkpoint |
 | `ctrl+o` | choose the provider and model for this session |
 | `ctrl+b` / `ctrl+t` | hide the tree / the tool pane |
 | `ctrl+p` | every command · `F9` next theme |

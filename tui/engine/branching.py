@@ -129,3 +129,28 @@ class BranchingMixin:
                 )
             )
         return kept
+
+    def checkpoint(self, session_id: str, message_ref: str, name: str) -> Session:
+        """Name a message of the session's transcript; the tree lists it under the session."""
+        with self.store.transaction():
+            session = self.session(session_id)
+            message = self.message(session.id, message_ref)
+            label = self._clean_title(name)[:60]
+            kept = tuple(c for c in session.checkpoints if c[0] != message.id)
+            changed = session.with_changes(checkpoints=(*kept, (message.id, label)))
+            self.store.put_session(changed)
+        return changed
+
+    def restore(self, session_id: str, name: str) -> Session:
+        """Fork from the checkpoint called `name` (or a unique prefix of it)."""
+        session = self.session(session_id)
+        found = [c for c in session.checkpoints if c[1] == name] or [
+            c for c in session.checkpoints if c[1].lower().startswith(name.lower())
+        ]
+        if len(found) != 1:
+            names = ", ".join(c[1] for c in session.checkpoints) or "none"
+            raise InvalidInputError(
+                f"no single checkpoint {name!r} in {session.short_id} (checkpoints: {names})"
+            )
+        message_id, label = found[0]
+        return self.fork(session.id, at=message_id, title=f"{label} (restored)")

@@ -275,9 +275,11 @@ class Session:
     archived: bool = False
     totals: Totals = field(default_factory=Totals)
     origin: Origin = NATIVE
+    checkpoints: tuple[tuple[str, str], ...] = ()  # (message id, name), named by the user
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "checkpoints": [list(c) for c in self.checkpoints],
             "id": self.id,
             "title": self.title,
             "root_id": self.root_id,
@@ -315,6 +317,11 @@ class Session:
             archived=bool(data.get("archived", False)),
             totals=Totals.from_dict(data.get("totals")),
             origin=Origin.from_dict(data.get("origin")),
+            checkpoints=tuple(
+                (str(c[0]), str(c[1]))
+                for c in data.get("checkpoints") or ()
+                if isinstance(c, list | tuple) and len(c) == 2
+            ),
         )
 
     def with_changes(self, **changes: Any) -> Session:

@@ -9,6 +9,7 @@ from ...engine.fanout import choose_winner, make_forks, parse_target
 from ...engine.providers import configured
 from .compare import CompareScreen
 from .dialogs import TextPromptScreen
+from .family_graph import FamilyGraphScreen
 from .switcher import SwitcherScreen
 
 if TYPE_CHECKING:
@@ -152,3 +153,36 @@ class BranchActions:
             self.app.push_screen(CompareScreen(self.engine, a, b))
         else:
             self.notify("Marked; mark another session (m) to compare the two.")
+
+    def action_checkpoint(self: MainScreen) -> None:
+        """Name the focused message (or the head) as a checkpoint."""
+        message = self._target_message()
+        if self.current is None or message is None:
+            return
+        target = self.current
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                self.engine.checkpoint(target, message.id, name)
+            except ForktreeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.refresh_tree()
+            self.notify(f"Checkpoint “{name}” saved; select it in the tree to restore it.")
+
+        self.app.push_screen(
+            TextPromptScreen("Checkpoint name", f"message {message.depth + 1}"), named
+        )
+
+    def action_family_graph(self: MainScreen) -> None:
+        if self.current is None:
+            return
+
+        async def chosen(session_id: str | None) -> None:
+            if session_id and session_id != self.current:
+                await self.open_session(session_id)
+
+        family = self.engine.family(self.current)
+        self.app.push_screen(FamilyGraphScreen(family, self.current), chosen)

@@ -18,7 +18,7 @@ from ...engine.settings import load_settings
 from ..widgets.message_view import MessageView
 from ..widgets.prompt import PromptArea
 from ..widgets.session_header import SessionHeader
-from ..widgets.session_tree import MORE, SessionTree
+from ..widgets.session_tree import CHECKPOINT, MORE, SessionTree
 from ..widgets.side_pane import SidePane
 from ..widgets.transcript import Transcript
 from .branch_actions import BranchActions
@@ -46,6 +46,7 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         Binding("ctrl+o", "pick_model", "Model", id="main.model"),
         Binding("f5", "compare", "Compare", id="main.compare"),
         Binding("ctrl+g", "search", "Search", id="main.search"),
+        Binding("ctrl+r", "family_graph", "Graph", show=False, id="main.graph"),
         Binding("tab", "app.focus_next", "Focus", show=False),
     ]
 
@@ -167,8 +168,17 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
 
     @on(Tree.NodeSelected, "#tree")
     async def _tree_selected(self, event: Tree.NodeSelected[str]) -> None:
-        if event.node.data and event.node.data not in (self.current, MORE):
-            await self.open_session(event.node.data)
+        data = event.node.data
+        if data and data.startswith(CHECKPOINT):
+            session_id, message_id = data.removeprefix(CHECKPOINT).split(":")
+            name = dict(self.engine.session(session_id).checkpoints).get(message_id, "")
+            fork = self.engine.restore(session_id, name)
+            self.current = fork.id
+            self.refresh_tree()
+            await self.open_session(fork.id)
+            self.notify(f"Restored checkpoint “{name}” as a new fork.")
+        elif data and data not in (self.current, MORE):
+            await self.open_session(data)
 
     @on(Transcript.Focused)
     async def _message_focused(self, event: Transcript.Focused) -> None:

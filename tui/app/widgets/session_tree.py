@@ -14,6 +14,7 @@ from ...engine.model import Session
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 MORE = "__more__"  # data of the node that shows the next page of families
+CHECKPOINT = "checkpoint:"  # data prefix of checkpoint leaves: checkpoint:<session>:<msg>
 PAGE = 150  # families built at once in a large store
 EAGER_LIMIT = 400  # up to this many sessions the tree is built whole and expanded
 
@@ -114,8 +115,15 @@ class SessionTree(Tree[str]):
             branch = parent.add(label, data=session.id, expand=True)
             for child in node.children:
                 self._add(branch, child, depth + 1)
+        elif session.checkpoints:
+            branch = parent.add(label, data=session.id, expand=not self._lazy)
         else:
             branch = parent.add_leaf(label, data=session.id)
+        for message_id, name in session.checkpoints:
+            branch.add_leaf(
+                Text.assemble(("⚑ ", "bold $warning"), (name, "italic")),
+                data=f"{CHECKPOINT}{session.id}:{message_id}",
+            )
         self._session_nodes[session.id] = branch
         self._depths[session.id] = depth
 
@@ -129,7 +137,11 @@ class SessionTree(Tree[str]):
 
     @on(Tree.NodeExpanded)
     def _expanded(self, event: Tree.NodeExpanded[str]) -> None:
-        if event.node.data and event.node.data != MORE:
+        if (
+            event.node.data
+            and event.node.data != MORE
+            and not event.node.data.startswith(CHECKPOINT)
+        ):
             self._build_children(event.node.data)
 
     @on(Tree.NodeSelected)
@@ -183,7 +195,7 @@ class SessionTree(Tree[str]):
 
         def walk(node: TreeNode[str]) -> None:
             for child in node.children:
-                if child.data and child.data != MORE:
+                if child.data and child.data != MORE and not child.data.startswith(CHECKPOINT):
                     out.append(child.data)
                 walk(child)
 

@@ -27,6 +27,7 @@ class Transcript(VerticalScroll, can_focus=False):
         Binding("e", "screen.edit", "Edit & resend", id="transcript.edit"),
         Binding("r", "screen.revert", "Revert here", id="transcript.revert"),
         Binding("c", "screen.copy_message", "Copy", id="transcript.copy"),
+        Binding("b", "screen.checkpoint", "Checkpoint", id="transcript.checkpoint"),
         Binding("home", "more", "Earlier", show=False, id="transcript.more"),
     ]
 
