@@ -177,6 +177,6 @@ def test_cli_checkpoint_and_restore(capsys: pytest.CaptureFixture[str]) -> None:
     fork_id = capsys.readouterr().out.strip()
     main(["show", fork_id, "--json"])
     out = capsys.readouterr().out
-    fork = json.loads(out[out.index("{"):])
+    fork = json.loads(out[out.index("{") :])
     assert fork["title"] == "first answer (restored)" and fork["head_id"] == reply
     assert main(["restore", sid, "zzz"]) == 2

@@ -47,19 +47,30 @@ class ToolDiff:
     same_input: bool
 
 
-@dataclass(frozen=True, slots=True)
 class TurnPair:
-    a: Turn | None
-    b: Turn | None
-    prompt_same: bool
-    chunks: tuple[Chunk, ...]
-    tools: tuple[ToolDiff, ...]
+    """One turn of each side. The word diff is computed when first asked for, so opening
+    a comparison of long tails costs only what is shown."""
+
+    __slots__ = ("_chunks", "a", "b", "prompt_same", "text_same", "tools")
+
+    def __init__(
+        self, a: Turn | None, b: Turn | None, prompt_same: bool, tools: tuple[ToolDiff, ...]
+    ) -> None:
+        self.a, self.b, self.prompt_same, self.tools = a, b, prompt_same, tools
+        self.text_same = (a.text if a else None) == (b.text if b else None)
+        self._chunks: tuple[Chunk, ...] | None = None
+
+    @property
+    def chunks(self) -> tuple[Chunk, ...]:
+        if self._chunks is None:
+            self._chunks = word_diff(self.a.text if self.a else "", self.b.text if self.b else "")
+        return self._chunks
 
     @property
     def same(self) -> bool:
         return (
             self.prompt_same
-            and all(c.op == "equal" for c in self.chunks)
+            and self.text_same
             and all(t.name_a == t.name_b and t.same_input for t in self.tools)
         )
 
@@ -183,11 +194,7 @@ def align(tail_a: list[Message], tail_b: list[Message]) -> tuple[TurnPair, ...]:
         prompt_b = b.prompt.text if b and b.prompt else None
         pairs.append(
             TurnPair(
-                a,
-                b,
-                prompt_a == prompt_b,
-                word_diff(a.text if a else "", b.text if b else ""),
-                tool_diff(a.tools if a else [], b.tools if b else []),
+                a, b, prompt_a == prompt_b, tool_diff(a.tools if a else [], b.tools if b else [])
             )
         )
     return tuple(pairs)

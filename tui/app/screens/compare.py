@@ -17,7 +17,7 @@ from ...engine import Engine
 from ...engine.compare import Comparison, SideMetrics, Turn, TurnPair
 from ...engine.humanize import money, tokens
 
-PAGE = 20  # turn pairs mounted at once; more load as the user reaches the end
+PAGE = 12  # turn pairs mounted at once (a screenful); more load as the user scrolls
 DELETED = "bold black on #e06c75"
 INSERTED = "bold black on #98c379"
 
