@@ -39,6 +39,14 @@ class ReplyBuilder:
         elif isinstance(event, UsageReport):
             self.usage = event.usage
 
+    def add_text(self, text: str) -> None:
+        """A TextDelta's text: appended to the current text part (the common case)."""
+        if self._kinds and self._kinds[-1] == "text":
+            self.chars += len(text)
+            self._parts[-1].append(text)  # type: ignore[union-attr]
+        else:
+            self._add_text("text", text)
+
     def _add_text(self, kind: str, text: str) -> None:
         self.chars += len(text)
         if self._kinds and self._kinds[-1] == kind:

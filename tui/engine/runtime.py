@@ -238,10 +238,12 @@ class SessionRuntime:
                 temperature=self.settings.temperature,
             )
         ) as events:
+            listener = None if self.listener is _ignore else self.listener
             async for event in events:
-                if isinstance(event, TurnFinished):
+                if type(event) is TurnFinished:
                     final = event.reply
-                await self.listener(event)
+                if listener is not None:  # no per-token call when nobody listens
+                    await listener(event)
         return final
 
     async def _finish(

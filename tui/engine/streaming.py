@@ -9,7 +9,15 @@ from contextlib import aclosing
 from dataclasses import replace
 
 from .errors import InvalidInputError
-from .events import EngineEvent, Failed, ReplyUpdated, SessionBound, TurnFinished, TurnStarted
+from .events import (
+    EngineEvent,
+    Failed,
+    ReplyUpdated,
+    SessionBound,
+    TextDelta,
+    TurnFinished,
+    TurnStarted,
+)
 from .model import (
     Message,
     MessageStatus,
@@ -162,16 +170,20 @@ class StreamingMixin:
         try:
             async with aclosing(provider.stream(request)) as events:
                 async for event in events:
-                    if isinstance(event, SessionBound):
-                        session = self._bind(session, event.external_id)
+                    kind = type(event)
+                    if kind is TextDelta:  # nearly every event: the fast path first
+                        builder.add_text(event.text)  # type: ignore[union-attr]
+                    elif kind is SessionBound:
+                        session = self._bind(session, event.external_id)  # type: ignore[union-attr]
                         continue
-                    if isinstance(event, Failed):
+                    elif kind is Failed:
                         # a reply that had begun is kept as interrupted; else it is an error
                         partial = builder.chars > 0 or builder.has_parts
                         status = MessageStatus.INTERRUPTED if partial else MessageStatus.ERROR
-                        error = event.error
+                        error = event.error  # type: ignore[union-attr]
                         break
-                    builder.apply(event)
+                    else:
+                        builder.apply(event)
                     if time.monotonic() - last_flush >= self.flush_interval:
                         self.store.put_messages(
                             session.root_id, [builder.build(MessageStatus.STREAMING)]

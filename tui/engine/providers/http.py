@@ -14,7 +14,6 @@ from typing import Any, Protocol
 import httpx
 
 from ..events import Failed, ProviderEvent
-from .sse import iter_sse
 
 ProviderRequestLike = Any  # base.ProviderRequest (kept loose to avoid an import cycle)
 RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504, 529}
@@ -160,8 +159,8 @@ async def stream_sse(
 ) -> AsyncIterator[ProviderEvent]:
     """POST, then stream the parsed events; every failure ends in one Failed event.
 
-    Providers return this iterator directly, so each token crosses one generator, not
-    two (the streaming benchmark measures that)."""
+    Providers return this iterator directly and the SSE framing is inline, so each
+    token crosses one generator here (the streaming benchmark measures that)."""
     async with httpx.AsyncClient(timeout=timeout) as client:
         try:
             async with open_stream(
@@ -173,11 +172,25 @@ async def stream_sse(
                 policy=policy,
                 key_source=key_source,
             ) as resp:
-                async for sse in iter_sse(resp):
-                    for event in parser.feed(sse.event, sse.data):
-                        yield event
-                    if parser.over:
-                        break
+                # SSE framing (event:/data: lines, a blank line ends an event), inline:
+                # a separate generator would cost one more hop per token
+                kind, data = "", []
+                async for line in resp.aiter_lines():
+                    if line.startswith("data:"):
+                        data.append(line[6:] if line.startswith("data: ") else line[5:])
+                    elif line.startswith("event:"):
+                        kind = line[6:].removeprefix(" ")
+                    elif not line and data:
+                        for event in parser.feed(kind or "message", "\n".join(data)):
+                            yield event
+                        kind, data = "", []
+                        if parser.over:
+                            break
+                    # comment lines (":") and unknown fields are ignored
+                else:
+                    if data:  # a stream that ends without the final blank line
+                        for event in parser.feed(kind or "message", "\n".join(data)):
+                            yield event
             for event in parser.finish():
                 yield event
         except ProviderHTTPError as exc:
