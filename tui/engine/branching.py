@@ -4,24 +4,20 @@ None copies messages; the old tail always stays reachable as a branch."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .errors import InvalidInputError
 from .model import Message, Origin, Role, Session, Totals, new_id, now
-from .store import SessionStore
+
+if TYPE_CHECKING:
+    from .engine import Engine
 
 
 class BranchingMixin:
-    store: SessionStore
-
-    def session(self, ref: str) -> Session: ...  # provided by Engine
-    def message(self, session_id: str, ref: str) -> Message: ...  # provided by Engine
-    def _clean_title(self, title: str) -> str: ...  # provided by Engine
-    def _move_head(
-        self, session: Session, message: Message, retitle: str | None = None, status: object = None
-    ) -> Session: ...  # provided by Engine
+    """Mixed into Engine; `self` is the Engine."""
 
     def fork(
-        self,
+        self: Engine,
         session_id: str,
         at: str | None = None,
         title: str | None = None,
@@ -71,7 +67,7 @@ class BranchingMixin:
             return replace(origin, fork_pending=True)
         return replace(origin, source_id=None, fork_pending=None)
 
-    def revert(self, session_id: str, to_message_id: str) -> tuple[Session, Session | None]:
+    def revert(self: Engine, session_id: str, to_message_id: str) -> tuple[Session, Session | None]:
         """Move the head back to an earlier message; the old tail stays as a new branch.
 
         Returns the moved session and the branch keeping the old tail (None when the
@@ -85,7 +81,7 @@ class BranchingMixin:
             moved = self._move_head(session, target)
         return moved, kept
 
-    def _keep_tail(self, session: Session, fork_point: Message | None, why: str) -> Session:
+    def _keep_tail(self: Engine, session: Session, fork_point: Message | None, why: str) -> Session:
         stamp = now()
         kept = Session(
             id=new_id(),
@@ -106,7 +102,7 @@ class BranchingMixin:
         self.store.put_session(kept)
         return kept
 
-    def prepare_edit(self, session_id: str, message_id: str) -> Session:
+    def prepare_edit(self: Engine, session_id: str, message_id: str) -> Session:
         """Set up edit-and-resend of a user message: the old tail is kept as a branch and
         the head moves to the message's parent, so the next send is its sibling.
         Returns the branch keeping the old tail."""
@@ -130,7 +126,7 @@ class BranchingMixin:
             )
         return kept
 
-    def checkpoint(self, session_id: str, message_ref: str, name: str) -> Session:
+    def checkpoint(self: Engine, session_id: str, message_ref: str, name: str) -> Session:
         """Name a message of the session's transcript; the tree lists it under the session."""
         with self.store.transaction():
             session = self.session(session_id)
@@ -141,7 +137,7 @@ class BranchingMixin:
             self.store.put_session(changed)
         return changed
 
-    def restore(self, session_id: str, name: str) -> Session:
+    def restore(self: Engine, session_id: str, name: str) -> Session:
         """Fork from the checkpoint called `name` (or a unique prefix of it)."""
         session = self.session(session_id)
         found = [c for c in session.checkpoints if c[1] == name] or [

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .errors import InvalidInputError
 from .events import (
@@ -21,7 +22,6 @@ from .events import (
 from .model import (
     Message,
     MessageStatus,
-    Part,
     Role,
     Session,
     SessionStatus,
@@ -30,9 +30,8 @@ from .model import (
     pid_alive,
 )
 from .pricing import with_cost
-from .providers import Provider, ProviderRequest
+from .providers import ProviderRequest
 from .reply import ReplyBuilder
-from .store import SessionStore
 
 DEFAULT_TITLE = "New session"
 MAX_PROMPT_CHARS = 1_000_000
@@ -55,44 +54,20 @@ def check_prompt(text: str) -> str:
     return text
 
 
+if TYPE_CHECKING:
+    from .engine import Engine
+
+
 class StreamingMixin:
     """Turns: the user message, the streamed reply saved as it grows, recovery of replies
-    a dead process left streaming. Engine provides the store and the branch helpers."""
+    a dead process left streaming. Mixed into Engine; `self` is the Engine."""
 
-    store: SessionStore
-    providers: Callable[[str], Provider]
-    flush_interval: float
-
-    def session(self, ref: str) -> Session: ...  # provided by Engine
-    def transcript(self, session_id: str) -> list[Message]: ...  # provided by Engine
-
-    def _child(
-        self,
-        session: Session,
-        role: Role,
-        parts: tuple[Part, ...],
-        model: str | None,
-        usage: Usage,
-        created: float | None = None,
-        status: MessageStatus = MessageStatus.COMPLETE,
-    ) -> Message: ...
-
-    def _move_head(
-        self,
-        session: Session,
-        message: Message,
-        retitle: str | None = None,
-        status: SessionStatus | None = None,
-    ) -> Session: ...
-
-    def _index(self, root_id: str, messages: list[Message]) -> None: ...  # Engine
-
-    def _is_orphaned(self, message: Message) -> bool:
+    def _is_orphaned(self: Engine, message: Message) -> bool:
         return message.status is MessageStatus.STREAMING and not (
             message.writer_pid == os.getpid() or pid_alive(message.writer_pid)
         )
 
-    def _recover(self, session: Session, message: Message) -> Message:
+    def _recover(self: Engine, session: Session, message: Message) -> Message:
         fixed = message.with_changes(
             status=MessageStatus.INTERRUPTED,
             writer_pid=None,
@@ -106,7 +81,7 @@ class StreamingMixin:
         return fixed
 
     async def stream(
-        self,
+        self: Engine,
         session_id: str,
         text: str,
         *,
@@ -198,7 +173,7 @@ class StreamingMixin:
             self._finish(session, final)
         yield TurnFinished(session.id, final, time.monotonic() - started)
 
-    def _bind(self, session: Session, external_id: str) -> Session:
+    def _bind(self: Engine, session: Session, external_id: str) -> Session:
         """Remember the provider's own session id (a fork gets a new one)."""
         with self.store.transaction():
             current = self.store.get_session(session.id)
@@ -206,7 +181,7 @@ class StreamingMixin:
             self.store.put_session(current.with_changes(origin=origin))
         return session.with_changes(origin=origin)
 
-    def _finish(self, session: Session, reply: Message) -> None:
+    def _finish(self: Engine, session: Session, reply: Message) -> None:
         with self.store.transaction():
             self.store.put_messages(session.root_id, [reply])
             current = self.store.get_session(session.id)
@@ -216,7 +191,7 @@ class StreamingMixin:
                 self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
         self._index(session.root_id, [reply])
 
-    async def send(self, session_id: str, text: str) -> Message:
+    async def send(self: Engine, session_id: str, text: str) -> Message:
         """Send `text` and wait for the whole reply."""
         final: Message | None = None
         async for event in self.stream(session_id, text):
