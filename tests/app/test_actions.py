@@ -379,3 +379,15 @@ async def test_archived_sessions_are_one_key_away(demo_engine: Engine) -> None:
         assert victim.id in screen.session_tree.ordered_ids()
         await pilot.press("A")
         assert victim.id not in screen.session_tree.ordered_ids()
+
+
+async def test_switcher_prefers_other_sessions_on_a_tie(engine: Engine) -> None:
+    older = engine.new_session(title="notes on caching").id
+    newer = engine.new_session(title="notes on caching (fork)").id
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert main_screen(app).current == newer
+        await pilot.press("ctrl+k", *"notes", "enter")
+        await pilot.pause()
+        assert main_screen(app).current == older

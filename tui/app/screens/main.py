@@ -291,7 +291,9 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
                 await self.open_session(session_id)
                 self.prompt.focus()
 
-        self.app.push_screen(SwitcherScreen(self.engine.sessions()), chosen)
+        # the open session goes last: on a tie the switcher prefers where you are not
+        sessions = sorted(self.engine.sessions(), key=lambda s: s.id == self.current)
+        self.app.push_screen(SwitcherScreen(sessions), chosen)
 
     async def action_next_session(self, step: int) -> None:
         ids = self.session_tree.ordered_ids()
