@@ -210,3 +210,31 @@ def test_send_to_a_failing_provider_is_one_clear_line(
         code, out, err = run(capsys, "send", sid, "hello")
     assert code == 1
     assert "rejected the API key from OPENAI_API_KEY (401)" in err and "SECRET" not in err
+
+
+def test_every_subcommand_output_is_terminal_safe(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Imported JSON is not cleaned on the way in: compare, search, cleanup and import
+    output must still never carry a control character to the terminal."""
+    main(["new", "--title", "plain"])
+    sid = capsys.readouterr().out.strip()
+    main(["send", sid, "evil \x1b]0;pwned\x07 text"])
+    main(["fork", sid, "--title", "other"])
+    fork = capsys.readouterr().out.strip().splitlines()[-1]
+    main(["export", sid, "--format", "json", "-o", str(tmp_path / "s.json")])
+    data = json.loads((tmp_path / "s.json").read_text())
+    data["session"]["title"] = "title \x1b[2J with escapes"
+    (tmp_path / "s.json").write_text(json.dumps(data))
+    capsys.readouterr()
+    for argv in (
+        ["import", "json", str(tmp_path / "s.json")],
+        ["compare", sid, fork],
+        ["search", "evil"],
+        ["cleanup", "--match", "evil"],
+        ["list"],
+        ["show", sid],
+    ):
+        assert main(argv) == 0, argv
+        out = capsys.readouterr().out
+        assert out and not any(ch in out for ch in "\x1b\x07\x00"), argv

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .cli_branches import add_commands as add_branch_commands
 from .cli_integrations import cmd_config, cmd_import, cmd_providers
@@ -19,7 +20,7 @@ from .engine.events import ReplyUpdated, TurnFinished
 from .engine.events import TextDelta as TextDeltaEvent
 from .engine.export import to_json, to_markdown
 from .engine.forest import build_forest
-from .engine.humanize import age, money
+from .engine.humanize import age, money, terminal_safe
 
 EXIT_USAGE = 2
 
@@ -36,16 +37,31 @@ def _emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def _safe(text: str) -> str:
-    """Strip control characters so stored text can never drive the terminal."""
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else "\ufffd" for ch in text)
+class TerminalSafeWriter(io.TextIOBase):
+    """stdout for every subcommand: whatever a command prints (titles, messages, tool
+    output, compare and search results) passes `terminal_safe` on its way out."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        return self.inner.write(terminal_safe(text))
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
 
 
 def _line(session: Session) -> str:
     flags = " [archived]" if session.archived else ""
     model = f"{session.provider}/{session.model}" if session.model else session.provider
     return (
-        f"{session.short_id}  {_safe(session.title)}{flags}  · {session.totals.messages} msgs"
+        f"{session.short_id}  {session.title}{flags}  · {session.totals.messages} msgs"
         f" · {age(session.updated)} · {model}"
     )
 
@@ -72,7 +88,7 @@ def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
         final = None
         async for event in engine.stream(session.id, prompt):
             if isinstance(event, ReplyUpdated) and isinstance(event.event, TextDeltaEvent):
-                sys.stdout.write(_safe(event.event.text))
+                sys.stdout.write(event.event.text)
                 sys.stdout.flush()
             elif isinstance(event, TurnFinished):
                 final = event.reply
@@ -109,7 +125,7 @@ def cmd_revert(engine: Engine, args: argparse.Namespace) -> int:
     else:
         print(
             f"{moved.short_id} now ends at {moved.head_id[:8] if moved.head_id else '-'}; "
-            f"the old tail is kept as {kept.short_id} ({_safe(kept.title)})"
+            f"the old tail is kept as {kept.short_id} ({kept.title})"
         )
     return 0
 
@@ -133,15 +149,15 @@ def _message_text(message: Message) -> list[str]:
     lines = [head + " ›"]
     for part in message.parts:
         if part.kind == "text":
-            lines.append(_safe(part.text))  # type: ignore[union-attr]
+            lines.append(part.text)  # type: ignore[union-attr]
         elif part.kind == "thinking":
-            lines.append(f"  (thinking) {_safe(part.text)}")  # type: ignore[union-attr]
+            lines.append(f"  (thinking) {part.text}")  # type: ignore[union-attr]
         elif part.kind == "tool_use":
-            lines.append(f"  (tool {part.name}) {_safe(json.dumps(part.input))}")  # type: ignore[union-attr]
+            lines.append(f"  (tool {part.name}) {json.dumps(part.input)}")  # type: ignore[union-attr]
         else:
-            lines.append(f"  (result) {_safe(part.content)[:500]}")  # type: ignore[union-attr]
+            lines.append(f"  (result) {part.content[:500]}")  # type: ignore[union-attr]
     if message.error:
-        lines.append(f"  ! {_safe(message.error)}")
+        lines.append(f"  ! {message.error}")
     return lines
 
 
@@ -187,7 +203,7 @@ def cmd_tree(engine: Engine, args: argparse.Namespace) -> int:
 
 def cmd_rename(engine: Engine, args: argparse.Namespace) -> int:
     session = engine.rename(args.session, args.title)
-    print(f"{session.short_id} renamed to {_safe(session.title)}")
+    print(f"{session.short_id} renamed to {session.title}")
     return 0
 
 
@@ -200,7 +216,7 @@ def cmd_archive(engine: Engine, args: argparse.Namespace) -> int:
 def cmd_rm(engine: Engine, args: argparse.Namespace) -> int:
     session = engine.session(args.session)
     if not args.yes and sys.stdin.isatty():
-        answer = input(f"delete {session.short_id} ({_safe(session.title)})? [y/N] ")
+        answer = input(f"delete {session.short_id} ({session.title})? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             print("kept")
             return 1
@@ -343,6 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func = getattr(args, "func", cmd_tui)
     engine: Engine | None = None
+    stdout = sys.stdout
+    if func is not cmd_tui:  # the app draws the screen itself
+        sys.stdout = TerminalSafeWriter(stdout)  # type: ignore[assignment]
     try:
         engine = Engine.open(args.home)
         return func(engine, args)
@@ -352,6 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     finally:
+        sys.stdout = stdout
         if engine is not None:
             for problem in engine.problems:
                 print(f"forktree: warning: {problem}", file=sys.stderr)

@@ -21,8 +21,8 @@ def _date(value: str | None) -> float | None:
         raise InvalidInputError(f"not a date: {value!r} (use YYYY-MM-DD)") from None
 
 
-def _clean(text: str) -> str:
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def cmd_search(engine: Engine, args: argparse.Namespace) -> int:
@@ -61,8 +61,8 @@ def cmd_search(engine: Engine, args: argparse.Namespace) -> int:
     for h in hits:
         title = h.session.title if h.session else "?"
         sid = h.session.short_id if h.session else "?"
-        print(f"{sid}  {_clean(title)}  · {h.role} · {age(h.created)} · msg {h.message_id[:8]}")
-        print(f"    {_clean(h.snippet)}")
+        print(f"{sid}  {_one_line(title)}  · {h.role} · {age(h.created)} · msg {h.message_id[:8]}")
+        print(f"    {_one_line(h.snippet)}")
     return 0
 
 

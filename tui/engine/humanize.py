@@ -26,3 +26,11 @@ def money(usd: float) -> str:
     if usd == 0:
         return "$0"
     return f"${usd:.4f}" if usd < 0.01 else f"${usd:.2f}"
+
+
+def terminal_safe(text: str) -> str:
+    """Stored text with control characters (escape sequences, bells, NUL) replaced, so
+    printing it can never drive the terminal; newlines and tabs stay."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else "\ufffd" for ch in text)
