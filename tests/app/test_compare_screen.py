@@ -3,9 +3,9 @@ scrolling apart; snapshots at 80x24 and 160x48; a fan-out of three streaming for
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from tui.app.app import ForktreeApp
@@ -145,10 +145,10 @@ async def test_fanout_three_forks_stream_at_once_and_ui_stays_responsive(
         await screen.open_session(forks[0].id)
         await screen.run_action("winner")
         assert [s.archived for s in map(engine.session, (f.id for f in forks[1:]))] == [True, True]
-        await asyncio.sleep(0)
 
 
-def test_compare_snapshot_80x24(snap_compare, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+def test_compare_snapshot(snap_compare, engine: Engine, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     a, b = _two_forks(engine)
 
     async def run_before(pilot: Pilot[None]) -> None:
@@ -156,18 +156,7 @@ def test_compare_snapshot_80x24(snap_compare, engine: Engine) -> None:  # type: 
         pilot.app.push_screen(CompareScreen(engine, a, b))
         await pilot.pause()
 
-    assert snap_compare(ForktreeApp(engine), run_before=run_before, terminal_size=(80, 24))
-
-
-def test_compare_snapshot_160x48(snap_compare, engine: Engine) -> None:  # type: ignore[no-untyped-def]
-    a, b = _two_forks(engine)
-
-    async def run_before(pilot: Pilot[None]) -> None:
-        await _steady(pilot)
-        pilot.app.push_screen(CompareScreen(engine, a, b))
-        await pilot.pause()
-
-    assert snap_compare(ForktreeApp(engine), run_before=run_before, terminal_size=(160, 48))
+    assert snap_compare(ForktreeApp(engine), run_before=run_before, terminal_size=size)
 
 
 async def test_long_tails_mount_lazily_and_jump_loads_on_demand(engine: Engine) -> None:
