@@ -3,6 +3,7 @@ Chat Completions SSE), as the APIs document and send them."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .server import sse
@@ -284,3 +285,105 @@ def openai_tool_calls() -> list[bytes]:
             (None, "[DONE]"),
         ]
     )
+
+
+def anthropic_calls(calls: list[tuple[str, str, dict[str, Any]]], text: str = "") -> list[bytes]:
+    """A Messages API reply that says `text`, then calls each (id, name, input) tool;
+    the input JSON arrives split over two deltas, as the API sends it."""
+    events: list[tuple[str | None, Any]] = [
+        (
+            "message_start",
+            {
+                "type": "message_start",
+                "message": {
+                    "id": "msg_tools",
+                    "role": "assistant",
+                    "content": [],
+                    "usage": {"input_tokens": 30, "output_tokens": 1},
+                },
+            },
+        )
+    ]
+    index = 0
+    if text:
+        events += [
+            (
+                "content_block_start",
+                {"type": "content_block_start", "index": 0, "content_block": {"type": "text"}},
+            ),
+            (
+                "content_block_delta",
+                {
+                    "type": "content_block_delta",
+                    "index": 0,
+                    "delta": {"type": "text_delta", "text": text},
+                },
+            ),
+            ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        ]
+        index = 1
+    for tool_id, name, data in calls:
+        raw = json.dumps(data)
+        half = len(raw) // 2
+        events.append(
+            (
+                "content_block_start",
+                {
+                    "type": "content_block_start",
+                    "index": index,
+                    "content_block": {"type": "tool_use", "id": tool_id, "name": name, "input": {}},
+                },
+            )
+        )
+        for piece in (raw[:half], raw[half:]):
+            events.append(
+                (
+                    "content_block_delta",
+                    {
+                        "type": "content_block_delta",
+                        "index": index,
+                        "delta": {"type": "input_json_delta", "partial_json": piece},
+                    },
+                )
+            )
+        events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
+        index += 1
+    events += [
+        (
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "tool_use" if calls else "end_turn"},
+                "usage": {"output_tokens": 20},
+            },
+        ),
+        ("message_stop", {"type": "message_stop"}),
+    ]
+    return sse(events)
+
+
+def openai_calls(calls: list[tuple[str, str, dict[str, Any]]]) -> list[bytes]:
+    """A Chat Completions reply calling each (id, name, input) tool in parallel."""
+    base = {"id": "chatcmpl-t", "object": "chat.completion.chunk", "model": "gpt-4o-mini"}
+
+    def delta(d: dict[str, Any], finish: str | None = None) -> tuple[None, dict[str, Any]]:
+        return (None, base | {"choices": [{"index": 0, "delta": d, "finish_reason": finish}]})
+
+    chunks = [delta({"role": "assistant", "content": None})]
+    for i, (tool_id, name, data) in enumerate(calls):
+        chunks.append(
+            delta(
+                {
+                    "tool_calls": [
+                        {
+                            "index": i,
+                            "id": tool_id,
+                            "type": "function",
+                            "function": {"name": name, "arguments": json.dumps(data)},
+                        }
+                    ]
+                }
+            )
+        )
+    chunks += [delta({}, "tool_calls"), (None, "[DONE]")]
+    return sse(chunks)

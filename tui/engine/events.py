@@ -30,6 +30,16 @@ class ToolResult:
     tool_id: str
     content: str
     is_error: bool = False
+    exit_code: int | None = None
+    duration_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolOutput:
+    """Live output of a tool we run (a shell command's), shown as it comes."""
+
+    tool_id: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +66,15 @@ class Failed:
 
 
 ProviderEvent = (
-    TextDelta | ThinkingDelta | ToolCall | ToolResult | UsageReport | SessionBound | Done | Failed
+    TextDelta
+    | ThinkingDelta
+    | ToolCall
+    | ToolResult
+    | ToolOutput
+    | UsageReport
+    | SessionBound
+    | Done
+    | Failed
 )
 
 
@@ -66,6 +84,14 @@ class TurnStarted:
 
     session_id: str
     user: Message
+    reply: Message
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyStarted:
+    """The model's next reply opened after its tool calls got their results."""
+
+    session_id: str
     reply: Message
 
 
@@ -87,4 +113,4 @@ class TurnFinished:
     duration_s: float
 
 
-EngineEvent = TurnStarted | ReplyUpdated | TurnFinished
+EngineEvent = TurnStarted | ReplyStarted | ReplyUpdated | TurnFinished

@@ -67,6 +67,8 @@ class ToolResultPart:
     content: str
     is_error: bool = False
     kind: str = "tool_result"
+    exit_code: int | None = None  # a shell command's, when one ran
+    duration_s: float | None = None  # how long a tool we ran took
 
 
 Part = TextPart | ThinkingPart | ToolUsePart | ToolResultPart
@@ -77,12 +79,17 @@ def part_to_dict(part: Part) -> dict[str, Any]:
         return {"kind": part.kind, "text": part.text}
     if isinstance(part, ToolUsePart):
         return {"kind": part.kind, "tool_id": part.tool_id, "name": part.name, "input": part.input}
-    return {
+    data = {
         "kind": part.kind,
         "tool_id": part.tool_id,
         "content": part.content,
         "is_error": part.is_error,
     }
+    if part.exit_code is not None:
+        data["exit_code"] = part.exit_code
+    if part.duration_s is not None:
+        data["duration_s"] = part.duration_s
+    return data
 
 
 def part_from_dict(data: dict[str, Any]) -> Part:
@@ -94,8 +101,13 @@ def part_from_dict(data: dict[str, Any]) -> Part:
     if kind == "tool_use":
         return ToolUsePart(str(data["tool_id"]), str(data["name"]), dict(data.get("input") or {}))
     if kind == "tool_result":
+        code, took = data.get("exit_code"), data.get("duration_s")
         return ToolResultPart(
-            str(data["tool_id"]), str(data.get("content", "")), bool(data.get("is_error"))
+            str(data["tool_id"]),
+            str(data.get("content", "")),
+            bool(data.get("is_error")),
+            exit_code=int(code) if code is not None else None,
+            duration_s=float(took) if took is not None else None,
         )
     raise ValueError(f"unknown part kind {kind!r}")
 
@@ -182,6 +194,14 @@ class Message:
 
     def tool_parts(self) -> list[ToolUsePart | ToolResultPart]:
         return [p for p in self.parts if isinstance(p, ToolUsePart | ToolResultPart)]
+
+    def pending_calls(self) -> list[ToolUsePart]:
+        """Tool calls of this message that have no result yet."""
+        calls = [p for p in self.parts if isinstance(p, ToolUsePart)]
+        if not calls:
+            return []
+        answered = {p.tool_id for p in self.parts if isinstance(p, ToolResultPart)}
+        return [c for c in calls if c.tool_id not in answered]
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

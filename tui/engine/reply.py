@@ -33,9 +33,10 @@ class ReplyBuilder:
         elif isinstance(event, ToolCall):
             self._append("tool_use", ToolUsePart(event.tool_id, event.name, event.input))
         elif isinstance(event, ToolResult):
-            self._append(
-                "tool_result", ToolResultPart(event.tool_id, event.content, event.is_error)
+            part = ToolResultPart(
+                event.tool_id, event.content, event.is_error, exit_code=event.exit_code
             )
+            self._append("tool_result", part)
         elif isinstance(event, UsageReport):
             self.usage = event.usage
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,6 +24,7 @@ from .events import EngineEvent, TurnFinished
 from .model import Message, MessageStatus, Role
 from .pricing import estimate_cost
 from .streaming import check_prompt
+from .tool_loop import ToolLoopMixin, ToolSetup
 
 
 class RunState(StrEnum):
@@ -103,8 +104,10 @@ class StateError(ForktreeError):
     """A transition the state machine does not allow (a bug, reported clearly)."""
 
 
-class SessionRuntime:
-    """Runs the turns of one session in order; `abort()` stops the current one at once."""
+class SessionRuntime(ToolLoopMixin):
+    """Runs the turns of one session in order; `abort()` stops the current one at once.
+    With `tools`, the model may call them: each prompt loops through tool rounds until
+    the model stops asking, or a limit is reached."""
 
     def __init__(
         self,
@@ -112,11 +115,14 @@ class SessionRuntime:
         session_id: str,
         settings: RunSettings | None = None,
         listener: Listener = _ignore,
+        tools: ToolSetup | None = None,
     ) -> None:
         self.engine = engine
         self.session_id = engine.session(session_id).id
         self.settings = settings or RunSettings()
         self.listener = listener
+        self.tools = tools
+        self._stopped: str | None = None
         self.state = RunState.IDLE
         self.queue: deque[str] = deque()
         self.results: list[TurnResult] = []
@@ -176,13 +182,20 @@ class SessionRuntime:
             self._aborting = True
             self._turn.cancel()
 
+    def _turn_limit(self) -> str | None:
+        limit = self.settings.max_turns
+        if limit is None:
+            return None
+        turns = sum(1 for m in self.engine.transcript(self.session_id) if m.role is Role.ASSISTANT)
+        if turns >= limit:
+            return f"max turns reached ({turns} of {limit}); fork or raise the limit"
+        return None
+
     def _limit_problem(self, text: str) -> str | None:
         session = self.engine.session(self.session_id)
         s = self.settings
-        if s.max_turns is not None:
-            turns = sum(1 for m in self.engine.transcript(session.id) if m.role is Role.ASSISTANT)
-            if turns >= s.max_turns:
-                return f"max turns reached ({turns} of {s.max_turns}); fork or raise the limit"
+        if problem := self._turn_limit():
+            return problem
         if s.max_budget_usd is not None:
             spent = session.totals.cost_usd
             if spent >= s.max_budget_usd:
@@ -210,34 +223,61 @@ class SessionRuntime:
             except ForktreeError as exc:
                 return await self._finish(started, None, "error", str(exc))
             await self._set(RunState.PROCESSING)
-        self._turn = asyncio.ensure_future(self._stream(text))
+        self._stopped = None
+        self._turn = asyncio.ensure_future(self._agent(text))
         try:
             reply = await self._turn
         except asyncio.CancelledError:
             if not self._aborting:
                 raise
             reply = self.engine.transcript(self.session_id)[-1]
+            return await self._finish(started, reply, "interrupted", reply.error or "stopped")
         except (ForktreeError, InvalidInputError) as exc:
             return await self._finish(started, None, "error", str(exc))
         finally:
             self._turn = None
         if reply is None:
             return await self._finish(started, None, "error", "no reply")
+        if self._stopped:
+            return await self._finish(
+                started, reply, "error", f"stopped: {self._stopped}; send a message to go on"
+            )
         outcome = {MessageStatus.COMPLETE: "success", MessageStatus.INTERRUPTED: "interrupted"}.get(
             reply.status, "error"
         )
         return await self._finish(started, reply, outcome, reply.error)
 
-    async def _stream(self, text: str) -> Message | None:
+    async def _agent(self, text: str) -> Message | None:
+        """The reply to `text`, after as many tool rounds as the model asks for."""
+        specs = self.tools.registry.specs() if self.tools else ()
+        args = {
+            "max_tokens": self.settings.max_tokens,
+            "temperature": self.settings.temperature,
+            "tools": specs,
+        }
+        reply = await self._pump(self.engine.stream(self.session_id, text, **args))
+        rounds = 0
+        while (
+            self.tools is not None
+            and reply is not None
+            and reply.status is MessageStatus.COMPLETE
+            and reply.pending_calls()
+        ):
+            if rounds >= self.tools.max_rounds:
+                self._stopped = f"the limit of {self.tools.max_rounds} tool rounds was reached"
+            else:
+                self._stopped = self._turn_limit()
+            if self._stopped:
+                return await self.stop_tools(reply, f"not run: {self._stopped}")
+            reply = await self.run_tools(reply)
+            rounds += 1
+            reply = await self._pump(self.engine.continue_after_tools(self.session_id, **args))
+        return reply
+
+    async def _pump(self, stream: AsyncIterator[EngineEvent]) -> Message | None:
+        """Forward one reply's events to the listener; the final reply."""
         final: Message | None = None
-        async with aclosing(
-            self.engine.stream(
-                self.session_id,
-                text,
-                max_tokens=self.settings.max_tokens,
-                temperature=self.settings.temperature,
-            )
-        ) as events:
+        async with aclosing(stream) as events:
             listener = None if self.listener is _ignore else self.listener
             async for event in events:
                 if type(event) is TurnFinished:

@@ -10,6 +10,13 @@ kind = "openai"
 base_url = "http://127.0.0.1:1234/v1"
 model = "qwen2.5-7b-instruct"
 api_key_env = "LMSTUDIO_KEY"       # keys come from the environment, never this file
+
+[tools]                             # for Anthropic and OpenAI-compatible sessions
+enabled = true
+auto_allow = ["read_file", "list_dir", "search_files"]  # read-only tools run unasked
+roots = ["~/notes"]                 # folders the tools may use besides the session's
+shell_timeout = 120                 # seconds
+max_rounds = 20                     # tool rounds per prompt
 """
 
 from __future__ import annotations
@@ -32,11 +39,26 @@ class ProviderSettings:
     api_key_env: str | None = None
 
 
+READ_ONLY_TOOLS = ("read_file", "list_dir", "search_files")
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSettings:
+    """Agent tools: writing and running tools are always asked, whatever this says."""
+
+    enabled: bool = True
+    auto_allow: tuple[str, ...] = ()
+    roots: tuple[str, ...] = ()
+    shell_timeout: float = 120.0
+    max_rounds: int = 20
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     default_provider: str | None = None
     import_claude_code_on_start: bool = False
     providers: dict[str, ProviderSettings] = field(default_factory=dict)
+    tools: ToolSettings = field(default_factory=ToolSettings)
 
 
 def settings_path() -> Path:
@@ -85,7 +107,50 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
         default_provider=str(default) if default else None,
         import_claude_code_on_start=bool(data.get("import_claude_code_on_start", False)),
         providers=providers,
+        tools=_tool_settings(data.get("tools", {}), f"{path}: [tools]", problems),
     ), problems
+
+
+def _tool_settings(raw: object, where: str, problems: list[str]) -> ToolSettings:
+    if not isinstance(raw, dict):
+        problems.append(f"{where} must be a table")
+        return ToolSettings()
+    default = ToolSettings()
+    allow: list[str] = []
+    for name in _str_list(raw.get("auto_allow"), f"{where} auto_allow", problems):
+        if name in READ_ONLY_TOOLS:
+            allow.append(name)
+        else:
+            problems.append(
+                f"{where} auto_allow: {name!r} ignored; only read-only tools "
+                f"({', '.join(READ_ONLY_TOOLS)}) can run without asking"
+            )
+    return ToolSettings(
+        enabled=bool(raw.get("enabled", default.enabled)),
+        auto_allow=tuple(allow),
+        roots=tuple(_str_list(raw.get("roots"), f"{where} roots", problems)),
+        shell_timeout=_number(raw, "shell_timeout", default.shell_timeout, where, problems),
+        max_rounds=int(_number(raw, "max_rounds", default.max_rounds, where, problems)),
+    )
+
+
+def _str_list(value: object, where: str, problems: list[str]) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(f"{where} must be a list of strings")
+        return []
+    return list(value)
+
+
+def _number(
+    raw: dict[str, object], key: str, default: float, where: str, problems: list[str]
+) -> float:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        problems.append(f"{where} {key} must be a positive number; using {default}")
+        return default
+    return float(value)
 
 
 def _opt_str(value: object) -> str | None:

@@ -13,6 +13,7 @@ from .errors import InvalidInputError
 from .events import (
     EngineEvent,
     Failed,
+    ReplyStarted,
     ReplyUpdated,
     SessionBound,
     TextDelta,
@@ -26,21 +27,37 @@ from .model import (
     Session,
     SessionStatus,
     TextPart,
+    ToolResultPart,
     Usage,
     pid_alive,
 )
 from .pricing import with_cost
-from .providers import ProviderRequest
+from .providers import Provider, ProviderRequest
 from .reply import ReplyBuilder
+from .tools.base import ToolSpec
 
 DEFAULT_TITLE = "New session"
 MAX_PROMPT_CHARS = 1_000_000
 
 
+UNRUN = "not run: the turn ended before this tool call was carried out"
+
+
 def model_context(transcript: list[Message]) -> tuple[Message, ...]:
-    """What the model is sent: everything from the latest compact summary on."""
+    """What the model is sent: everything from the latest compact summary on, with an
+    error result for any tool call left without one (an abort or a crash mid-turn)."""
     start = max((i for i, m in enumerate(transcript) if m.compact), default=0)
-    return tuple(transcript[start:])
+    return tuple(_answered(m) for m in transcript[start:])
+
+
+def _answered(message: Message) -> Message:
+    if message.role is not Role.ASSISTANT or not message.parts:
+        return message
+    pending = message.pending_calls()
+    if not pending:
+        return message
+    results = tuple(ToolResultPart(c.tool_id, UNRUN, is_error=True) for c in pending)
+    return message.with_changes(parts=(*message.parts, *results))
 
 
 def check_prompt(text: str) -> str:
@@ -87,9 +104,11 @@ class StreamingMixin:
         *,
         max_tokens: int | None = None,
         temperature: float | None = None,
+        tools: tuple[ToolSpec, ...] = (),
     ) -> AsyncIterator[EngineEvent]:
         """Send `text` and stream the reply. The partial reply is saved at least every
-        `flush_interval` seconds and at the end; cancelling keeps it as interrupted."""
+        `flush_interval` seconds and at the end; cancelling keeps it as interrupted.
+        `tools` are offered to providers that can call them."""
         check_prompt(text)
         session = self.session(session_id)
         if (
@@ -109,19 +128,58 @@ class StreamingMixin:
             user = self._child(session, Role.USER, (TextPart(text),), None, Usage())
             self.store.put_messages(session.root_id, [user])
             session = self._move_head(session, user, retitle=text)
-            reply = self._child(
-                session,
-                Role.ASSISTANT,
-                (),
-                session.model or provider.default_model,
-                Usage(),
-                status=MessageStatus.STREAMING,
-            )
-            self.store.put_messages(session.root_id, [reply])
-            session = self._move_head(session, reply, status=SessionStatus.BUSY)
+            session, reply = self._open_reply(session, provider.default_model)
         self._index(session.root_id, [user])
-        started = time.monotonic()
         yield TurnStarted(session.id, user, reply)
+        async with aclosing(
+            self._stream_reply(session, reply, provider, max_tokens, temperature, tools)
+        ) as events:  # closed at once when the caller stops: the reply is saved now
+            async for event in events:
+                yield event
+
+    async def continue_after_tools(
+        self: Engine,
+        session_id: str,
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        tools: tuple[ToolSpec, ...] = (),
+    ) -> AsyncIterator[EngineEvent]:
+        """Stream the model's next reply once the head's tool calls have their results."""
+        session = self.session(session_id)
+        provider = self.providers(session.provider)
+        with self.store.transaction():
+            session, reply = self._open_reply(self.session(session.id), provider.default_model)
+        yield ReplyStarted(session.id, reply)
+        async with aclosing(
+            self._stream_reply(session, reply, provider, max_tokens, temperature, tools)
+        ) as events:  # closed at once when the caller stops: the reply is saved now
+            async for event in events:
+                yield event
+
+    def _open_reply(self: Engine, session: Session, default_model: str) -> tuple[Session, Message]:
+        """An empty streaming assistant reply under the head (inside a transaction)."""
+        reply = self._child(
+            session,
+            Role.ASSISTANT,
+            (),
+            session.model or default_model,
+            Usage(),
+            status=MessageStatus.STREAMING,
+        )
+        self.store.put_messages(session.root_id, [reply])
+        return self._move_head(session, reply, status=SessionStatus.BUSY), reply
+
+    async def _stream_reply(
+        self: Engine,
+        session: Session,
+        reply: Message,
+        provider: Provider,
+        max_tokens: int | None,
+        temperature: float | None,
+        tools: tuple[ToolSpec, ...],
+    ) -> AsyncIterator[EngineEvent]:
+        started = time.monotonic()
         history = model_context(self.transcript(session.id)[:-1])
         resume = (
             session.origin.source_id
@@ -138,6 +196,7 @@ class StreamingMixin:
             resume_id=resume,
             cwd=session.origin.cwd,
             fork=bool(session.origin.fork_pending),
+            tools=tools if getattr(provider, "supports_tools", False) else (),
         )
         builder = ReplyBuilder(reply)
         status, error = MessageStatus.INTERRUPTED, "the reply was stopped"
@@ -172,6 +231,18 @@ class StreamingMixin:
             final = builder.build(status, error)
             self._finish(session, final)
         yield TurnFinished(session.id, final, time.monotonic() - started)
+
+    def record_tool_result(
+        self: Engine, session_id: str, message_id: str, result: ToolResultPart
+    ) -> Message:
+        """Add a tool's result to the message that called it (saved at once)."""
+        session = self.session(session_id)
+        with self.store.transaction():
+            message = self.store.get_message(session.root_id, message_id)
+            message = message.with_changes(parts=(*message.parts, result))
+            self.store.put_messages(session.root_id, [message])
+        self._index(session.root_id, [message])
+        return message
 
     def _bind(self: Engine, session: Session, external_id: str) -> Session:
         """Remember the provider's own session id (a fork gets a new one)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,10 +13,20 @@ from textual.widgets import Footer, ProgressBar, Tree
 from textual.worker import Worker
 
 from ...engine import Engine, ForktreeError, Role, Session
-from ...engine.events import ReplyUpdated, TextDelta, TurnFinished, TurnStarted
+from ...engine.events import (
+    ReplyStarted,
+    ReplyUpdated,
+    TextDelta,
+    ToolOutput,
+    ToolResult,
+    TurnFinished,
+    TurnStarted,
+)
 from ...engine.importers.claude_code import default_root
 from ...engine.runtime import RuntimeEvent, SessionRuntime, StateChanged, TurnResult
 from ...engine.settings import load_settings
+from ...engine.tool_loop import tool_setup
+from ...engine.tools import PermissionRequest, Verdict
 from ..widgets.message_view import MessageView
 from ..widgets.prompt import PromptArea
 from ..widgets.session_header import SessionHeader
@@ -23,6 +35,7 @@ from ..widgets.side_pane import SidePane
 from ..widgets.transcript import Transcript
 from .branch_actions import BranchActions
 from .claude_code_actions import ClaudeCodeActions
+from .permission import PermissionScreen
 from .search import SearchScreen
 from .session_actions import SessionActions
 from .switcher import SwitcherScreen
@@ -190,10 +203,28 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
     def runtime_for(self, session_id: str) -> SessionRuntime:
         runtime = self.runtimes.get(session_id)
         if runtime is None:
+            tools = tool_setup(load_settings()[0].tools, self._approve)
             runtime = self.runtimes[session_id] = SessionRuntime(
-                self.engine, session_id, listener=self._show_event
+                self.engine, session_id, listener=self._show_event, tools=tools
             )
         return runtime
+
+    async def _approve(self, request: PermissionRequest) -> Verdict:
+        """Ask the user about one tool call; an abort meanwhile closes the question."""
+        answer: asyncio.Future[Verdict] = asyncio.get_running_loop().create_future()
+        title = self.engine.session(request.session_id).title
+        screen = PermissionScreen(request, title)
+
+        def answered(verdict: Verdict | None) -> None:
+            if not answer.done() and verdict is not None:
+                answer.set_result(verdict)
+
+        self.app.push_screen(screen, answered)
+        try:
+            return await answer
+        finally:
+            if not answer.done() and screen.is_current:
+                screen.dismiss(None)  # type: ignore[arg-type]
 
     def is_streaming(self, session_id: str | None) -> bool:
         worker = self.turns.get(session_id or "")
@@ -260,12 +291,21 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
                 await self.transcript.pop_queued()
                 await self.transcript.add(event.user)
                 self.live = await self.transcript.add(event.reply)
-                await self.side.start_live()
-        elif isinstance(event, ReplyUpdated) and showing and self.live is not None:
-            if isinstance(event.event, TextDelta):
-                await self.live.write(event.event.text)
-            else:
-                await self.side.apply_event(event.event)
+                await self.side.start_live(event.reply.id)
+        elif isinstance(event, ReplyStarted):
+            if showing:
+                self.live = await self.transcript.add(event.reply)
+                self.side.next_reply(event.reply.id)
+        elif isinstance(event, ReplyUpdated) and showing:
+            inner = event.event
+            if type(inner) is TextDelta:
+                if self.live is not None:
+                    await self.live.write(inner.text)
+            elif isinstance(inner, ToolOutput | ToolResult):
+                if self.side.owns(inner.tool_id):  # the pane shows the call
+                    await self.side.apply_event(inner)
+            elif self.live is not None:
+                await self.side.apply_event(inner)
         elif isinstance(event, TurnFinished) and showing and self.live is not None:
             await self.live.finish(event.reply)
             self.live = None

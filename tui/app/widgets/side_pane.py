@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, Static
 
-from ...engine.events import ProviderEvent, ThinkingDelta, ToolCall, ToolResult
+from ...engine.events import ProviderEvent, ThinkingDelta, ToolCall, ToolOutput, ToolResult
 from ...engine.model import Message, Session, ThinkingPart, ToolResultPart, ToolUsePart
 
 MAX_SHOWN = 20_000  # characters of one tool result shown; the store keeps all of it
@@ -26,6 +26,16 @@ def _code(text: str, lexer: str) -> Syntax:
     return Syntax(_clip(text), lexer, word_wrap=True, background_color="default", theme="ansi_dark")
 
 
+def _meta(result: ToolResult | ToolResultPart) -> str:
+    """` · exit 2 · 0.4 s` for a tool we ran; empty for results a provider reported."""
+    bits = []
+    if result.exit_code is not None:
+        bits.append(f"exit {result.exit_code}")
+    if result.duration_s is not None:
+        bits.append(f"{result.duration_s:.1f} s")
+    return "".join(f" · {b}" for b in bits)
+
+
 def _input_text(data: dict[str, object]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
@@ -38,7 +48,9 @@ class SidePane(VerticalScroll, can_focus=True):
         self._thinking: Static | None = None
         self._thinking_text: list[str] = []
         self._tools: dict[str, Collapsible] = {}
+        self._output: dict[str, tuple[Static, list[str]]] = {}
         self.subagents: dict[str, Session] = {}
+        self.message_id: str | None = None
 
     async def show(
         self, message: Message | None, subagents: dict[str, Session] | None = None
@@ -48,13 +60,14 @@ class SidePane(VerticalScroll, can_focus=True):
         await self._reset()
         if message is None:
             return
+        self.message_id = message.id
         for part in message.parts:
             if isinstance(part, ThinkingPart):
                 await self._add_thinking(part.text)
             elif isinstance(part, ToolUsePart):
                 await self._add_tool(part.tool_id, part.name, part.input)
             elif isinstance(part, ToolResultPart):
-                await self._add_result(part.tool_id, part.content, part.is_error)
+                await self._add_result(part.tool_id, part.content, part.is_error, _meta(part))
         if not (message.thinking or message.tool_parts()):
             await self.mount(Static("No thinking or tool calls in this message.", classes="empty"))
 
@@ -62,10 +75,21 @@ class SidePane(VerticalScroll, can_focus=True):
         self._thinking = None
         self._thinking_text = []
         self._tools = {}
+        self._output = {}
+        self.message_id = None
         await self.remove_children()
 
-    async def start_live(self) -> None:
+    async def start_live(self, message_id: str | None = None) -> None:
         await self._reset()
+        self.message_id = message_id
+
+    def next_reply(self, message_id: str) -> None:
+        """The model answers its tool results: its new parts go on below the old ones."""
+        self.message_id = message_id
+        self._thinking = None
+
+    def owns(self, tool_id: str) -> bool:
+        return tool_id in self._tools
 
     async def apply_event(self, event: ProviderEvent) -> None:
         """Grow the pane with a streaming event."""
@@ -78,8 +102,10 @@ class SidePane(VerticalScroll, can_focus=True):
         elif isinstance(event, ToolCall):
             self._thinking = None
             await self._add_tool(event.tool_id, event.name, event.input)
+        elif isinstance(event, ToolOutput):
+            await self._add_output(event.tool_id, event.text)
         elif isinstance(event, ToolResult):
-            await self._add_result(event.tool_id, event.content, event.is_error)
+            await self._add_result(event.tool_id, event.content, event.is_error, _meta(event))
 
     async def _add_thinking(self, text: str) -> None:
         self._thinking_text = [text]
@@ -107,12 +133,30 @@ class SidePane(VerticalScroll, can_focus=True):
                 )
             )
 
-    async def _add_result(self, tool_id: str, content: str, is_error: bool) -> None:
+    async def _add_output(self, tool_id: str, text: str) -> None:
+        """A running command's output, as it comes (replaced by the result at the end)."""
+        block = self._tools.get(tool_id)
+        if block is None:
+            return
+        live = self._output.get(tool_id)
+        if live is None:
+            view = Static(Text(text), classes="tool-output")
+            self._output[tool_id] = (view, [text])
+            await block.query_one(Collapsible.Contents).mount(view)
+            return
+        view, pieces = live
+        pieces.append(text)
+        view.update(Text(_clip("".join(pieces))))
+
+    async def _add_result(self, tool_id: str, content: str, is_error: bool, meta: str) -> None:
         label = "error" if is_error else "result"
         result = Static(
-            _code(f"{label}:\n{content}", "text"),
+            _code(f"{label}{meta}:\n{content}", "text"),
             classes="tool-error" if is_error else "tool-result",
         )
+        live = self._output.pop(tool_id, None)
+        if live is not None:
+            await live[0].remove()
         block = self._tools.get(tool_id)
         if block is None:
             await self.mount(Collapsible(result, title=f"tool {label}", classes="tool"))

@@ -103,6 +103,11 @@ class AnthropicProvider(HTTPProvider):
             body["system"] = request.system_prompt
         if request.temperature is not None:
             body["temperature"] = request.temperature
+        if request.tools:
+            body["tools"] = [
+                {"name": t.name, "description": t.description, "input_schema": t.input_schema}
+                for t in request.tools
+            ]
         return body
 
     def parser(self) -> AnthropicStreamParser:

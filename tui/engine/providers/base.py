@@ -9,6 +9,7 @@ from typing import Protocol
 from ..errors import ForktreeError
 from ..events import ProviderEvent
 from ..model import Message
+from ..tools.base import ToolSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,7 @@ class ProviderRequest:
     resume_id: str | None = None
     cwd: str | None = None
     fork: bool = False
+    tools: tuple[ToolSpec, ...] = ()  # offered to the model, when the provider can call tools
 
 
 class Provider(Protocol):

@@ -205,6 +205,7 @@ class HTTPProvider:
 
     name = "http"
     path = ""
+    supports_tools = True  # tools in the request; the model's calls come back as ToolCall
 
     def __init__(
         self,

@@ -1,0 +1,36 @@
+"""The tools a session may offer its model: the built-in ones, plus any MCP server's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .base import Tool, ToolSpec
+from .files import FILE_TOOLS
+from .shell import SHELL_TOOL
+
+BUILTIN_TOOLS: tuple[Tool, ...] = (*FILE_TOOLS, SHELL_TOOL)
+READ_ONLY = tuple(t.name for t in BUILTIN_TOOLS if not t.writes)
+
+
+class ToolRegistry:
+    """Tools by name, in the order they are offered."""
+
+    def __init__(self, tools: Iterable[Tool] = BUILTIN_TOOLS) -> None:
+        self._tools: dict[str, Tool] = {}
+        for tool in tools:
+            self.add(tool)
+
+    def add(self, tool: Tool) -> None:
+        self._tools[tool.name] = tool
+
+    def get(self, name: str) -> Tool | None:
+        return self._tools.get(name)
+
+    def specs(self) -> tuple[ToolSpec, ...]:
+        return tuple(t.spec for t in self._tools.values())
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._tools.values())
+
+    def __len__(self) -> int:
+        return len(self._tools)
