@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import io
 import json
 import sys
@@ -15,9 +14,8 @@ from .cli_branches import add_commands as add_branch_commands
 from .cli_integrations import cmd_config, cmd_import, cmd_providers
 from .cli_keep import add_commands as add_keep_commands
 from .cli_search import add_commands as add_search_commands
+from .cli_send import add_command as add_send_command
 from .engine import Engine, ForktreeError, Message, Session
-from .engine.events import ReplyUpdated, TurnFinished
-from .engine.events import TextDelta as TextDeltaEvent
 from .engine.export import to_json, to_markdown
 from .engine.forest import build_forest
 from .engine.humanize import age, money, terminal_safe
@@ -77,33 +75,6 @@ def cmd_new(engine: Engine, args: argparse.Namespace) -> int:
         _emit_json(_session_json(session))
     else:
         print(session.id)
-    return 0
-
-
-def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
-    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
-    session = engine.session(args.session)
-
-    async def run() -> Message | None:
-        final = None
-        async for event in engine.stream(session.id, prompt):
-            if isinstance(event, ReplyUpdated) and isinstance(event.event, TextDeltaEvent):
-                sys.stdout.write(event.event.text)
-                sys.stdout.flush()
-            elif isinstance(event, TurnFinished):
-                final = event.reply
-        return final
-
-    try:
-        final = asyncio.run(run())
-    except KeyboardInterrupt:
-        sys.stdout.write("\n")
-        print("forktree: interrupted; the partial reply is kept", file=sys.stderr)
-        return 130
-    sys.stdout.write("\n")
-    if final is not None and final.status.value != "complete":
-        print(f"forktree: reply {final.status.value}: {final.error}", file=sys.stderr)
-        return 1
     return 0
 
 
@@ -296,9 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provider", help="provider name (default: the configured one, else echo)")
     p.add_argument("--model")
     p.add_argument("--system", help="system prompt")
-    p = add("send", cmd_send, "send a prompt and stream the reply to stdout")
-    p.add_argument("session")
-    p.add_argument("prompt", help="the prompt, or - to read it from stdin")
+    add_send_command(add)
     p = add("fork", cmd_fork, "fork a session at a message (default: its head)", json_flag=True)
     p.add_argument("session")
     p.add_argument("--at", metavar="MESSAGE")
