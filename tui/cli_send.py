@@ -9,9 +9,9 @@ import sys
 
 from .engine import Engine
 from .engine.events import ReplyUpdated, TextDelta, ToolCall, ToolOutput, ToolResult
-from .engine.runtime import RuntimeEvent, SessionRuntime
+from .engine.runtime import RuntimeEvent, SessionRuntime, TurnResult
 from .engine.settings import load_settings
-from .engine.tool_loop import tool_setup
+from .engine.tool_loop import mcp_hub, tool_setup
 from .engine.tools import Approver, Decision, PermissionRequest, Verdict, nobody_approves
 
 ANSWERS = {"y": Decision.ALLOW_ONCE, "a": Decision.ALLOW_ALWAYS, "n": Decision.REJECT}
@@ -76,10 +76,22 @@ def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
     approver: Approver = nobody_approves
     if not from_stdin and sys.stdin.isatty():
         approver = ask_on_terminal
-    tools = None if args.no_tools else tool_setup(load_settings()[0].tools, approver)
+    settings = load_settings()[0]
+    hub = None if args.no_tools else mcp_hub(settings)
+    tools = None
+    if not args.no_tools:
+        tools = tool_setup(settings.tools, approver, hub, lambda p: _say(f"forktree: {p}\n"))
     runtime = SessionRuntime(engine, session.id, listener=_show, tools=tools)
+
+    async def run() -> TurnResult:
+        try:
+            return await runtime.send(prompt)
+        finally:
+            if hub is not None:
+                await hub.close()
+
     try:
-        result = asyncio.run(runtime.send(prompt))
+        result = asyncio.run(run())
     except KeyboardInterrupt:
         sys.stdout.write("\n")
         print("forktree: interrupted; the partial reply is kept", file=sys.stderr)

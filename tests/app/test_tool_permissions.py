@@ -73,9 +73,11 @@ async def test_allow_once_runs_the_command_and_the_pane_shows_it(
         )
         assert not (tmp_path / "out.txt").exists()  # nothing runs while it asks
         assert main.runtime_for(main.current or "").state.value == "waiting_tool"
+        assert main.current in main.session_tree.waiting  # the tree marks it "?"
         await pilot.press("y")
         await settle(pilot)
         assert (tmp_path / "out.txt").read_text() == "made\n"
+        assert not main.session_tree.waiting
         stored = main.engine.transcript(main.current or "")
         assert [m.role for m in stored] == [Role.USER, Role.ASSISTANT, Role.ASSISTANT]
         assert stored[-1].text == "Done."

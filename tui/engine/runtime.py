@@ -249,6 +249,8 @@ class SessionRuntime(ToolLoopMixin):
 
     async def _agent(self, text: str) -> Message | None:
         """The reply to `text`, after as many tool rounds as the model asks for."""
+        if self.tools is not None:
+            await self.tools.prepare()
         specs = self.tools.registry.specs() if self.tools else ()
         args = {
             "max_tokens": self.settings.max_tokens,

@@ -17,6 +17,11 @@ auto_allow = ["read_file", "list_dir", "search_files"]  # read-only tools run un
 roots = ["~/notes"]                 # folders the tools may use besides the session's
 shell_timeout = 120                 # seconds
 max_rounds = 20                     # tool rounds per prompt
+
+[mcp.servers.github]                # MCP servers (stdio) whose tools the model may call
+command = "github-mcp-server"
+args = ["stdio"]
+pass_env = ["GITHUB_TOKEN"]         # variables handed over from forktree's environment
 """
 
 from __future__ import annotations
@@ -54,11 +59,24 @@ class ToolSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class MCPServerSettings:
+    """One MCP server run over stdio; its tools are offered like the built-in ones."""
+
+    name: str
+    command: str
+    args: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()  # fixed values (no secrets: use pass_env)
+    pass_env: tuple[str, ...] = ()
+    cwd: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     default_provider: str | None = None
     import_claude_code_on_start: bool = False
     providers: dict[str, ProviderSettings] = field(default_factory=dict)
     tools: ToolSettings = field(default_factory=ToolSettings)
+    mcp_servers: tuple[MCPServerSettings, ...] = ()
 
 
 def settings_path() -> Path:
@@ -108,7 +126,36 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
         import_claude_code_on_start=bool(data.get("import_claude_code_on_start", False)),
         providers=providers,
         tools=_tool_settings(data.get("tools", {}), f"{path}: [tools]", problems),
+        mcp_servers=_mcp_servers(data.get("mcp", {}), f"{path}: [mcp.servers", problems),
     ), problems
+
+
+def _mcp_servers(raw: object, where: str, problems: list[str]) -> tuple[MCPServerSettings, ...]:
+    servers = raw.get("servers", {}) if isinstance(raw, dict) else None
+    if not isinstance(servers, dict):
+        problems.append(f"{where}] must be a table")
+        return ()
+    found: list[MCPServerSettings] = []
+    for name, entry in servers.items():
+        here = f"{where}.{name}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("command"), str):
+            problems.append(f"{here} needs a command (a string)")
+            continue
+        env = entry.get("env") or {}
+        if not isinstance(env, dict):
+            problems.append(f"{here} env must be a table")
+            env = {}
+        found.append(
+            MCPServerSettings(
+                name=str(name),
+                command=entry["command"],
+                args=tuple(_str_list(entry.get("args"), f"{here} args", problems)),
+                env=tuple((str(k), str(v)) for k, v in env.items()),
+                pass_env=tuple(_str_list(entry.get("pass_env"), f"{here} pass_env", problems)),
+                cwd=_opt_str(entry.get("cwd")),
+            )
+        )
+    return tuple(found)
 
 
 def _tool_settings(raw: object, where: str, problems: list[str]) -> ToolSettings:

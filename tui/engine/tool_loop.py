@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from .config import data_dir
 from .events import ReplyUpdated, ToolOutput, ToolResult
 from .model import Message, ToolResultPart, ToolUsePart
-from .settings import ToolSettings
+from .settings import Settings, ToolSettings
 from .tools import (
     Approver,
     PermissionPolicy,
@@ -22,6 +24,7 @@ from .tools import (
     execute,
     nobody_approves,
 )
+from .tools.mcp import MCPHub
 from .tools.redact import safe_env
 
 if TYPE_CHECKING:
@@ -40,9 +43,28 @@ class ToolSetup:
     roots: tuple[str, ...] = ()  # folders besides the session's own
     shell_timeout: float = 120.0
     max_rounds: int = 20  # tool rounds per prompt
+    hub: MCPHub | None = None  # MCP servers, shared by every session of the process
+    on_problem: Callable[[str], None] = lambda problem: None
+    prepared: bool = False
+
+    async def prepare(self) -> None:
+        """Start the MCP servers (once) and offer their tools too."""
+        if self.prepared:
+            return
+        self.prepared = True
+        if self.hub is not None:
+            for problem in await self.hub.start():
+                self.on_problem(problem)
+            for tool in self.hub.tools():
+                self.registry.add(tool)
 
 
-def tool_setup(settings: ToolSettings, approver: Approver = nobody_approves) -> ToolSetup | None:
+def tool_setup(
+    settings: ToolSettings,
+    approver: Approver = nobody_approves,
+    hub: MCPHub | None = None,
+    on_problem: Callable[[str], None] = lambda problem: None,
+) -> ToolSetup | None:
     """The tools the settings allow (None when tools are turned off)."""
     if not settings.enabled:
         return None
@@ -52,7 +74,16 @@ def tool_setup(settings: ToolSettings, approver: Approver = nobody_approves) -> 
         roots=settings.roots,
         shell_timeout=settings.shell_timeout,
         max_rounds=settings.max_rounds,
+        hub=hub,
+        on_problem=on_problem,
     )
+
+
+def mcp_hub(settings: Settings) -> MCPHub | None:
+    """The configured MCP servers (not started yet), or None when there are none."""
+    if not settings.mcp_servers or not settings.tools.enabled:
+        return None
+    return MCPHub(settings.mcp_servers, data_dir() / "logs")
 
 
 def rejection(verdict: Verdict) -> str:

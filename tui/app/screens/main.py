@@ -23,10 +23,11 @@ from ...engine.events import (
     TurnStarted,
 )
 from ...engine.importers.claude_code import default_root
-from ...engine.runtime import RuntimeEvent, SessionRuntime, StateChanged, TurnResult
+from ...engine.runtime import RunState, RuntimeEvent, SessionRuntime, StateChanged, TurnResult
 from ...engine.settings import load_settings
-from ...engine.tool_loop import tool_setup
+from ...engine.tool_loop import mcp_hub, tool_setup
 from ...engine.tools import PermissionRequest, Verdict
+from ...engine.tools.mcp import MCPHub
 from ..widgets.message_view import MessageView
 from ..widgets.prompt import PromptArea
 from ..widgets.session_header import SessionHeader
@@ -72,6 +73,7 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         self.live: MessageView | None = None
         self.marked: list[str] = []
         self.show_archived = False
+        self.mcp: MCPHub | None = None
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -203,11 +205,21 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
     def runtime_for(self, session_id: str) -> SessionRuntime:
         runtime = self.runtimes.get(session_id)
         if runtime is None:
-            tools = tool_setup(load_settings()[0].tools, self._approve)
+            settings = load_settings()[0]
+            if self.mcp is None:
+                self.mcp = mcp_hub(settings)
+            tools = tool_setup(settings.tools, self._approve, self.mcp, self._tool_problem)
             runtime = self.runtimes[session_id] = SessionRuntime(
                 self.engine, session_id, listener=self._show_event, tools=tools
             )
         return runtime
+
+    def _tool_problem(self, problem: str) -> None:
+        self.notify(problem, title="Tools", severity="warning", timeout=15)
+
+    async def on_unmount(self) -> None:
+        if self.mcp is not None:
+            await self.mcp.close()  # the MCP servers stop with the app
 
     async def _approve(self, request: PermissionRequest) -> Verdict:
         """Ask the user about one tool call; an abort meanwhile closes the question."""
@@ -270,6 +282,7 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
     async def _show_event(self, event: RuntimeEvent) -> None:
         showing = event.session_id == self.current
         if isinstance(event, StateChanged):
+            self.session_tree.set_waiting(event.session_id, event.new is RunState.WAITING_TOOL)
             if showing:
                 self._show_header(event.new.value)
         elif isinstance(event, TurnResult):

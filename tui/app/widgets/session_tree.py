@@ -35,6 +35,7 @@ class SessionTree(Tree[str]):
         self.show_root = False
         self.guide_depth = 2
         self.busy: set[str] = set()
+        self.waiting: set[str] = set()  # a tool call waits for the user's answer
         self.marked: set[str] = set()
         self.frame = 0
         self._session_nodes: dict[str, TreeNode[str]] = {}
@@ -52,7 +53,9 @@ class SessionTree(Tree[str]):
         text = Text(no_wrap=True, overflow="ellipsis")
         if session.id in self.marked:
             text.append("◆ ", "bold $warning")
-        if session.id in self.busy:
+        if session.id in self.waiting:
+            text.append("? ", "bold $warning")
+        elif session.id in self.busy:
             text.append(SPINNER[self.frame % len(SPINNER)] + " ", "bold $accent")
         elif session.status.value == "error":
             text.append("! ", "bold red")
@@ -172,10 +175,16 @@ class SessionTree(Tree[str]):
         if node is not None:
             node.set_label(self.label_for(session, self._depths.get(session.id, 0)))
 
+    def set_waiting(self, session_id: str, waiting: bool) -> None:
+        """Mark a session whose model waits for a permission answer (no spinner)."""
+        (self.waiting.add if waiting else self.waiting.discard)(session_id)
+        if session_id in self._sessions:
+            self.refresh_session(self._sessions[session_id])
+
     def tick(self) -> None:
         """Advance the spinner of busy sessions."""
         self.frame += 1
-        for sid in self.busy:
+        for sid in self.busy - self.waiting:
             if sid in self._sessions:
                 self.refresh_session(self._sessions[sid])
 
