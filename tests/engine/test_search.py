@@ -121,3 +121,79 @@ def test_cli_search(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "zzzz"]) == 0 and "no matches" in capsys.readouterr().out
     assert main(["search", "fox", "--since", "yesterday"]) == 2
     assert "not a date" in capsys.readouterr().err
+
+
+def test_messages_written_in_the_same_millisecond_all_stay_findable(engine: Engine) -> None:
+    from tui.engine.model import Message, Role, TextPart
+
+    sid = engine.new_session(title="burst").id
+    root = engine.session(sid).root_id
+    same = [
+        Message(f"{i:05x}" + "0" * 27, None, Role.USER, (TextPart(f"burst note {i}"),), 1000.0)
+        for i in range(40)
+    ]
+    clash = [  # 20 bits of id alike too: they must probe for free rowids
+        Message(f"abcde{i:027x}", None, Role.USER, (TextPart(f"clash note {i}"),), 1000.0)
+        for i in range(5)
+    ]
+    engine.search_index.add(root, same + clash)
+    engine.search_index.add(root, clash[:2])  # re-indexing keeps each in its own slot
+    rows = engine.search_index.db.execute("SELECT count(*) FROM messages").fetchone()[0]
+    assert rows == 45
+    bodies = engine.search_index.db.execute(
+        "SELECT body FROM messages WHERE messages MATCH 'clash' ORDER BY rowid"
+    ).fetchall()
+    assert [b[0] for b in bodies] == [f"clash note {i}" for i in range(5)]
+
+
+def test_a_common_word_ranks_only_the_newest_matches(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.engine.search as search
+
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    old = _session(engine, "old", "deploy deploy deploy deploy deploy")  # the best match
+    newer = [_session(engine, f"n{i}", f"deploy step {i}") for i in range(4)]
+    hits = engine.search("deploy")
+    assert old not in {h.session.id for h in hits}  # out of the newest three
+    assert {h.session.id for h in hits} == set(newer[1:])
+    monkeypatch.setattr(search, "RANK_WINDOW", 100)
+    assert engine.search("deploy")[0].session.id == old  # in the window, BM25 decides
+    until = engine.transcript(newer[1])[0].created
+    hits = engine.search("deploy", filters=Filters(until=until))  # the window ends there
+    assert {h.session.id for h in hits} == {old, newer[0], newer[1]}
+
+
+def test_an_index_from_an_older_version_is_rebuilt(isolated_env: Path) -> None:
+    import sqlite3
+
+    engine = Engine.open(isolated_env)
+    _session(engine, "kept", "rebuild me please")
+    engine.search("rebuild")
+    engine.close()
+    db = sqlite3.connect(isolated_env / "search.sqlite3")
+    db.execute("PRAGMA user_version = 1")
+    db.execute("DELETE FROM messages")
+    db.commit()
+    db.close()
+    again = Engine.open(isolated_env)
+    assert [h.session.title for h in again.search("rebuild")] == ["kept"]
+    again.close()
+
+
+def test_quiet_folders_are_not_listed_but_changes_in_them_are_seen(
+    engine: Engine, isolated_env: Path
+) -> None:
+    import os
+
+    sid = _session(engine, "a", "first words")
+    engine.search("first")
+    for folder in (isolated_env / "families").iterdir():
+        os.utime(folder, (1_000_000, 1_000_000))  # long quiet: its listing is remembered
+    engine.search("first")
+    assert engine.search_index._folders  # remembered, so the next search skips them
+    other = Engine.open(isolated_env)
+    other._index = lambda root_id, messages: None  # type: ignore[method-assign]  # no index
+    other.append(sid, "assistant", "second words from elsewhere")
+    other.close()
+    assert [h.snippet for h in engine.search("elsewhere")] == ["second words from [elsewhere]"]

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,12 @@ CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, root_id TEXT NOT NUL
 CREATE INDEX IF NOT EXISTS docs_root ON docs (root_id);
 CREATE TABLE IF NOT EXISTS families (root_id TEXT PRIMARY KEY, signature TEXT);
 """
+SCHEMA_VERSION = 2  # 2: rowids ordered by time (older indexes are rebuilt)
 SYNC_BATCH = 200  # families re-indexed per transaction
+RANK_WINDOW = 2000  # the newest matches ranked; a common word does not rank a million rows
+PROBES = 16  # rowid slots tried past a message's own when its time and hash collide
+MAX_ROW = (1 << 62) - 1
+RACY_S = 2.0  # a folder changed this recently is listed again next time
 TOOL_TEXT_LIMIT = 20_000
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -74,12 +80,19 @@ class Filters:
     archived: bool = False  # include archived sessions
 
 
-def row_of(message_id: str) -> int:
-    """A stable FTS rowid for a message: deletes by rowid, not by scanning the table."""
+def row_of(message: Message) -> int:
+    """A message's home rowid: its time in ms, then 20 bits of its id. Stable (deletes go
+    by rowid, never a scan) and ordered by time, so the newest matches come first."""
     try:
-        return int(message_id[:15], 16)
+        bits = int(message.id[:5], 16)
     except ValueError:
-        return int.from_bytes(message_id.encode()[:7].ljust(7, b"\0"), "big")
+        bits = int.from_bytes(message.id.encode()[:3].ljust(3, b"\0"), "big")
+    return (_ms(message.created) << 20) | (bits & 0xFFFFF)
+
+
+def _ms(stamp: float) -> int:
+    """A time in ms, kept to the 42 bits a rowid gives it (years 1970 to 2109)."""
+    return max(0, min(int(stamp * 1000), (1 << 42) - 1))
 
 
 def _signature(path: Path) -> str:
@@ -100,7 +113,13 @@ class SearchIndex:
         self.db.execute("PRAGMA journal_mode=WAL")
         # a derived cache, rebuilt from the store if lost: no fsync on every commit
         self.db.execute("PRAGMA synchronous=NORMAL")
+        if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            with self.db:  # an older layout: start again, sync() rebuilds it from the store
+                for table in ("messages", "docs", "families"):
+                    self.db.execute(f"DROP TABLE IF EXISTS {table}")
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.db.executescript(SCHEMA)
+        self._folders: dict[str, int] = {}  # family folder -> mtime when last listed
 
     def close(self) -> None:
         self.db.close()
@@ -116,20 +135,28 @@ class SearchIndex:
             self._put(root_id, messages)
             self._mark(root_id)
 
+    def _slot(self, message: Message) -> int:
+        """The rowid holding `message`, else the first free one from its home rowid."""
+        home = row_of(message)
+        for row in range(home, home + PROBES):
+            found = self.db.execute(
+                "SELECT message_id FROM messages WHERE rowid = ?", (row,)
+            ).fetchone()
+            if found is None or found[0] == message.id:
+                return row
+        raise sqlite3.IntegrityError(f"no free search slot near {home} for {message.id}")
+
     def _put(self, root_id: str, messages: list[Message]) -> None:
-        rows = [row_of(m.id) for m in messages]
-        self.db.executemany("DELETE FROM messages WHERE rowid = ?", [(r,) for r in rows])
-        self.db.executemany(
-            "INSERT INTO messages (rowid, body, message_id, root_id, role, created) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (r, searchable_text(m), m.id, root_id, m.role.value, m.created)
-                for r, m in zip(rows, messages, strict=True)
-            ],
-        )
-        self.db.executemany(
-            "INSERT OR REPLACE INTO docs VALUES (?, ?)", [(r, root_id) for r in rows]
-        )
+        for message in messages:
+            row = self._slot(message)
+            self.db.execute("DELETE FROM messages WHERE rowid = ?", (row,))
+            self.db.execute(
+                "INSERT INTO messages (rowid, body, message_id, root_id, role, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (row, searchable_text(message), message.id, root_id, message.role.value,
+                 message.created),
+            )  # fmt: skip
+            self.db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?)", (row, root_id))
 
     def _drop_family(self, root_id: str) -> None:
         self.db.execute(
@@ -145,13 +172,26 @@ class SearchIndex:
         )
 
     def sync(self) -> int:
-        """Re-index every family file that changed since it was indexed; drop gone ones."""
+        """Re-index every family file that changed since it was indexed; drop gone ones.
+        Only folders whose mtime moved are listed (a store write replaces a file, which
+        touches its folder), so a search in a quiet store costs one stat per folder."""
         known = dict(self.db.execute("SELECT root_id, signature FROM families"))
-        seen: set[str] = set()
         stale: list[str] = []
-        for folder in os.scandir(self.home / "families"):
+        gone: set[str] = set()
+        try:
+            folders = list(os.scandir(self.home / "families"))
+        except FileNotFoundError:
+            folders = []
+        now_ns = time.time_ns()
+        listed: set[str] = set()
+        for folder in folders:
             if not folder.is_dir():
                 continue
+            listed.add(folder.name)
+            mtime = folder.stat().st_mtime_ns
+            if self._folders.get(folder.name) == mtime:
+                continue
+            seen: set[str] = set()
             for entry in os.scandir(folder.path):
                 if not entry.name.endswith(".json") or entry.name.startswith("."):
                     continue
@@ -160,7 +200,11 @@ class SearchIndex:
                 st = entry.stat()
                 if known.get(root_id) != f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}":
                     stale.append(root_id)
-        gone = set(known) - seen
+            gone |= {r for r in known if r[:2] == folder.name and r not in seen}
+            if now_ns - mtime > RACY_S * 1e9:  # else a write in the same tick could hide
+                self._folders[folder.name] = mtime
+        if not self._folders or len(listed) < len({r[:2] for r in known}):
+            gone |= {r for r in known if r[:2] not in listed}  # a whole folder went away
         for start in range(0, len(stale), SYNC_BATCH):
             with self.db:
                 for root_id in stale[start : start + SYNC_BATCH]:
@@ -191,20 +235,14 @@ class SearchIndex:
         if sync:
             self.sync()
         filters = filters or Filters()
+        low, high = self._window(query, filters)
         sql = (
             "SELECT message_id, root_id, role, created, "
             "snippet(messages, 0, '[', ']', '…', 12), rank "
-            "FROM messages WHERE messages MATCH ?"
+            "FROM messages WHERE messages MATCH ? AND rowid BETWEEN ? AND ? "
+            "ORDER BY rank LIMIT ?"  # rank is BM25; ~35% cheaper than ORDER BY bm25()
         )
-        args: list[object] = [query]
-        if filters.since is not None:
-            sql += " AND created >= ?"
-            args.append(filters.since)
-        if filters.until is not None:
-            sql += " AND created <= ?"
-            args.append(filters.until)
-        sql += " ORDER BY rank LIMIT ?"  # rank is BM25; ~35% cheaper than ORDER BY bm25()
-        args.append(limit * 4)  # room for hits the session filters drop
+        args: list[object] = [query, low, high, limit * 4]  # room for hits filters drop
         hits: list[Hit] = []
         for mid, root, role, created, snippet, score in self.db.execute(sql, args):
             session = self._session_for(root, mid, filters)
@@ -214,6 +252,18 @@ class SearchIndex:
             if len(hits) >= limit:
                 break
         return hits
+
+    def _window(self, query: str, filters: Filters) -> tuple[int, int]:
+        """The rowid range to rank: the date filters, narrowed to the newest RANK_WINDOW
+        matches, found in rowid (time) order without ranking anything."""
+        low = _ms(filters.since) << 20 if filters.since is not None else 0
+        high = ((_ms(filters.until) + 1) << 20) - 1 if filters.until is not None else MAX_ROW
+        row = self.db.execute(
+            "SELECT rowid FROM messages WHERE messages MATCH ? AND rowid BETWEEN ? AND ? "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (query, low, high, RANK_WINDOW - 1),
+        ).fetchone()
+        return (max(low, row[0]) if row else low), high
 
     def _session_for(self, root_id: str, message_id: str, filters: Filters) -> Session | None:
         """The most recent session holding the message that passes the filters."""
