@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import gc
-
 from textual.app import App
 from textual.binding import Binding
 
 from ..engine import Engine
 from .commands import ForktreeCommands
+from .gc_policy import IdleCollector
 from .screens.main import MainScreen
 from .themes import load_themes
 from .ui_state import load_ui_state, save_ui_state
 
 DEFAULT_THEME = "forktree-dark"
+GC_INTERVAL = 5.0  # seconds between checks for a due full collection
 
 
 class ForktreeApp(App[None]):
@@ -29,6 +29,7 @@ class ForktreeApp(App[None]):
         self.engine = engine
         self.remember_theme = remember_theme
         self.theme_problems: list[str] = []
+        self.collector = IdleCollector(self._streaming)
 
     def on_mount(self) -> None:
         themes, self.theme_problems = load_themes()
@@ -45,16 +46,16 @@ class ForktreeApp(App[None]):
             else "textual-dark"
         )
         self.push_screen(MainScreen(self.engine))
-        self.call_after_refresh(self._freeze_startup_objects)
+        self.call_after_refresh(self.collector.start)
+        self.set_interval(GC_INTERVAL, self.collector.tick)
         for problem in self.theme_problems:
             self.notify(problem, title="Theme not loaded", severity="warning")
 
-    @staticmethod
-    def _freeze_startup_objects() -> None:
-        """Move start-up objects out of the GC's reach: full collections then scan only
-        what changes, which keeps their pauses out of key-press latency while streaming."""
-        gc.collect()
-        gc.freeze()
+    def _streaming(self) -> bool:
+        return any(w.is_running for w in self.workers if w.group == "turn")
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
 
     def watch_theme(self, theme: str) -> None:
         if self.remember_theme and self.is_mounted(self.screen):

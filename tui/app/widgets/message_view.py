@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from markdown_it import MarkdownIt
 from rich.markdown import Markdown as RichMarkdown
 from textual.app import ComposeResult
@@ -40,6 +42,37 @@ def body_of(message: Message) -> str:
     return text
 
 
+SETTLE_BLOCKS = 8  # finished paragraphs a live reply keeps as widgets before settling them
+_FENCE = ("```", "~~~")
+
+
+def settle_point(text: str, blocks: int = SETTLE_BLOCKS) -> int | None:
+    """Where `text` can be cut so at least `blocks` finished paragraphs come before the
+    cut: just after the last blank line outside a code fence. None when it cannot yet."""
+    fenced = False
+    boundaries: list[int] = []
+    position = 0
+    previous_blank = True
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith(_FENCE):
+            fenced = not fenced
+        blank = not stripped
+        if blank and not fenced and not previous_blank:
+            boundaries.append(position + len(line))
+        previous_blank = blank
+        position += len(line)
+    if not text.endswith("\n") and boundaries and boundaries[-1] >= len(text):
+        boundaries.pop()  # the last line is still being written
+    return boundaries[-1] if len(boundaries) >= blocks else None
+
+
+def rich_body(message: Message, dark: bool) -> RichMarkdown:
+    return RichMarkdown(
+        body_of(message), code_theme="monokai" if dark else "default", hyperlinks=True
+    )
+
+
 def streaming_parser() -> MarkdownIt:
     """GFM without linkify: linkify re-scans the whole growing block on every write
     (O(n) per token); bare URLs link once the session is reopened."""
@@ -47,47 +80,71 @@ def streaming_parser() -> MarkdownIt:
 
 
 class MessageView(Vertical, can_focus=True):
-    """A message; `message` is replaced as the reply streams and when it finishes."""
+    """A message; `message` is replaced as the reply streams and when it finishes.
+
+    A live reply streams into Textual's Markdown widget, but only its last few
+    paragraphs stay there: finished ones settle into Statics above it, so the number
+    of widgets (and the cost of every layout while it streams) stays small."""
 
     def __init__(self, message: Message) -> None:
         super().__init__(classes=f"message -{message.role.value} -{message.status.value}")
         self.message = message
         self._stream: MarkdownStream | None = None
+        self._live: list[str] = []  # text in the live Markdown widget since it started
+        self._lock = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         yield Static(role_line(self.message), classes="role")
         if self.message.status is MessageStatus.STREAMING:
-            # live: Textual's Markdown grows block by block as tokens arrive
             yield Markdown(body_of(self.message), classes="body", parser_factory=streaming_parser)
         else:
             # settled: one Static holding Rich's Markdown renderable is far cheaper to
             # mount and lay out than a widget per block (long transcripts, start-up)
-            dark = self.app.current_theme.dark
-            yield Static(
-                RichMarkdown(
-                    body_of(self.message),
-                    code_theme="monokai" if dark else "default",
-                    hyperlinks=True,
-                ),
-                classes="body",
-            )
+            yield Static(rich_body(self.message, self.app.current_theme.dark), classes="body")
 
     @property
     def body(self) -> Markdown:
         return self.query_one(".body", Markdown)
 
     async def write(self, delta: str) -> None:
-        if self._stream is None:
-            self._stream = Markdown.get_stream(self.body)
-        await self._stream.write(delta)
+        async with self._lock:
+            if self._stream is None:
+                self._stream = Markdown.get_stream(self.body)
+            await self._stream.write(delta)
+            self._live.append(delta)
+            if "\n" in delta:
+                await self._settle()
+
+    async def _settle(self) -> None:
+        text = "".join(self._live)
+        self._live = [text]
+        cut = settle_point(text)
+        if cut is None or self._stream is None:
+            return
+        await self._stream.stop()
+        dark = self.app.current_theme.dark
+        settled = Static(
+            RichMarkdown(text[:cut], code_theme="monokai" if dark else "default"),
+            classes="body-part",
+        )
+        await self.mount(settled, before=self.body)
+        self._live = [text[cut:]]
+        await self.body.update(text[cut:])
+        self._stream = Markdown.get_stream(self.body)
 
     async def finish(self, message: Message) -> None:
-        """Stop streaming and render the final text once (marks interrupted/error)."""
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
+        """Stop streaming and show the final text once, like any settled message."""
+        async with self._lock:
+            if self._stream is not None:
+                await self._stream.stop()
+                self._stream = None
         self.set_message(message)
-        await self.body.update(body_of(message))
+        if message.status is MessageStatus.STREAMING:
+            return
+        settled = Static(rich_body(message, self.app.current_theme.dark), classes="body")
+        with self.app.batch_update():
+            await self.query(".body-part, .body").remove()
+            await self.mount(settled)
 
     def set_message(self, message: Message) -> None:
         self.remove_class(f"-{self.message.status.value}")

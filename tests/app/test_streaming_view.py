@@ -1,0 +1,50 @@
+"""A long reply streams into a bounded number of widgets and ends as one settled body."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Markdown, Static
+
+from tui.app.app import ForktreeApp
+from tui.app.widgets.message_view import SETTLE_BLOCKS, MessageView, settle_point
+
+from .conftest import main_screen, settle, slow_engine, wait_for
+
+
+def test_settle_point_cuts_after_finished_paragraphs_outside_code() -> None:
+    paragraphs = "".join(f"para {i}\n\n" for i in range(3))
+    assert settle_point(paragraphs, 3) == len(paragraphs)
+    assert settle_point(paragraphs, 4) is None
+    fenced = "intro\n\n```\ncode\n\nmore code\n```\n\nafter\n\nlast line stil"
+    assert fenced[: settle_point(fenced, 2)].endswith("after\n\n")
+    open_fence = "intro\n\n```\ncode\n\nmore\n\nstill code\n"
+    assert settle_point(open_fence, 1) == len("intro\n\n")  # not inside the open fence
+    assert settle_point(open_fence, 2) is None
+    assert settle_point("one\n\ntwo\n\n", 2) == len("one\n\ntwo\n\n")
+
+
+async def test_a_long_reply_keeps_few_live_blocks_then_settles(isolated_env: Path) -> None:
+    engine = slow_engine(isolated_env, delay=0.0005)
+    app = ForktreeApp(engine)
+    prompt = "\n\n".join(f"paragraph number {i} of the long prompt" for i in range(60))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        screen.prompt.post_message(screen.prompt.Submitted(prompt))
+        await wait_for(lambda: screen.live is not None)
+        live = screen.live
+        assert live is not None
+        most = 0
+        while screen.is_streaming(screen.current):
+            blocks = len(live.query_one(Markdown).children) if live.query(Markdown) else 0
+            most = max(most, blocks)
+            await pilot.pause(0.01)
+        await settle(pilot)
+        assert 0 < most <= SETTLE_BLOCKS + 4  # 60+ paragraphs streamed, few live at once
+        view = app.screen.query(MessageView).last()
+        assert not view.query(Markdown) and not view.query(".body-part")
+        (body,) = view.query(".body")
+        assert isinstance(body, Static)
+        stored = engine.transcript(screen.current or "")[-1]
+        assert view.message == stored and "paragraph number 59" in stored.text
