@@ -14,6 +14,7 @@ from .ui_state import load_ui_state, save_ui_state
 
 DEFAULT_THEME = "forktree-dark"
 GC_INTERVAL = 5.0  # seconds between checks for a due full collection
+GC_START_S = 1.0  # start-up objects are frozen this long after mounting
 
 
 class ForktreeApp(App[None]):
@@ -32,6 +33,7 @@ class ForktreeApp(App[None]):
         self.collector = IdleCollector(self._streaming)
 
     def on_mount(self) -> None:
+        self.collector.take_over()
         themes, self.theme_problems = load_themes()
         for theme in themes:
             self.register_theme(theme)
@@ -46,7 +48,7 @@ class ForktreeApp(App[None]):
             else "textual-dark"
         )
         self.push_screen(MainScreen(self.engine))
-        self.call_after_refresh(self.collector.start)
+        self.set_timer(GC_START_S, self.collector.start)  # after the first paint is out
         self.set_interval(GC_INTERVAL, self.collector.tick)
         for problem in self.theme_problems:
             self.notify(problem, title="Theme not loaded", severity="warning")

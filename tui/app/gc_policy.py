@@ -22,14 +22,19 @@ class IdleCollector:
         self.busy = busy
         self._saved: tuple[int, int, int] | None = None
 
-    def start(self) -> None:
-        """After the first paint: collect once, freeze what start-up made, take over."""
-        gc.collect()
-        gc.freeze()
+    def take_over(self) -> None:
+        """From now on full collections wait for `tick` (start-up loads many objects:
+        letting CPython walk them all, again and again, would delay the first paint)."""
         if self._saved is None:
             self._saved = gc.get_threshold()
             young, middle, _ = self._saved
             gc.set_threshold(young, middle, NEVER)
+
+    def start(self) -> None:
+        """Once the first paint is out: collect once and freeze what start-up made."""
+        self.take_over()
+        gc.collect()
+        gc.freeze()
 
     def tick(self) -> bool:
         """Run a due full collection unless a reply is streaming; True when it ran."""

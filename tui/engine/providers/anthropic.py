@@ -19,10 +19,11 @@ from ..events import (
 )
 from ..model import Message, Role, TextPart, ToolResultPart, ToolUsePart, Usage
 from .base import ProviderRequest
+from .defaults import ANTHROPIC_MODEL
 from .http import DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
 
 API_VERSION = "2023-06-01"
-DEFAULT_MODEL = "claude-sonnet-4-5"
+DEFAULT_MODEL = ANTHROPIC_MODEL
 
 
 def to_anthropic_messages(messages: tuple[Message, ...]) -> list[dict[str, Any]]:

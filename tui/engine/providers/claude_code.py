@@ -26,6 +26,7 @@ from ..events import (
 from ..importers.claude_code_parse import content_text
 from ..model import Role, Usage
 from .base import ProviderRequest
+from .defaults import CLAUDE_CODE_MODEL
 
 INSTALL_HINT = (
     "the `claude` command was not found on PATH; install Claude Code with "
@@ -38,7 +39,7 @@ class ClaudeCodeProvider:
     """One `claude -p` process per turn; the prompt goes in on stdin."""
 
     name = "claude_code"
-    default_model = "claude-code"
+    default_model = CLAUDE_CODE_MODEL
 
     def __init__(self, binary: str | None = None) -> None:
         self.binary = binary or os.environ.get("FORKTREE_CLAUDE_BIN", "claude")

@@ -12,9 +12,10 @@ import orjson
 from ..events import Done, Failed, ProviderEvent, TextDelta, ThinkingDelta, ToolCall, UsageReport
 from ..model import Role, TextPart, ToolResultPart, ToolUsePart, Usage
 from .base import ProviderRequest
+from .defaults import OPENAI_MODEL
 from .http import DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
 
-DEFAULT_MODEL = "gpt-4o-mini"
+DEFAULT_MODEL = OPENAI_MODEL
 
 
 def to_openai_messages(request: ProviderRequest) -> list[dict[str, Any]]:

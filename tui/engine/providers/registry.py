@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from ..settings import ProviderSettings, Settings, load_settings
-from .anthropic import DEFAULT_MODEL as ANTHROPIC_MODEL
-from .anthropic import AnthropicProvider
 from .base import Provider, ProviderError
-from .claude_code import ClaudeCodeProvider
+from .defaults import ANTHROPIC_MODEL, CLAUDE_CODE_MODEL, OPENAI_MODEL
 from .echo import EchoProvider
-from .openai import DEFAULT_MODEL as OPENAI_MODEL
-from .openai import OpenAIProvider
+
+# The HTTP and subprocess providers (httpx and friends) load when one is built, not
+# when forktree starts: most start-ups only list providers.
 
 PREFERENCE = ("anthropic", "openai", "ollama")
 
@@ -74,7 +73,7 @@ def configured(
     claude = shutil.which(env.get("FORKTREE_CLAUDE_BIN", "claude"))
     if claude:
         found["claude_code"] = ProviderInfo(
-            "claude_code", "claude_code", None, ClaudeCodeProvider.default_model, None, False
+            "claude_code", "claude_code", None, CLAUDE_CODE_MODEL, None, False
         )
     found["echo"] = ProviderInfo("echo", "echo", None, EchoProvider.default_model, None, False)
     return found
@@ -116,6 +115,8 @@ def build(
     """The provider called `name`, with its key read from the environment now."""
     env = os.environ if env is None else env
     if name == "claude_code":  # always buildable: a missing binary is reported when used
+        from .claude_code import ClaudeCodeProvider
+
         return ClaudeCodeProvider(env.get("FORKTREE_CLAUDE_BIN"))
     available = configured(settings, env)
     info = available.get(name)
@@ -131,6 +132,9 @@ def build(
             delay = 0.02
         return EchoProvider(delay=max(0.0, delay))
     key = env.get(info.key_source) if info.key_source else None
+    from .anthropic import AnthropicProvider
+    from .openai import OpenAIProvider
+
     if info.kind == "anthropic":
         if not key:
             raise ProviderError(f"{name}: no API key; set {info.key_source or 'a key'}")
