@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from pathlib import Path
 
+from rich.console import Console
 from textual.widgets import Input
 
 from tui.app.app import ForktreeApp
@@ -17,6 +19,13 @@ from tui.app.widgets.side_pane import SidePane
 from tui.engine import Engine, MessageStatus, Role
 
 from .conftest import main_screen, settle, slow_engine, wait_for
+
+
+def shown(view: MessageView) -> str:
+    """The text a settled message view draws: its role line, then its body."""
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(view.render())
+    return console.export_text()
 
 
 def visible_text(app: ForktreeApp) -> str:
@@ -102,9 +111,8 @@ async def test_escape_aborts_and_keeps_partial_reply(isolated_env: Path) -> None
         assert reply.status is MessageStatus.INTERRUPTED
         assert reply.thinking  # what had streamed is kept
         view = app.screen.query(MessageView).last()
-        assert view.has_class("-interrupted") and "interrupted" in str(
-            view.query_one(".role").render()
-        )
+        assert view.has_class("-interrupted") and not view.live
+        assert "[interrupted, 1 tool call, thinking]" in shown(view).splitlines()[0]
         assert engine.session(sid).status.value == "idle"
 
 

@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench.common import Row, p50
+from tests.bench.common import Row, p50, painted
 from tui.app.app import ForktreeApp
 from tui.app.screens.compare import CompareScreen
 from tui.app.screens.main import MainScreen
@@ -75,11 +75,12 @@ async def _measure(home: Path) -> tuple[list[float], list[float]]:
             await pilot.pause()
             start = time.perf_counter()
             await screen.open_session(a.id)
-            await pilot.pause()
+            await painted(pilot)
             opens.append((time.perf_counter() - start) * 1000)
+            await pilot.pause()
             start = time.perf_counter()
             await app.push_screen(CompareScreen(engine, a.id, b.id))
-            await pilot.pause()
+            await painted(pilot)
             compares.append((time.perf_counter() - start) * 1000)
             app.pop_screen()
             await pilot.pause()

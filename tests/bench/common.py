@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +42,37 @@ def p50(samples: list[float]) -> float:
 def pct(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def painted(pilot: Any, timeout: float = 10.0) -> None:
+    """Wait until the screen has painted since the call and is quiet: every widget has
+    handled its pending messages, no paint happened meanwhile, and no layout, scroll or
+    repaint is pending (a mount settles over two or three layout passes).
+
+    `Pilot.pause()` is not used to time UI work: it waits for the process to look idle
+    in steps of 20 ms (textual._wait.SLEEP_GRANULARITY), so every figure would carry
+    at least 20 ms of the test harness's own sleep. This only yields while it waits."""
+    screen = pilot.app.screen
+    paints = screen.__dict__.get("_bench_paints")
+    if paints is None:
+        paints = screen.__dict__["_bench_paints"] = [0]
+        inner = screen._compositor_refresh
+
+        def counted() -> None:
+            inner()
+            paints[0] += 1
+
+        screen._compositor_refresh = counted
+    start, deadline = paints[0], time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        before = paints[0]
+        await pilot._wait_for_screen()
+        await asyncio.sleep(0)
+        pending = (
+            screen._layout_required
+            or screen._scroll_required
+            or screen._repaint_required
+            or screen._dirty_widgets
+        )
+        if paints[0] > start and paints[0] == before and not pending:
+            return

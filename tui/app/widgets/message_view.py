@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from typing import ClassVar
 
 from markdown_it import MarkdownIt
+from rich.console import Group, RenderableType
 from rich.markdown import Markdown as RichMarkdown
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
@@ -79,28 +82,49 @@ def streaming_parser() -> MarkdownIt:
     return MarkdownIt("gfm-like", {"linkify": False})
 
 
-class MessageView(Vertical, can_focus=True):
+class MessageView(Widget, can_focus=True):
     """A message; `message` is replaced as the reply streams and when it finishes.
 
-    A live reply streams into Textual's Markdown widget, but only its last few
-    paragraphs stay there: finished ones settle into Statics above it, so the number
-    of widgets (and the cost of every layout while it streams) stays small."""
+    A settled message is one widget that renders its role line and Markdown itself
+    (no children): a transcript window mounts and lays out a third of the widgets it
+    would as a container. A live reply is a container instead: a role line and
+    Textual's streaming Markdown, which keeps only its last few paragraphs (finished
+    ones settle into Statics above it, so every layout while it streams stays small).
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"message-view--role"}
+    DEFAULT_CSS = """
+    MessageView { height: auto; }
+    MessageView.-live { layout: vertical; }
+    """
 
     def __init__(self, message: Message) -> None:
-        super().__init__(classes=f"message -{message.role.value} -{message.status.value}")
+        live = message.status is MessageStatus.STREAMING
+        super().__init__(
+            classes=f"message -{message.role.value} -{message.status.value}"
+            + (" -live" if live else "")
+        )
         self.message = message
         self._stream: MarkdownStream | None = None
         self._live: list[str] = []  # text in the live Markdown widget since it started
         self._lock = asyncio.Lock()
 
+    @property
+    def live(self) -> bool:
+        return self.has_class("-live")
+
     def compose(self) -> ComposeResult:
-        yield Static(role_line(self.message), classes="role")
-        if self.message.status is MessageStatus.STREAMING:
+        if self.live:
+            yield Static(role_line(self.message), classes="role")
             yield Markdown(body_of(self.message), classes="body", parser_factory=streaming_parser)
-        else:
-            # settled: one Static holding Rich's Markdown renderable is far cheaper to
-            # mount and lay out than a widget per block (long transcripts, start-up)
-            yield Static(rich_body(self.message, self.app.current_theme.dark), classes="body")
+
+    def render(self) -> RenderableType:
+        if self.live:
+            return ""
+        role = Text(
+            role_line(self.message), style=self.get_component_rich_style("message-view--role")
+        )
+        return Group(role, rich_body(self.message, self.app.current_theme.dark))
 
     @property
     def body(self) -> Markdown:
@@ -138,16 +162,19 @@ class MessageView(Vertical, can_focus=True):
             if self._stream is not None:
                 await self._stream.stop()
                 self._stream = None
-        self.set_message(message)
-        if message.status is MessageStatus.STREAMING:
+        if message.status is MessageStatus.STREAMING or not self.live:
+            self.set_message(message)
             return
-        settled = Static(rich_body(message, self.app.current_theme.dark), classes="body")
         with self.app.batch_update():
-            await self.query(".body-part, .body").remove()
-            await self.mount(settled)
+            await self.remove_children()
+            self.remove_class("-live")
+            self.set_message(message)
 
     def set_message(self, message: Message) -> None:
         self.remove_class(f"-{self.message.status.value}")
         self.message = message
         self.add_class(f"-{message.status.value}")
-        self.query_one(".role", Static).update(role_line(message))
+        if self.live:
+            self.query_one(".role", Static).update(role_line(message))
+        else:
+            self.refresh(layout=True)

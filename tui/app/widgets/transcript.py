@@ -49,7 +49,6 @@ class Transcript(VerticalScroll, can_focus=False):
         await self.remove_children()
         await self._mount_window()
         self.anchor()
-        self.call_after_refresh(self.scroll_end, animate=False)
 
     def _earlier_label(self) -> Static:
         return Static(
