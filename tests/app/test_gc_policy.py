@@ -10,7 +10,7 @@ from tui.app.gc_policy import DUE, NEVER, IdleCollector
 def test_full_collections_only_when_idle_and_settings_restored() -> None:
     before = gc.get_threshold()
     streaming = [True]
-    collector = IdleCollector(lambda: streaming[0])
+    collector = IdleCollector(lambda: streaming[0], quiet_s=0.0)
     try:
         collector.start()
         assert gc.get_threshold()[2] == NEVER  # no automatic full collection
@@ -24,3 +24,29 @@ def test_full_collections_only_when_idle_and_settings_restored() -> None:
         collector.stop()
         gc.unfreeze()
     assert gc.get_threshold() == before
+
+
+def test_no_full_collection_right_after_input() -> None:
+    collector = IdleCollector(lambda: False, quiet_s=60.0)
+    try:
+        collector.start()
+        while gc.get_count()[2] < DUE:
+            gc.collect(1)
+        collector.touched()
+        assert collector.tick() is False  # the user is typing or scrolling
+        collector.last_input -= 61
+        assert collector.tick() is True
+    finally:
+        collector.stop()
+        gc.unfreeze()
+
+
+async def test_keys_and_scrolls_count_as_input(engine) -> None:  # type: ignore[no-untyped-def]
+    from tui.app.app import ForktreeApp
+
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.collector.last_input = 0.0
+        await pilot.press("x")
+        assert app.collector.last_input > 0.0

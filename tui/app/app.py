@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -52,6 +53,12 @@ class ForktreeApp(App[None]):
         self.set_interval(GC_INTERVAL, self.collector.tick)
         for problem in self.theme_problems:
             self.notify(problem, title="Theme not loaded", severity="warning")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown
+                      | events.MouseScrollUp):  # fmt: skip
+            self.collector.touched()
+        await super().on_event(event)
 
     def _streaming(self) -> bool:
         return any(w.is_running for w in self.workers if w.group == "turn")

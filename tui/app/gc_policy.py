@@ -4,23 +4,32 @@ A full (oldest generation) collection walks every tracked object: with a long
 transcript on screen it takes 40-200 ms, and CPython starts one whenever enough
 objects survive — which a streaming reply makes happen every second or so. Here the
 start-up objects are frozen, automatic full collections are turned off, and the app
-runs one itself when no reply streams, no more often than every `interval` seconds.
+runs one itself when no reply streams and the user has not touched a key or the
+mouse for a few seconds.
 The young generations are still collected as usual (they take well under a ms).
 """
 
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable
 
 NEVER = 1 << 30  # a generation-2 threshold no count reaches
 DUE = 10  # full collections become due after this many generation-1 ones (CPython's own)
+QUIET_S = 3.0  # seconds without input before a due collection runs
 
 
 class IdleCollector:
-    def __init__(self, busy: Callable[[], bool]) -> None:
+    def __init__(self, busy: Callable[[], bool], quiet_s: float = QUIET_S) -> None:
         self.busy = busy
+        self.quiet_s = quiet_s
+        self.last_input = time.monotonic()
         self._saved: tuple[int, int, int] | None = None
+
+    def touched(self) -> None:
+        """The user pressed a key, clicked or scrolled: not a moment to pause."""
+        self.last_input = time.monotonic()
 
     def take_over(self) -> None:
         """From now on full collections wait for `tick` (start-up loads many objects:
@@ -37,8 +46,11 @@ class IdleCollector:
         gc.freeze()
 
     def tick(self) -> bool:
-        """Run a due full collection unless a reply is streaming; True when it ran."""
+        """Run a due full collection when no reply streams and the user has been quiet
+        for `quiet_s`; True when it ran."""
         if self._saved is None or gc.get_count()[2] < DUE or self.busy():
+            return False
+        if time.monotonic() - self.last_input < self.quiet_s:
             return False
         gc.collect()
         return True
