@@ -19,7 +19,7 @@ from ..store.atomic import write_atomic
 from .claude_code_parse import Node, Parsed, TranscriptParser, iter_objects, stable_id, to_message
 
 STATE_FILE = "imports/claude_code.json"
-BATCH_BYTES = 8 * 1024 * 1024
+BATCH_BYTES = 32 * 1024 * 1024  # input per transaction: fewer index shard rewrites
 Progress = Callable[[int, int], None]
 
 
@@ -108,7 +108,7 @@ class ClaudeCodeImporter:
         batch = 0
         pending = iter(zip(groups, sizes, strict=True))
         while True:
-            # one transaction (one write of each touched file) per ~8 MB of input
+            # one transaction (one write of each touched file) per BATCH_BYTES of input
             with self.engine.store.transaction():
                 for group, size in pending:
                     report.files.append(self._one(group))
