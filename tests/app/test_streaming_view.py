@@ -46,3 +46,34 @@ async def test_a_long_reply_keeps_few_live_blocks_then_settles(isolated_env: Pat
         assert not view.live and not view.children  # one widget, like any settled message
         stored = engine.transcript(screen.current or "")[-1]
         assert view.message == stored and "paragraph number 59" in stored.text
+
+
+async def test_switching_while_earlier_messages_load_is_safe(engine) -> None:  # type: ignore[no-untyped-def]
+    from tui.app.widgets.transcript import WINDOW
+
+    long = engine.new_session(title="long").id
+    for i in range(60):
+        engine.append(long, "user" if i % 2 == 0 else "assistant", f"message number {i}")
+    short = engine.new_session(title="short").id
+    engine.append(short, "user", "just one")
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        await screen.open_session(long)
+        await pilot.pause()
+        transcript = screen.transcript
+        assert len(transcript.views()) == WINDOW
+        transcript.scroll_home(animate=False)  # the top: earlier messages start loading
+        await screen.open_session(short)  # ... and the window is replaced meanwhile
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [v.message.text for v in transcript.views()] == ["just one"]
+        await screen.open_session(long)
+        await pilot.pause()
+        transcript.scroll_home(animate=False)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        texts = [v.message.text for v in transcript.views()]
+        assert len(texts) == 2 * WINDOW
+        assert texts == [f"message number {i}" for i in range(30, 60)]

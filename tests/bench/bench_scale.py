@@ -98,8 +98,11 @@ async def _in_app(home: Path, big: str, small: str) -> dict[str, list[float]]:
         await pilot.pause()
         # Page up from the end, as a reader does: some pages load earlier messages.
         for _ in range(12):
+            before = transcript.scroll_y
             start = time.perf_counter()
             transcript.scroll_page_up(animate=False)
+            if transcript.scroll_y == before:
+                break  # at the very top: nothing left to page through
             await painted(pilot)
             out["scroll"].append((time.perf_counter() - start) * 1000)
             await pilot.pause()

@@ -44,6 +44,8 @@ class Transcript(VerticalScroll, can_focus=False):
         self._loading = False
 
     async def show(self, messages: list[Message]) -> None:
+        self.workers.cancel_group(self, "more")  # a load for the window being replaced
+        self._loading = False
         self.messages = list(messages)
         self.shown_from = max(0, len(messages) - WINDOW)
         await self.remove_children()
@@ -66,8 +68,9 @@ class Transcript(VerticalScroll, can_focus=False):
 
     async def action_more(self) -> None:
         """Mount the previous WINDOW messages above, keeping what is on screen in place."""
-        if not self.shown_from or self._loading:
-            return
+        first = self.query(MessageView).first() if self.query(MessageView) else None
+        if not self.shown_from or self._loading or first is None:
+            return  # nothing earlier, a load under way, or a window being replaced
         self._loading = True
         start = max(0, self.shown_from - WINDOW)
         views = [MessageView(m) for m in self.messages[start : self.shown_from]]
@@ -75,7 +78,6 @@ class Transcript(VerticalScroll, can_focus=False):
         for label in self.query(".earlier"):
             await label.remove()
         old_height, old_y = self.virtual_size.height, self.scroll_y
-        first = self.query(MessageView).first()
         await self.mount_all(views, before=first)
         if self.shown_from:
             await self.mount(self._earlier_label(), before=views[0])
