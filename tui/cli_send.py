@@ -9,7 +9,7 @@ import sys
 
 from .engine import Engine
 from .engine.events import ReplyUpdated, TextDelta, ToolCall, ToolOutput, ToolResult
-from .engine.runtime import RuntimeEvent, SessionRuntime, TurnResult
+from .engine.runtime import RunSettings, RuntimeEvent, SessionRuntime, TurnResult
 from .engine.settings import load_settings
 from .engine.tool_loop import mcp_hub, tool_setup
 from .engine.tools import Approver, Decision, PermissionRequest, Verdict, nobody_approves
@@ -81,7 +81,8 @@ def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
     tools = None
     if not args.no_tools:
         tools = tool_setup(settings.tools, approver, hub, lambda p: _say(f"forktree: {p}\n"))
-    runtime = SessionRuntime(engine, session.id, listener=_show, tools=tools)
+    run_settings = RunSettings(model_titles=settings.model_titles)
+    runtime = SessionRuntime(engine, session.id, run_settings, listener=_show, tools=tools)
 
     async def run() -> TurnResult:
         try:

@@ -24,6 +24,7 @@ from .events import EngineEvent, TurnFinished
 from .model import Message, MessageStatus, Role
 from .pricing import estimate_cost
 from .streaming import check_prompt
+from .titles import model_title
 from .tool_loop import ToolLoopMixin, ToolSetup
 
 
@@ -68,6 +69,7 @@ class RunSettings:
     max_tokens: int | None = None
     temperature: float | None = None
     auto_compact: bool = True
+    model_titles: bool = False  # after the first reply, ask the model for a short title
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,15 @@ class TurnResult:
     reply: Message | None = None
 
 
-RuntimeEvent = StateChanged | TurnResult | EngineEvent
+@dataclass(frozen=True, slots=True)
+class SessionRenamed:
+    """The session's model gave it a title after its first reply."""
+
+    session_id: str
+    title: str
+
+
+RuntimeEvent = StateChanged | TurnResult | SessionRenamed | EngineEvent
 Listener = Callable[[RuntimeEvent], Awaitable[None]]
 
 
@@ -162,6 +172,8 @@ class SessionRuntime(ToolLoopMixin):
             text = self.queue.popleft()
             result = await self._one_turn(text)
             done.append(result)
+            if result.outcome == "success" and self.settings.model_titles:
+                await self._retitle()
             if result.outcome != "success" and self._aborting:
                 break
         self._aborting = False
@@ -173,6 +185,12 @@ class SessionRuntime(ToolLoopMixin):
         self.submit(text)
         results = await self.run()
         return results[-1]
+
+    async def _retitle(self) -> None:
+        """After the first exchange, a title from the model (the prompt's stays on failure)."""
+        users = sum(1 for m in self.engine.transcript(self.session_id) if m.role is Role.USER)
+        if users == 1 and (title := await model_title(self.engine, self.session_id)):
+            await self.listener(SessionRenamed(self.session_id, title))
 
     def abort(self, clear_queue: bool = True) -> None:
         """Stop the reply streaming now (kept as interrupted); drop queued prompts."""

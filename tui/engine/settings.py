@@ -2,6 +2,7 @@
 
 default_provider = "anthropic"      # else the first configured, else echo
 import_claude_code_on_start = false
+model_titles = true                 # after the first reply, the model names the session
 
 [providers.anthropic]               # kind is the section name unless given
 model = "claude-sonnet-4-5"
@@ -74,6 +75,7 @@ class MCPServerSettings:
 class Settings:
     default_provider: str | None = None
     import_claude_code_on_start: bool = False
+    model_titles: bool = False
     providers: dict[str, ProviderSettings] = field(default_factory=dict)
     tools: ToolSettings = field(default_factory=ToolSettings)
     mcp_servers: tuple[MCPServerSettings, ...] = ()
@@ -124,6 +126,7 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
     return Settings(
         default_provider=str(default) if default else None,
         import_claude_code_on_start=bool(data.get("import_claude_code_on_start", False)),
+        model_titles=bool(data.get("model_titles", False)),
         providers=providers,
         tools=_tool_settings(data.get("tools", {}), f"{path}: [tools]", problems),
         mcp_servers=_mcp_servers(data.get("mcp", {}), f"{path}: [mcp.servers", problems),

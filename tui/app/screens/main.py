@@ -23,7 +23,15 @@ from ...engine.events import (
     TurnStarted,
 )
 from ...engine.importers.claude_code import default_root
-from ...engine.runtime import RunState, RuntimeEvent, SessionRuntime, StateChanged, TurnResult
+from ...engine.runtime import (
+    RunSettings,
+    RunState,
+    RuntimeEvent,
+    SessionRenamed,
+    SessionRuntime,
+    StateChanged,
+    TurnResult,
+)
 from ...engine.settings import load_settings
 from ...engine.tool_loop import mcp_hub, tool_setup
 from ...engine.tools import PermissionRequest, Verdict
@@ -210,7 +218,11 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
                 self.mcp = mcp_hub(settings)
             tools = tool_setup(settings.tools, self._approve, self.mcp, self._tool_problem)
             runtime = self.runtimes[session_id] = SessionRuntime(
-                self.engine, session_id, listener=self._show_event, tools=tools
+                self.engine,
+                session_id,
+                RunSettings(model_titles=settings.model_titles),
+                listener=self._show_event,
+                tools=tools,
             )
         return runtime
 
@@ -305,6 +317,10 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
                 await self.transcript.add(event.user)
                 self.live = await self.transcript.add(event.reply)
                 await self.side.start_live(event.reply.id)
+        elif isinstance(event, SessionRenamed):
+            self.refresh_tree()
+            if showing:
+                self._show_header()
         elif isinstance(event, ReplyStarted):
             if showing:
                 self.live = await self.transcript.add(event.reply)
