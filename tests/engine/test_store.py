@@ -132,3 +132,39 @@ def test_two_processes_appending_lose_nothing(engine: Engine) -> None:
         mine = [t for t in texts if t.startswith(f"{tag}-")]
         assert mine == [f"{tag}-{i}" for i in range(count)]
     assert len(engine.sessions()) == 1 + 2 * (count // 10)
+
+
+def test_a_commit_of_many_files_writes_them_all_or_reports_the_failure(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.engine.store import tinydb_store
+
+    engine = Engine.open(isolated_env)
+    count = tinydb_store.PARALLEL_FLUSH * 2  # enough files for the writer threads
+    sids = [engine.new_session(title=f"s{i}").id for i in range(count)]
+    with engine.store.transaction():
+        for sid in sids:
+            engine.append(sid, "user", f"hello {sid}")
+    again = Engine.open(isolated_env)
+    assert [again.transcript(s)[0].text for s in sids] == [f"hello {s}" for s in sids]
+
+    real = atomic_mod.write_atomic
+    broken = sids[3]
+
+    def flaky(path: str, payload: bytes) -> None:
+        if broken in path:
+            raise OSError(28, "No space left on device")
+        real(path, payload)
+
+    monkeypatch.setattr(atomic_mod, "write_atomic", flaky)
+    with pytest.raises(OSError, match="No space left"), engine.store.transaction():
+        for sid in sids:
+            engine.append(sid, "assistant", "second")
+    monkeypatch.setattr(atomic_mod, "write_atomic", real)
+    # every file is whole: the failed family kept its old content, memory matches disk
+    assert [len(engine.transcript(s)) for s in sids][3] == 1
+    reopened = Engine.open(isolated_env)
+    for sid in sids:  # each family is the old one or the new one, never torn
+        texts = [m.text for m in reopened.transcript(sid)]
+        assert texts in ([f"hello {sid}"], [f"hello {sid}", "second"])
+    assert not reopened.problems

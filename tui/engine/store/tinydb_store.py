@@ -21,6 +21,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ _HEX2 = re.compile(r"^[0-9a-f]{2}")
 _SAFE_ID = re.compile(r"^[0-9A-Za-z_-]{1,80}$")
 SESSIONS = "sessions"
 MESSAGES = "messages"
+PARALLEL_FLUSH = 8  # files written by one commit before threads help
+WRITERS = 4
 
 
 class _StrIdTable(Table):
@@ -94,6 +97,7 @@ class TinyDBStore:
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._dirty: list[_File] = []
+        self._writers: ThreadPoolExecutor | None = None
         self._shards: dict[str, _File] = {}
         self._families: OrderedDict[str, _File] = OrderedDict()
         self._check_format()
@@ -154,16 +158,35 @@ class TinyDBStore:
 
     def _commit(self) -> None:
         # Families first: they hold the messages an index entry points at.
-        dirty = sorted(self._dirty, key=lambda f: f.path.parent.name == "index")
+        dirty = list(self._dirty)
+        families = [f for f in dirty if f.path.parent.name != "index"]
+        shards = [f for f in dirty if f.path.parent.name == "index"]
         try:
-            for file in dirty:
-                file.storage.flush()
+            for group in (families, shards):
+                self._flush(group)
         except BaseException:
             for file in dirty:
                 file.storage.discard()
             raise
         finally:
             self._dirty.clear()
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._writers is None:
+            self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="forktree-store")
+        return self._writers
+
+    def _flush(self, files: list[_File]) -> None:
+        """Write these files; many at once go through a few threads, since creating,
+        syncing and renaming a file mostly waits on the disk (and frees the GIL)."""
+        if len(files) < PARALLEL_FLUSH:
+            for file in files:
+                file.storage.flush()
+            return
+        futures = [self._pool().submit(f.storage.flush) for f in files]
+        wait(futures)  # all finished before any failure is raised (and everything discarded)
+        for future in futures:
+            future.result()
 
     def _mark_dirty(self, file: _File) -> None:
         if self._depth == 0:
@@ -359,6 +382,9 @@ class TinyDBStore:
     def close(self) -> None:
         self._families.clear()
         self._shards.clear()
+        if self._writers is not None:
+            self._writers.shutdown(wait=True)
+            self._writers = None
 
 
 def resolve_unique(matches: list[Any], wanted: str, what: str, label: Any) -> Any:
