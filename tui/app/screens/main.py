@@ -134,6 +134,12 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         sessions = self.engine.sessions(include_archived=self.show_archived)
         self.session_tree.populate(sessions, select=self.current)
 
+    def refresh_node(self, session_id: str) -> None:
+        """One session's line in the tree (title, count, age): the whole tree is rebuilt
+        once a run ends, not on every turn (it costs tens of ms in a large store)."""
+        if not self.session_tree.refresh_session(self.engine.session(session_id)):
+            self.refresh_tree()
+
     def action_toggle_archived(self) -> None:
         """Archived sessions are hidden; this shows them (marked) or hides them again."""
         self.show_archived = not self.show_archived
@@ -309,16 +315,16 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
                 self.live = None
             if event.outcome == "error" and event.error:
                 self.notify(event.error, title="Reply failed", severity="error", timeout=10)
-            self.refresh_tree()
+            self.refresh_node(event.session_id)
         elif isinstance(event, TurnStarted):
-            self.refresh_tree()
+            self.refresh_node(event.session_id)
             if showing:
                 await self.transcript.pop_queued()
                 await self.transcript.add(event.user)
                 self.live = await self.transcript.add(event.reply)
                 await self.side.start_live(event.reply.id)
         elif isinstance(event, SessionRenamed):
-            self.refresh_tree()
+            self.refresh_node(event.session_id)
             if showing:
                 self._show_header()
         elif isinstance(event, ReplyStarted):

@@ -169,11 +169,15 @@ class SessionTree(Tree[str]):
             self._build_children(ancestor)
             self._session_nodes[ancestor].expand()
 
-    def refresh_session(self, session: Session) -> None:
+    def refresh_session(self, session: Session) -> bool:
+        """Relabel one session's node; False when the tree does not know the session."""
+        if session.id not in self._sessions:
+            return False
         self._sessions[session.id] = session
         node = self._session_nodes.get(session.id)
         if node is not None:
             node.set_label(self.label_for(session, self._depths.get(session.id, 0)))
+        return True
 
     def set_waiting(self, session_id: str, waiting: bool) -> None:
         """Mark a session whose model waits for a permission answer (no spinner)."""
