@@ -51,6 +51,7 @@ from .switcher import SwitcherScreen
 
 
 class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None]):
+    AUTO_FOCUS = "#prompt"  # focused once on mount (each focus change rebuilds the footer)
     BINDINGS = [
         Binding("ctrl+n", "new_session", "New", id="main.new"),
         Binding("ctrl+k", "switch", "Switch", id="main.switch", priority=True),
