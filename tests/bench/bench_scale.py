@@ -98,14 +98,16 @@ async def _in_app(home: Path, big: str, small: str) -> dict[str, list[float]]:
         await pilot.pause()
         # Page up from the end, as a reader does: some pages load earlier messages.
         for _ in range(12):
-            before = transcript.scroll_y
+            before, loaded = transcript.scroll_y, len(transcript.views())
             start = time.perf_counter()
             transcript.scroll_page_up(animate=False)
-            if transcript.scroll_y == before:
-                break  # at the very top: nothing left to page through
-            await painted(pilot)
-            out["scroll"].append((time.perf_counter() - start) * 1000)
+            await painted(pilot, timeout=2.0)
+            took = (time.perf_counter() - start) * 1000
             await pilot.pause()
+            await app.workers.wait_for_complete()
+            if transcript.scroll_y == before and len(transcript.views()) == loaded:
+                break  # at the very top: nothing left to page through
+            out["scroll"].append(took)
     return out
 
 

@@ -26,6 +26,7 @@ class IdleCollector:
         self.quiet_s = quiet_s
         self.last_input = time.monotonic()
         self._saved: tuple[int, int, int] | None = None
+        self.frozen = False  # start() has run: start-up objects are out of the GC's way
 
     def touched(self) -> None:
         """The user pressed a key, clicked or scrolled: not a moment to pause."""
@@ -44,6 +45,7 @@ class IdleCollector:
         self.take_over()
         gc.collect()
         gc.freeze()
+        self.frozen = True
 
     def tick(self) -> bool:
         """Run a due full collection when no reply streams and the user has been quiet
