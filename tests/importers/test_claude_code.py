@@ -284,3 +284,31 @@ def test_cli_import_json(
     assert data["imported"] == 1 and data["sessions"] == 1 and data["messages"] == 3
     assert main(["import", "claude-code", str(tmp_path / "nowhere")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_imports_run_without_full_collections_and_restore_the_gc(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from tui.engine.gcpause import NEVER, no_full_collections
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    real = ClaudeCodeImporter._store
+
+    def store(self, parsed, source):  # type: ignore[no-untyped-def]
+        seen.append(gc.get_threshold())
+        return real(self, parsed, source)
+
+    monkeypatch.setattr(ClaudeCodeImporter, "_store", store)
+    t = Transcript()
+    _basic(t)
+    assert _import(engine, t.write(tmp_path / "proj" / f"{SID}.jsonl"))["imported"] == 1
+    assert seen == [(before[0], before[1], NEVER)] and gc.get_threshold() == before
+    with no_full_collections():
+        assert gc.get_threshold() == (before[0], before[1], NEVER)
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), no_full_collections():
+        raise RuntimeError("an import failing half way")
+    assert gc.get_threshold() == before

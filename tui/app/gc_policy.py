@@ -15,7 +15,8 @@ import gc
 import time
 from collections.abc import Callable
 
-NEVER = 1 << 30  # a generation-2 threshold no count reaches
+from ..engine.gcpause import NEVER
+
 DUE = 10  # full collections become due after this many generation-1 ones (CPython's own)
 QUIET_S = 3.0  # seconds without input before a due collection runs
 

@@ -17,6 +17,7 @@ def price_table() -> dict[str, tuple[float, float]]:
     return {k: (float(v[0]), float(v[1])) for k, v in raw.items() if not k.startswith("_")}
 
 
+@cache
 def prices_for(model: str | None, provider: str | None = None) -> tuple[float, float] | None:
     """(input, output) USD per million tokens, or None when the model is unknown."""
     if provider in ("ollama", "echo"):

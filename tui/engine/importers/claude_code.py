@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine import Engine, title_from_prompt
+from ..gcpause import no_full_collections
 from ..model import Origin, Role, Session, SessionStatus, TextPart, ToolUsePart
 from ..store.atomic import write_atomic
 from .claude_code_parse import Node, Parsed, TranscriptParser, iter_objects, stable_id, to_message
@@ -98,7 +99,10 @@ class ClaudeCodeImporter:
         write_atomic(str(self.state_path), json.dumps(self.state).encode())
 
     def run(self, root: Path | None = None, progress: Progress | None = None) -> ImportReport:
-        root = root or default_root()
+        with no_full_collections():
+            return self._run(root or default_root(), progress)
+
+    def _run(self, root: Path, progress: Progress | None) -> ImportReport:
         report = ImportReport()
         files = transcript_files(root) if root.exists() else []
         groups = [[f, *_subagent_files(f)] for f in files]

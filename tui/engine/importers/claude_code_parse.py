@@ -131,6 +131,7 @@ class Node:
     parent: str | None = None  # key of the visible parent, resolved later
     depth: int = 0
     totals: Totals = field(default_factory=Totals)
+    final_usage: Usage | None = None  # usage() once the file is read (asked twice after)
 
     def usage(self) -> Usage:
         """Tokens as Claude Code logged them; cost from the price table, cache-aware."""
@@ -369,7 +370,7 @@ class TranscriptParser:
             current = parent
         base = current if current is not None and current.totals.messages else None
         for item in reversed(chain):
-            usage = item.usage()
+            usage = item.final_usage = item.usage()
             item.depth = base.depth + 1 if base else 0
             item.totals = (base.totals if base else Totals()).plus(usage)
             base = item
@@ -383,7 +384,7 @@ def to_message(node: Node, ids: dict[str, str], family: str) -> Message:
         parts=tuple(node.parts),
         created=node.created,
         model=node.model,
-        usage=node.usage(),
+        usage=node.final_usage or node.usage(),
         status=MessageStatus.ERROR if node.error else MessageStatus.COMPLETE,
         error=node.error,
         depth=node.depth,
