@@ -120,3 +120,14 @@ async def test_execute_turns_every_failure_into_a_result(ctx: ToolContext) -> No
     assert missing.is_error and missing.content == "missing argument 'path'"
     wrong = await execute(registry, ToolUsePart("d", "read_file", {"path": 3}), ctx)
     assert wrong.content == "argument 'path' must be a string"
+
+
+async def test_a_tool_that_breaks_becomes_an_error_result_not_a_crash(ctx: ToolContext) -> None:
+    from tui.engine.tools import Tool, ToolSpec
+
+    async def broken(args: dict[str, object], ctx: ToolContext) -> object:
+        raise TypeError("unsupported operand")
+
+    registry = ToolRegistry([Tool(ToolSpec("broken", "", {}), broken, writes=False)])  # type: ignore[arg-type]
+    result = await execute(registry, ToolUsePart("t", "broken", {}), ctx)
+    assert result.is_error and result.content == "broken failed: TypeError: unsupported operand"

@@ -35,8 +35,8 @@ async def execute(registry: ToolRegistry, call: ToolUsePart, ctx: ToolContext) -
             content, is_error, exit_code = outcome.content, outcome.is_error, outcome.exit_code
         except ToolError as exc:
             content, is_error = str(exc), True
-        except (OSError, UnicodeError, ValueError) as exc:
-            content, is_error = f"{call.name} failed: {exc}", True
+        except Exception as exc:  # any failure of a tool is the model's to read, not a crash
+            content, is_error = f"{call.name} failed: {type(exc).__name__}: {exc}", True
     return ToolResultPart(
         call.tool_id,
         redact(content, secrets),
