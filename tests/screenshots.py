@@ -47,6 +47,51 @@ async def shoot() -> list[Path]:
     return written
 
 
+async def shoot_tools() -> list[Path]:
+    """The permission prompt for a shell command, against a scripted Anthropic-style
+    server on 127.0.0.1 (no key, no network)."""
+    from tests.fakes.server import FakeServer, Reply
+    from tests.fakes.streams import anthropic_calls
+    from tui.app.app import ForktreeApp
+    from tui.app.screens.main import MainScreen
+    from tui.app.screens.permission import PermissionScreen
+    from tui.engine import Engine
+    from tui.engine.model import Origin
+    from tui.engine.providers.anthropic import AnthropicProvider
+
+    command = "pytest -q tests/test_parser.py -k timeout"
+    with FakeServer() as server:
+        server.script(
+            Reply(
+                chunks=anthropic_calls(
+                    [("t1", "run_command", {"command": command})],
+                    "I'll run the failing test first.",
+                )
+            )
+        )
+        engine = Engine.open(
+            os.environ["FORKTREE_HOME"] + "-tools",
+            providers=lambda name: AnthropicProvider("sk-screenshot", base_url=server.url),
+        )
+        engine.new_session(
+            title="Fix the parser timeout",
+            provider="anthropic",
+            origin=Origin(cwd="/home/you/parser"),
+        )
+        app = ForktreeApp(engine, remember_theme=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            screen.prompt.cursor_blink = False
+            await pilot.pause()
+            await pilot.press(*"why does the parser time out?", "enter")
+            while not isinstance(app.screen, PermissionScreen):
+                await asyncio.sleep(0.01)
+            await pilot.pause()
+            path = Path(app.save_screenshot("tool-permission.svg", str(OUT)))
+    return [path]
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -55,7 +100,7 @@ def main() -> int:
         os.environ["FORKTREE_ECHO_DELAY"] = "0"
         for var in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY"):
             os.environ.pop(var, None)  # screenshots never show a key or a real provider
-        written = asyncio.run(shoot())
+        written = asyncio.run(shoot()) + asyncio.run(shoot_tools())
     for path in written:
         print(f"wrote {path.relative_to(OUT.parent)}")
     return 0
