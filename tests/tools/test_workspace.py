@@ -108,7 +108,7 @@ async def test_write_lands_inside_with_parents_and_keeps_mode(layout: tuple[Path
     assert script.read_text() == "new\n" and script.stat().st_mode & 0o777 == 0o755
     out = await write_file({"path": "docs/a/b.md", "content": "# b"}, ctx)
     assert out.content == "created docs/a/b.md (1 lines)"
-    assert not [p for p in root.rglob(".*.tmp")]
+    assert not list(root.rglob(".tmp-*"))  # no temporary file left behind
 
 
 def test_tool_settings_never_pre_allow_writing_tools(tmp_path: Path) -> None:

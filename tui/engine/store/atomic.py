@@ -32,18 +32,22 @@ def _signature(path: str) -> Signature | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def write_atomic(path: str, payload: bytes) -> None:
-    """Write `payload` to `path` via temp file, fsync and rename."""
+def write_atomic(path: str, payload: bytes, keep_mode: bool = False) -> None:
+    """Write `payload` to `path` via temp file, fsync and rename. With `keep_mode`, a
+    file that exists keeps its permission bits (else the file is private, 0600)."""
     folder = os.path.dirname(path) or "."
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    except FileNotFoundError:  # the folder went away since we made it
+    except FileNotFoundError:  # the folder is new, or went away since we made it
         os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
+            if keep_mode:
+                with contextlib.suppress(FileNotFoundError):
+                    os.fchmod(handle.fileno(), os.stat(path).st_mode & 0o7777)
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:

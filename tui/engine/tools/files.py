@@ -5,10 +5,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..store.atomic import write_atomic
 from .base import Tool, ToolContext, ToolOutcome, ToolSpec, arg_int, arg_str
 from .workspace import ToolError
 
@@ -117,27 +117,13 @@ async def search_files(args: dict[str, Any], ctx: ToolContext) -> ToolOutcome:
     return ToolOutcome("\n".join(found))
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 async def write_file(args: dict[str, Any], ctx: ToolContext) -> ToolOutcome:
     path = ctx.workspace.resolve(arg_str(args, "path"))
     content = arg_str(args, "content")
     if path.is_dir():
         raise ToolError(f"{ctx.workspace.relative(path)}: is a folder")
     existed = path.exists()
-    _write_atomic(path, content)
+    write_atomic(str(path), content.encode("utf-8"), keep_mode=True)
     lines = content.count("\n") + (1 if content and not content.endswith("\n") else 0)
     verb = "replaced" if existed else "created"
     return ToolOutcome(f"{verb} {ctx.workspace.relative(path)} ({lines} lines)")
@@ -159,7 +145,7 @@ async def edit_file(args: dict[str, Any], ctx: ToolContext) -> ToolOutcome:
             f"{ctx.workspace.relative(path)}: old_text occurs {count} times; "
             "include more context or set replace_all"
         )
-    _write_atomic(path, text.replace(old, new))
+    write_atomic(str(path), text.replace(old, new).encode("utf-8"), keep_mode=True)
     return ToolOutcome(f"edited {ctx.workspace.relative(path)} ({count} replacement(s))")
 
 
