@@ -13,14 +13,13 @@ from typing import Any, TextIO
 from .cli_branches import add_commands as add_branch_commands
 from .cli_integrations import cmd_config, cmd_import, cmd_providers
 from .cli_keep import add_commands as add_keep_commands
+from .cli_output import EXIT_USAGE, emit_json
 from .cli_search import add_commands as add_search_commands
 from .cli_send import add_command as add_send_command
 from .engine import Engine, ForktreeError, Message, Session
 from .engine.export import to_json, to_markdown
 from .engine.forest import build_forest
 from .engine.humanize import age, money, terminal_safe
-
-EXIT_USAGE = 2
 
 
 def _session_json(session: Session, children: list[str] | None = None) -> dict[str, Any]:
@@ -29,10 +28,6 @@ def _session_json(session: Session, children: list[str] | None = None) -> dict[s
     if children is not None:
         data["children"] = children
     return data
-
-
-def _emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 class TerminalSafeWriter(io.TextIOBase):
@@ -72,7 +67,7 @@ def cmd_new(engine: Engine, args: argparse.Namespace) -> int:
         title=args.title, provider=args.provider, model=args.model, system_prompt=args.system
     )
     if args.json:
-        _emit_json(_session_json(session))
+        emit_json(_session_json(session))
     else:
         print(session.id)
     return 0
@@ -83,7 +78,7 @@ def cmd_fork(engine: Engine, args: argparse.Namespace) -> int:
         args.session, at=args.at, title=args.title, model=args.model, provider=args.provider
     )
     if args.json:
-        _emit_json(_session_json(fork))
+        emit_json(_session_json(fork))
     else:
         print(fork.id)
     return 0
@@ -104,7 +99,7 @@ def cmd_revert(engine: Engine, args: argparse.Namespace) -> int:
 def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
     sessions = engine.sessions(include_archived=args.all)
     if args.json:
-        _emit_json([_session_json(s) for s in sessions])
+        emit_json([_session_json(s) for s in sessions])
     elif not sessions:
         print("no sessions yet: `forktree new` or `forktree demo`")
     else:
@@ -138,7 +133,7 @@ def cmd_show(engine: Engine, args: argparse.Namespace) -> int:
     if args.json:
         data = _session_json(session)
         data["transcript"] = [m.to_dict() for m in messages]
-        _emit_json(data)
+        emit_json(data)
         return 0
     t = session.totals
     print(_line(session))
@@ -159,7 +154,7 @@ def cmd_tree(engine: Engine, args: argparse.Namespace) -> int:
             data["children"] = [nest(c) for c in node.children]
             return data
 
-        _emit_json([nest(n) for n in forest])
+        emit_json([nest(n) for n in forest])
         return 0
     if not forest:
         print("no sessions yet: `forktree new` or `forktree demo`")
@@ -207,9 +202,8 @@ def cmd_export(engine: Engine, args: argparse.Namespace) -> int:
         if args.format == "md":
             text = "\n\n---\n\n".join(to_markdown(s, engine.transcript(s.id)) for s in family)
         else:
-            text = (
-                json.dumps(tree_to_json_data(family, messages), indent=2, ensure_ascii=False) + "\n"
-            )
+            text = json.dumps(tree_to_json_data(family, messages), indent=2, ensure_ascii=False)
+            text += "\n"
     else:
         messages = engine.transcript(session.id)
         text = to_markdown(session, messages) if args.format == "md" else to_json(session, messages)

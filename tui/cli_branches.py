@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import sys
 
+from .cli_output import emit_json
 from .engine import Engine
 from .engine.compare import Comparison, SideMetrics
 from .engine.fanout import fanout, parse_target
@@ -51,7 +50,7 @@ def render_comparison(c: Comparison) -> str:
 def cmd_compare(engine: Engine, args: argparse.Namespace) -> int:
     comparison = engine.compare(args.a, args.b)
     if args.json:
-        sys.stdout.write(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        emit_json(comparison.to_dict())
     else:
         print(render_comparison(comparison))
     return 0
@@ -61,22 +60,18 @@ def cmd_fanout(engine: Engine, args: argparse.Namespace) -> int:
     targets = [parse_target(spec) for spec in args.models.split(",") if spec.strip()]
     results = asyncio.run(fanout(engine, args.session, args.prompt, targets, at=args.at))
     if args.json:
-        sys.stdout.write(
-            json.dumps(
-                [
-                    {
-                        "session": s.id,
-                        "title": s.title,
-                        "outcome": r.outcome,
-                        "error": r.error,
-                        "cost_usd": r.cost_usd,
-                        "output_tokens": r.output_tokens,
-                    }
-                    for s, r in results
-                ],
-                indent=2,
-            )
-            + "\n"
+        emit_json(
+            [
+                {
+                    "session": s.id,
+                    "title": s.title,
+                    "outcome": r.outcome,
+                    "error": r.error,
+                    "cost_usd": r.cost_usd,
+                    "output_tokens": r.output_tokens,
+                }
+                for s, r in results
+            ]
         )
     else:
         for session, result in results:

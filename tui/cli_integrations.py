@@ -4,18 +4,12 @@ importing from Claude Code or a forktree JSON export."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from .cli_keep import cmd_import_json
+from .cli_output import EXIT_USAGE, emit_json
 from .engine import Engine
-
-EXIT_USAGE = 2
-
-
-def _emit_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def cmd_providers(engine: Engine, args: argparse.Namespace) -> int:
@@ -53,7 +47,7 @@ def cmd_providers(engine: Engine, args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        _emit_json(rows)
+        emit_json(rows)
         return 0
     for r in rows:
         key = (
@@ -116,7 +110,7 @@ def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
         report = importer.run(root)
     summary = report.to_dict()
     if args.json:
-        _emit_json(summary)
+        emit_json(summary)
         return 0 if not summary["failed"] else 1
     print(
         f"{summary['imported']} imported, {summary['updated']} updated, "

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from datetime import datetime
 
+from .cli_output import emit_json
 from .engine import Engine, InvalidInputError
 from .engine.humanize import age
 from .engine.search import Filters
@@ -36,24 +35,19 @@ def cmd_search(engine: Engine, args: argparse.Namespace) -> int:
     )
     hits = engine.search(args.query, filters, limit=args.limit)
     if args.json:
-        sys.stdout.write(
-            json.dumps(
-                [
-                    {
-                        "session": h.session.id if h.session else None,
-                        "title": h.session.title if h.session else None,
-                        "message": h.message_id,
-                        "role": h.role,
-                        "created": h.created,
-                        "snippet": h.snippet,
-                        "score": h.score,
-                    }
-                    for h in hits
-                ],
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
+        emit_json(
+            [
+                {
+                    "session": h.session.id if h.session else None,
+                    "title": h.session.title if h.session else None,
+                    "message": h.message_id,
+                    "role": h.role,
+                    "created": h.created,
+                    "snippet": h.snippet,
+                    "score": h.score,
+                }
+                for h in hits
+            ]
         )
         return 0
     if not hits:

@@ -4,10 +4,8 @@ reject with an optional reason that goes back to the model."""
 from __future__ import annotations
 
 import difflib
-import json
 
 from rich.console import RenderableType
-from rich.syntax import Syntax
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,12 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ...engine.tools import Decision, PermissionRequest, Verdict
+from ..widgets.code import code_block, pretty_json
 
 PREVIEW_LINES = 40
-
-
-def _syntax(text: str, lexer: str) -> Syntax:
-    return Syntax(text, lexer, word_wrap=True, background_color="default", theme="ansi_dark")
 
 
 def _clip_lines(text: str) -> str:
@@ -35,9 +30,9 @@ def detail(request: PermissionRequest) -> RenderableType:
     """What exactly would happen: the command, the new content, or the edit as a diff."""
     args = request.input
     if request.name == "run_command":
-        return _syntax(str(args.get("command", "")), "bash")
+        return code_block(str(args.get("command", "")), "bash")
     if request.name == "write_file":
-        return _syntax(_clip_lines(str(args.get("content", ""))), "text")
+        return code_block(_clip_lines(str(args.get("content", ""))), "text")
     if request.name == "edit_file":
         diff = difflib.unified_diff(
             str(args.get("old_text", "")).splitlines(),
@@ -46,8 +41,8 @@ def detail(request: PermissionRequest) -> RenderableType:
             n=1,
         )
         lines = ["…" if line.startswith("@@") else line for line in list(diff)[2:]]
-        return _syntax(_clip_lines("\n".join(lines[1:])), "diff")
-    return _syntax(json.dumps(args, indent=2, ensure_ascii=False), "json")
+        return code_block(_clip_lines("\n".join(lines[1:])), "diff")
+    return code_block(pretty_json(args), "json")
 
 
 class PermissionScreen(ModalScreen[Verdict]):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -11,6 +9,7 @@ from textual.widgets import Collapsible, Static
 
 from ...engine.events import ProviderEvent, ThinkingDelta, ToolCall, ToolOutput, ToolResult
 from ...engine.model import Message, Session, ThinkingPart, ToolResultPart, ToolUsePart
+from .code import code_block, pretty_json
 
 MAX_SHOWN = 20_000  # characters of one tool result shown; the store keeps all of it
 
@@ -22,8 +21,7 @@ def _clip(text: str) -> str:
 
 
 def _code(text: str, lexer: str) -> Syntax:
-    """Whitespace-preserving, wrapped, on the pane's own background."""
-    return Syntax(_clip(text), lexer, word_wrap=True, background_color="default", theme="ansi_dark")
+    return code_block(_clip(text), lexer)
 
 
 def _meta(result: ToolResult | ToolResultPart) -> str:
@@ -34,10 +32,6 @@ def _meta(result: ToolResult | ToolResultPart) -> str:
     if result.duration_s is not None:
         bits.append(f"{result.duration_s:.1f} s")
     return "".join(f" · {b}" for b in bits)
-
-
-def _input_text(data: dict[str, object]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 class SidePane(VerticalScroll, can_focus=True):
@@ -116,7 +110,7 @@ class SidePane(VerticalScroll, can_focus=True):
 
     async def _add_tool(self, tool_id: str, name: str, data: dict[str, object]) -> None:
         block = Collapsible(
-            Static(_code(_input_text(data), "json"), classes="tool-input"),
+            Static(_code(pretty_json(data), "json"), classes="tool-input"),
             title=f"tool {name}",
             collapsed=False,
             classes="tool",
