@@ -70,10 +70,9 @@ def settle_point(text: str, blocks: int = SETTLE_BLOCKS) -> int | None:
     return boundaries[-1] if len(boundaries) >= blocks else None
 
 
-def rich_body(message: Message, dark: bool) -> RichMarkdown:
-    return RichMarkdown(
-        body_of(message), code_theme="monokai" if dark else "default", hyperlinks=True
-    )
+def rich_markdown(text: str, dark: bool) -> RichMarkdown:
+    """Settled Markdown (a whole message, or the finished start of a live reply)."""
+    return RichMarkdown(text, code_theme="monokai" if dark else "default", hyperlinks=True)
 
 
 def streaming_parser() -> MarkdownIt:
@@ -124,7 +123,7 @@ class MessageView(Widget, can_focus=True):
         role = Text(
             role_line(self.message), style=self.get_component_rich_style("message-view--role")
         )
-        return Group(role, rich_body(self.message, self.app.current_theme.dark))
+        return Group(role, rich_markdown(body_of(self.message), self.app.current_theme.dark))
 
     @property
     def body(self) -> Markdown:
@@ -146,10 +145,8 @@ class MessageView(Widget, can_focus=True):
         if cut is None or self._stream is None:
             return
         await self._stream.stop()
-        dark = self.app.current_theme.dark
         settled = Static(
-            RichMarkdown(text[:cut], code_theme="monokai" if dark else "default"),
-            classes="body-part",
+            rich_markdown(text[:cut], self.app.current_theme.dark), classes="body-part"
         )
         await self.mount(settled, before=self.body)
         self._live = [text[cut:]]
