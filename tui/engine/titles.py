@@ -5,22 +5,18 @@ the model cannot be asked, says nothing useful, or the user renamed the session.
 from __future__ import annotations
 
 from contextlib import aclosing
-from typing import TYPE_CHECKING
 
+from .engine import TITLE_CHARS, Engine, title_from_prompt
 from .errors import ForktreeError
 from .events import Failed, TextDelta
 from .model import Message, Role, TextPart, now
 from .providers import ProviderRequest
-
-if TYPE_CHECKING:
-    from .engine import Engine
 
 ASK = (
     "Write a title of 3 to 7 words for the conversation below, in its language. "
     "Reply with the title only: no quotes, no final full stop."
 )
 CONTEXT_CHARS = 2000
-MAX_TITLE = 60
 QUOTES = "\"'“”‘’`*#"
 NO_TITLES = {"echo", "claude_code"}  # the offline echo, and an agent that keeps its own
 
@@ -31,7 +27,7 @@ def clean_title(raw: str) -> str | None:
     if line.lower().startswith("title:"):
         line = line[6:]
     line = line.strip().strip(QUOTES).strip().rstrip(".").strip(QUOTES).strip()
-    if not line or len(line) > MAX_TITLE or not any(ch.isalnum() for ch in line):
+    if not line or len(line) > TITLE_CHARS or not any(ch.isalnum() for ch in line):
         return None
     return line
 
@@ -39,8 +35,6 @@ def clean_title(raw: str) -> str | None:
 async def model_title(engine: Engine, session_id: str) -> str | None:
     """Ask the session's model for a title and apply it, unless the user renamed the
     session meanwhile. The new title, or None when nothing changed."""
-    from .engine import title_from_prompt
-
     session = engine.session(session_id)
     if session.provider in NO_TITLES:
         return None
