@@ -15,7 +15,7 @@ import gc
 import time
 from collections.abc import Callable
 
-from ..engine.gcpause import NEVER
+from ..engine.gcpause import hold_full_collections
 
 DUE = 10  # full collections become due after this many generation-1 ones (CPython's own)
 QUIET_S = 3.0  # seconds without input before a due collection runs
@@ -37,9 +37,7 @@ class IdleCollector:
         """From now on full collections wait for `tick` (start-up loads many objects:
         letting CPython walk them all, again and again, would delay the first paint)."""
         if self._saved is None:
-            self._saved = gc.get_threshold()
-            young, middle, _ = self._saved
-            gc.set_threshold(young, middle, NEVER)
+            self._saved = hold_full_collections()
 
     def start(self) -> None:
         """Once the first paint is out: collect once and freeze what start-up made."""

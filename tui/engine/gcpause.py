@@ -16,10 +16,16 @@ from contextlib import contextmanager
 NEVER = 1 << 30  # a generation-2 threshold no count reaches
 
 
-@contextmanager
-def no_full_collections() -> Iterator[None]:
+def hold_full_collections() -> tuple[int, int, int]:
+    """Stop automatic full collections; the thresholds to give back to `gc`."""
     saved = gc.get_threshold()
     gc.set_threshold(saved[0], saved[1], NEVER)
+    return saved
+
+
+@contextmanager
+def no_full_collections() -> Iterator[None]:
+    saved = hold_full_collections()
     try:
         yield
     finally:

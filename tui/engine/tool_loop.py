@@ -117,12 +117,12 @@ class ToolLoopMixin:
                 result = await self._answer(setup, workspace, env, reply, call)
                 reply = await self._record(reply, result)
         except asyncio.CancelledError:  # an abort: every call left gets a result
-            for call in reply.pending_calls():
-                reply = await self._record(reply, ToolResultPart(call.tool_id, ABORTED, True))
+            await self.stop_tools(reply, ABORTED)
             raise
         return reply
 
     async def stop_tools(self: SessionRuntime, reply: Message, why: str) -> Message:
+        """Answer every call still pending with an error saying `why` they did not run."""
         for call in reply.pending_calls():
             reply = await self._record(reply, ToolResultPart(call.tool_id, why, True))
         return reply
