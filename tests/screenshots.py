@@ -33,7 +33,7 @@ async def shoot() -> list[Path]:
             written.append(Path(app.save_screenshot(f"{name}.svg", str(OUT))))
 
         await screen.open_session(billing)
-        screen.transcript.views()[1].focus()
+        screen.transcript.focus_message(1)
         await save("main")
         await pilot.press("ctrl+k", *"rust")
         await save("switcher")

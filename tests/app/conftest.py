@@ -56,3 +56,15 @@ async def settle(pilot: Pilot[None]) -> None:
         queued = any(rt.queue for rt in screen.runtimes.values())
         if not queued and not any(w.is_running for w in screen.turns.values()):
             return
+
+
+def transcript_lines(app: ForktreeApp) -> list[str]:
+    """The settled messages as the transcript draws them, line by line."""
+    history = main_screen(app).transcript.history
+    return [history.render_line(y).text.rstrip() for y in range(history.line_count())]
+
+
+def visible_text(app: ForktreeApp) -> str:
+    """Everything the transcript shows: the settled messages, then a live reply."""
+    live = main_screen(app).transcript.live
+    return " ".join(transcript_lines(app) + ([live.message.text] if live else []))

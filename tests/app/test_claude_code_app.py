@@ -59,7 +59,7 @@ async def test_import_on_start_runs_in_background(
         assert "feature/x" in node_label
 
         await screen.open_session(imported.id)
-        screen.transcript.views()[1].focus()
+        screen.transcript.focus_message(1)
         await pilot.pause()
         side = app.screen.query_one(SidePane)
         assert "subagent session “subagent: Survey callers”" in str(

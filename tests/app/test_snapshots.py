@@ -44,7 +44,7 @@ def test_switcher(snap_compare, demo_engine: Engine) -> None:  # type: ignore[no
 def test_tool_pane_on_a_tool_call(snap_compare, demo_engine: Engine) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[None]) -> None:
         await _open(pilot, "Refactor")
-        main_screen(pilot.app).transcript.views()[1].focus()  # type: ignore[arg-type]
+        main_screen(pilot.app).transcript.focus_message(1)  # type: ignore[arg-type]
         await pilot.pause()
 
     assert snap_compare(ForktreeApp(demo_engine), run_before=run_before, terminal_size=(130, 40))

@@ -1,4 +1,5 @@
-"""A long reply streams into a bounded number of widgets and ends as one settled body."""
+"""A long reply streams into a bounded number of widgets, then joins the settled
+messages; earlier messages load as the reader nears the top."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from textual.widgets import Markdown
 from tui.app.app import ForktreeApp
 from tui.app.widgets.message_view import SETTLE_BLOCKS, MessageView, settle_point
 
-from .conftest import main_screen, settle, slow_engine, wait_for
+from .conftest import main_screen, settle, slow_engine, visible_text, wait_for
 
 
 def test_settle_point_cuts_after_finished_paragraphs_outside_code() -> None:
@@ -42,17 +43,18 @@ async def test_a_long_reply_keeps_few_live_blocks_then_settles(isolated_env: Pat
             await pilot.pause(0.01)
         await settle(pilot)
         assert 0 < most <= SETTLE_BLOCKS + 4  # 60+ paragraphs streamed, few live at once
-        view = app.screen.query(MessageView).last()
-        assert not view.live and not view.children  # one widget, like any settled message
+        assert not app.screen.query(MessageView)  # it joined the settled messages
         stored = engine.transcript(screen.current or "")[-1]
-        assert view.message == stored and "paragraph number 59" in stored.text
+        assert screen.transcript.shown()[-1] == stored and "paragraph number 59" in stored.text
+        assert "paragraph number 59 of the long prompt" in visible_text(app)
 
 
 async def test_switching_while_earlier_messages_load_is_safe(engine) -> None:  # type: ignore[no-untyped-def]
-    from tui.app.widgets.transcript import WINDOW
+    from tui.app.widgets.transcript import CHUNK, WINDOW
 
     long = engine.new_session(title="long").id
-    for i in range(60):
+    count = WINDOW + CHUNK + 10
+    for i in range(count):
         engine.append(long, "user" if i % 2 == 0 else "assistant", f"message number {i}")
     short = engine.new_session(title="short").id
     engine.append(short, "user", "just one")
@@ -63,17 +65,45 @@ async def test_switching_while_earlier_messages_load_is_safe(engine) -> None:  #
         await screen.open_session(long)
         await pilot.pause()
         transcript = screen.transcript
-        assert len(transcript.views()) == WINDOW
+        assert len(transcript.shown()) == WINDOW
+        assert f"{count - WINDOW} earlier messages" in visible_text(app)
         transcript.scroll_home(animate=False)  # the top: earlier messages start loading
         await screen.open_session(short)  # ... and the window is replaced meanwhile
-        await app.workers.wait_for_complete()
         await pilot.pause()
-        assert [v.message.text for v in transcript.views()] == ["just one"]
+        assert [m.text for m in transcript.shown()] == ["just one"]
         await screen.open_session(long)
         await pilot.pause()
         transcript.scroll_home(animate=False)
-        await app.workers.wait_for_complete()
         await pilot.pause()
-        texts = [v.message.text for v in transcript.views()]
-        assert len(texts) == 2 * WINDOW
-        assert texts == [f"message number {i}" for i in range(30, 60)]
+        texts = [m.text for m in transcript.shown()]
+        assert texts == [f"message number {i}" for i in range(count - WINDOW - CHUNK, count)]
+        assert transcript.scroll_y > 0  # what was on screen stayed in place
+        transcript.scroll_home(animate=False)
+        await pilot.pause()
+        assert len(transcript.shown()) == count and "earlier messages" not in visible_text(app)
+
+
+async def test_keys_move_between_messages_and_reveal_finds_an_unloaded_one(engine) -> None:  # type: ignore[no-untyped-def]
+    from tui.app.widgets.transcript import WINDOW
+
+    sid = engine.new_session(title="long").id
+    ids = [
+        engine.append(sid, "user" if i % 2 == 0 else "assistant", f"message number {i}").id
+        for i in range(WINDOW + 20)
+    ]
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        await screen.open_session(sid)
+        await pilot.pause()
+        await pilot.press("up", "up", "up")  # from the empty prompt: the last, then up two
+        assert screen.transcript.focused_message().text == f"message number {WINDOW + 17}"
+        await pilot.press("down")
+        assert screen.transcript.focused_message().text == f"message number {WINDOW + 18}"
+        await screen.transcript.reveal(ids[3])  # a search hit far above the loaded part
+        await pilot.pause()
+        assert screen.transcript.focused_message().id == ids[3]
+        history = screen.transcript.history
+        top = history.region_of(history.cursor).y + history.virtual_region.y
+        assert screen.transcript.scroll_y <= top < screen.transcript.scroll_y + 30

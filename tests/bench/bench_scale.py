@@ -98,14 +98,14 @@ async def _in_app(home: Path, big: str, small: str) -> dict[str, list[float]]:
         await pilot.pause()
         # Page up from the end, as a reader does: some pages load earlier messages.
         for _ in range(12):
-            before, loaded = transcript.scroll_y, len(transcript.views())
+            before, loaded = transcript.scroll_y, len(transcript.shown())
             start = time.perf_counter()
             transcript.scroll_page_up(animate=False)
             await painted(pilot, timeout=2.0)
             took = (time.perf_counter() - start) * 1000
             await pilot.pause()
             await app.workers.wait_for_complete()
-            if transcript.scroll_y == before and len(transcript.views()) == loaded:
+            if transcript.scroll_y == before and len(transcript.shown()) == loaded:
                 break  # at the very top: nothing left to page through
             out["scroll"].append(took)
     return out

@@ -161,10 +161,8 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         with self.app.batch_update():  # one layout and paint for the whole switch
             self._show_header()
             self.session_tree.select_session(session.id)
-            await self.transcript.show(messages)
-            if self.is_streaming(session.id) and messages:
-                views = self.transcript.views()
-                self.live = views[-1] if views else None
+            await self.transcript.show(messages, live=self.is_streaming(session.id))
+            self.live = self.transcript.live
             for text in self.runtime_for(session.id).queue:
                 await self.transcript.add_queued(text)
             last = next((m for m in reversed(messages) if m.role is Role.ASSISTANT), None)
@@ -312,8 +310,8 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
                 and event.reply is not None
                 and event.reply.id == live.message.id
             ):
-                await live.finish(event.reply)  # aborted turns end here, not in TurnFinished
-                self.live = None
+                await self.transcript.finish_live(event.reply)  # aborted turns end here
+                self.live = self.transcript.live
             if event.outcome == "error" and event.error:
                 self.notify(event.error, title="Reply failed", severity="error", timeout=10)
             self.refresh_node(event.session_id)
@@ -322,7 +320,7 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
             if showing:
                 await self.transcript.pop_queued()
                 await self.transcript.add(event.user)
-                self.live = await self.transcript.add(event.reply)
+                self.live = await self.transcript.start_live(event.reply)
                 await self.side.start_live(event.reply.id)
         elif isinstance(event, SessionRenamed):
             self.refresh_node(event.session_id)
@@ -330,7 +328,7 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
                 self._show_header()
         elif isinstance(event, ReplyStarted):
             if showing:
-                self.live = await self.transcript.add(event.reply)
+                self.live = await self.transcript.start_live(event.reply)
                 self.side.next_reply(event.reply.id)
         elif isinstance(event, ReplyUpdated) and showing:
             inner = event.event
@@ -343,8 +341,8 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
             elif self.live is not None:
                 await self.side.apply_event(inner)
         elif isinstance(event, TurnFinished) and showing and self.live is not None:
-            await self.live.finish(event.reply)
-            self.live = None
+            await self.transcript.finish_live(event.reply)
+            self.live = self.transcript.live
 
     def action_abort(self) -> None:
         runtime = self.runtimes.get(self.current or "")

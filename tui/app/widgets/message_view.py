@@ -1,14 +1,12 @@
-"""One message in the transcript: a role line and its Markdown body, focusable."""
+"""The streaming reply's view, and what every view of a message shares: its role
+line, its Markdown body, and where a live reply can settle."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar
 
 from markdown_it import MarkdownIt
-from rich.console import Group, RenderableType
 from rich.markdown import Markdown as RichMarkdown
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
@@ -70,9 +68,27 @@ def settle_point(text: str, blocks: int = SETTLE_BLOCKS) -> int | None:
     return boundaries[-1] if len(boundaries) >= blocks else None
 
 
+_PARSER = MarkdownIt().enable("strikethrough").enable("table")  # what Rich's Markdown uses
+
+
+class SharedParserMarkdown(RichMarkdown):
+    """Rich's Markdown, parsed by one shared MarkdownIt: Rich builds a new parser for
+    every instance, which costs more than parsing a short message (0.4 ms each)."""
+
+    def __init__(self, markup: str, code_theme: str) -> None:  # no super(): no new parser
+        self.markup = markup
+        self.parsed = _PARSER.parse(markup)
+        self.code_theme = code_theme
+        self.justify = None
+        self.style = "none"
+        self.hyperlinks = True
+        self.inline_code_lexer = None
+        self.inline_code_theme = code_theme
+
+
 def rich_markdown(text: str, dark: bool) -> RichMarkdown:
     """Settled Markdown (a whole message, or the finished start of a live reply)."""
-    return RichMarkdown(text, code_theme="monokai" if dark else "default", hyperlinks=True)
+    return SharedParserMarkdown(text, "monokai" if dark else "default")
 
 
 def streaming_parser() -> MarkdownIt:
@@ -82,48 +98,25 @@ def streaming_parser() -> MarkdownIt:
 
 
 class MessageView(Widget, can_focus=True):
-    """A message; `message` is replaced as the reply streams and when it finishes.
+    """The reply that is streaming: a role line and Textual's streaming Markdown,
+    which keeps only its last few paragraphs (finished ones settle into Statics
+    above it, so every layout while it streams stays small). Once it ends, the
+    transcript moves the message into its `History`."""
 
-    A settled message is one widget that renders its role line and Markdown itself
-    (no children): a transcript window mounts and lays out a third of the widgets it
-    would as a container. A live reply is a container instead: a role line and
-    Textual's streaming Markdown, which keeps only its last few paragraphs (finished
-    ones settle into Statics above it, so every layout while it streams stays small).
-    """
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"message-view--role"}
     DEFAULT_CSS = """
-    MessageView { height: auto; }
-    MessageView.-live { layout: vertical; }
+    MessageView { height: auto; layout: vertical; }
     """
 
     def __init__(self, message: Message) -> None:
-        live = message.status is MessageStatus.STREAMING
-        super().__init__(
-            classes=f"message -{message.role.value} -{message.status.value}"
-            + (" -live" if live else "")
-        )
+        super().__init__(classes=f"message -live -{message.role.value} -{message.status.value}")
         self.message = message
         self._stream: MarkdownStream | None = None
         self._live: list[str] = []  # text in the live Markdown widget since it started
         self._lock = asyncio.Lock()
 
-    @property
-    def live(self) -> bool:
-        return self.has_class("-live")
-
     def compose(self) -> ComposeResult:
-        if self.live:
-            yield Static(role_line(self.message), classes="role")
-            yield Markdown(body_of(self.message), classes="body", parser_factory=streaming_parser)
-
-    def render(self) -> RenderableType:
-        if self.live:
-            return ""
-        role = Text(
-            role_line(self.message), style=self.get_component_rich_style("message-view--role")
-        )
-        return Group(role, rich_markdown(body_of(self.message), self.app.current_theme.dark))
+        yield Static(role_line(self.message), classes="role")
+        yield Markdown(body_of(self.message), classes="body", parser_factory=streaming_parser)
 
     @property
     def body(self) -> Markdown:
@@ -153,25 +146,15 @@ class MessageView(Widget, can_focus=True):
         await self.body.update(text[cut:])
         self._stream = Markdown.get_stream(self.body)
 
-    async def finish(self, message: Message) -> None:
-        """Stop streaming and show the final text once, like any settled message."""
+    async def stop(self) -> None:
+        """No more text comes (the reply ended or was stopped)."""
         async with self._lock:
             if self._stream is not None:
                 await self._stream.stop()
                 self._stream = None
-        if message.status is MessageStatus.STREAMING or not self.live:
-            self.set_message(message)
-            return
-        with self.app.batch_update():
-            await self.remove_children()
-            self.remove_class("-live")
-            self.set_message(message)
 
     def set_message(self, message: Message) -> None:
         self.remove_class(f"-{self.message.status.value}")
         self.message = message
         self.add_class(f"-{message.status.value}")
-        if self.live:
-            self.query_one(".role", Static).update(role_line(message))
-        else:
-            self.refresh(layout=True)
+        self.query_one(".role", Static).update(role_line(message))

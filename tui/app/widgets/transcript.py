@@ -1,24 +1,26 @@
-"""The transcript: messages as Markdown, the reply streaming in, following the bottom."""
+"""The transcript: settled messages in one `History`, the live reply below it as
+streaming Markdown, queued prompts last; it follows the bottom as the reply grows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import DescendantFocus
-from textual.message import Message as TMessage
 from textual.widgets import Static
 
-from ...engine.model import Message
+from ...engine.model import Message, MessageStatus
+from .history import History
 from .message_view import MessageView
 
-WINDOW = 15  # messages mounted at once; more mount as the user scrolls up (or Home)
+WINDOW = 30  # messages loaded when a session opens
+CHUNK = 30  # earlier messages loaded at a time as the reader nears the top
 
 
-class Transcript(VerticalScroll, can_focus=False):
-    """Holds MessageViews. Up/down move between messages; f/e/r act on the focused one."""
+class Transcript(VerticalScroll, can_focus=True):
+    """Focused, it shows a cursor on a message: up/down move it; f/e/r act on that
+    message. (Focusing the container itself never scrolls it, unlike a tall child.)"""
 
     BINDINGS = [
         Binding("up,k", "move(-1)", "Prev msg", show=False, id="transcript.prev"),
@@ -31,94 +33,148 @@ class Transcript(VerticalScroll, can_focus=False):
         Binding("home", "more", "Earlier", show=False, id="transcript.more"),
     ]
 
-    @dataclass
-    class Focused(TMessage):
-        """A message got the focus: the side pane follows it."""
-
-        message: Message
+    Focused = History.Focused
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.messages: list[Message] = []
         self.shown_from = 0
+        self.history = History()
+        self.live: MessageView | None = None
         self._loading = False
+        self._switching = False
 
-    async def show(self, messages: list[Message]) -> None:
-        self.workers.cancel_group(self, "more")  # a load for the window being replaced
-        self._loading = False
+    def compose(self) -> ComposeResult:
+        yield self.history
+
+    async def show(self, messages: list[Message], live: bool = False) -> None:
+        """Show a branch; with `live`, its last message is a reply still streaming."""
         self.messages = list(messages)
         self.shown_from = max(0, len(messages) - WINDOW)
-        await self.remove_children()
-        await self._mount_window()
+        settled = self.messages[self.shown_from :]
+        streaming = live and settled and settled[-1].status is MessageStatus.STREAMING
+        reply = settled.pop() if streaming else None
+        self._loading = False
+        await self.remove_children([c for c in self.children if c is not self.history])
+        self.history.set_messages(settled, self.shown_from)
+        self.live = None
+        if reply is not None:
+            self.live = MessageView(reply)
+            await self.mount(self.live)
+        if not messages:
+            empty = "No messages yet. Type below and press Enter."
+            await self.mount(Static(empty, classes="empty"))
+        self._switching = True  # scroll moves from the new content are not the reader's
+
+        def settled() -> None:
+            self._switching = False
+
         self.anchor()
+        self.call_after_refresh(settled)
 
-    def _earlier_label(self) -> Static:
-        return Static(
-            f"{self.shown_from} earlier messages — scroll up or press Home", classes="earlier"
-        )
+    def shown(self) -> list[Message]:
+        """The messages on the page (loaded ones), the live reply last."""
+        live = [self.live.message] if self.live is not None else []
+        return self.history.messages + live
 
-    async def _mount_window(self) -> None:
-        widgets: list[Static | MessageView] = []
-        if self.shown_from:
-            widgets.append(self._earlier_label())
-        widgets += [MessageView(m) for m in self.messages[self.shown_from :]]
-        if not self.messages:
-            widgets.append(Static("No messages yet. Type below and press Enter.", classes="empty"))
-        await self.mount_all(widgets)
-
-    async def action_more(self) -> None:
-        """Mount the previous WINDOW messages above, keeping what is on screen in place."""
-        first = self.query(MessageView).first() if self.query(MessageView) else None
-        if not self.shown_from or self._loading or first is None:
-            return  # nothing earlier, a load under way, or a window being replaced
+    def action_more(self) -> None:
+        """Load up to CHUNK earlier messages above, keeping what is on screen in place."""
+        if not self.shown_from or self._loading:
+            return
         self._loading = True
-        start = max(0, self.shown_from - WINDOW)
-        views = [MessageView(m) for m in self.messages[start : self.shown_from]]
+        start = max(0, self.shown_from - CHUNK)
+        old_y = self.scroll_y
+        added = self.history.prepend(self.messages[start : self.shown_from], start)
         self.shown_from = start
-        for label in self.query(".earlier"):
-            await label.remove()
-        old_height, old_y = self.virtual_size.height, self.scroll_y
-        await self.mount_all(views, before=first)
-        if self.shown_from:
-            await self.mount(self._earlier_label(), before=views[0])
 
         def keep_place() -> None:
-            self.scroll_to(y=old_y + self.virtual_size.height - old_height, animate=False)
+            self.scroll_to(y=old_y + added, animate=False, immediate=True)
             self._loading = False
 
         self.call_after_refresh(keep_place)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if new_value < 1 and old_value >= 1 and self.shown_from:
-            self.run_worker(self.action_more(), exclusive=True, group="more")
+        if (
+            self.shown_from
+            and not self._switching
+            and new_value < old_value
+            and new_value < self.size.height
+        ):
+            self.action_more()  # within a page of the top: load before the reader gets there
 
-    async def reveal(self, message_id: str) -> MessageView | None:
-        """Mount the window holding `message_id` if needed, then focus its view."""
+    async def reveal(self, message_id: str) -> bool:
+        """Load the part holding `message_id` if needed, then put the focus on it."""
         index = next((i for i, m in enumerate(self.messages) if m.id == message_id), None)
         if index is None:
-            return None
+            return False
+        if self.live is not None and self.live.message.id == message_id:
+            self.live.focus()
+            return True
         if index < self.shown_from:
-            self.shown_from = max(0, index - 2)
-            await self.remove_children()
-            await self._mount_window()
-        view = next((v for v in self.views() if v.message.id == message_id), None)
-        if view is not None:
-            view.focus()
-            self.call_after_refresh(view.scroll_visible, top=True, animate=False)
-        return view
+            start = max(0, index - 2)
+            self.history.prepend(self.messages[start : self.shown_from], start)
+            self.shown_from = start
+        self.focus_message(index - self.shown_from, top=True)
+        return True
 
-    def views(self) -> list[MessageView]:
-        return list(self.query(MessageView))
+    def focus_message(self, index: int, top: bool = False) -> None:
+        """Focus the `index`th loaded message and scroll it into view."""
+        history = self.history
+        if index >= len(history.messages) and self.live is not None:
+            self.live.focus()
+            self.live.scroll_visible(animate=False)
+            return
+        history.select(index)
+        self.focus()
+        cursor = history.cursor
 
-    async def add(self, message: Message) -> MessageView:
+        def show_it() -> None:
+            if cursor is not None and cursor < len(history.messages):
+                region = history.region_of(cursor).translate(history.virtual_region.offset)
+                self.scroll_to_region(region, animate=False, top=top, immediate=True)
+
+        self.call_after_refresh(show_it)
+
+    async def add(self, message: Message) -> None:
+        """A settled message at the end (the user's prompt as a turn starts)."""
         for placeholder in self.query(".empty"):
             await placeholder.remove()
-        view = MessageView(message)
+        self.messages.append(message)
+        self.history.append(message)
+
+    async def start_live(self, reply: Message) -> MessageView:
+        """The reply that streams in next, above any queued prompts."""
+        for placeholder in self.query(".empty"):
+            await placeholder.remove()
+        if self.live is not None:
+            await self.finish_live(self.live.message)
+        self.messages.append(reply)
+        view = self.live = MessageView(reply)
         queued = self.query(".queued")
         await self.mount(view, before=queued.first() if queued else None)
-        self.messages.append(message)
         return view
+
+    async def finish_live(self, message: Message) -> None:
+        """The live reply ended: it joins the settled messages (one render, cached)."""
+        view = self.live
+        if view is None:
+            return
+        await view.stop()
+        if message.status is MessageStatus.STREAMING:
+            view.set_message(message)
+            return
+        had_focus = view.has_focus
+        for i in range(len(self.messages) - 1, -1, -1):
+            if self.messages[i].id == message.id:
+                self.messages[i] = message
+                break
+        with self.app.batch_update():
+            self.history.append(message)
+            self.live = None
+            await view.remove()
+            if had_focus:
+                self.focus_message(len(self.history.messages) - 1)
 
     async def add_queued(self, text: str) -> None:
         preview = text.strip().splitlines()[0][:80]
@@ -131,26 +187,37 @@ class Transcript(VerticalScroll, can_focus=False):
 
     def focused_message(self) -> Message | None:
         focused = self.app.focused
-        if isinstance(focused, MessageView) and focused.parent is self:
-            return focused.message
+        if focused is self:
+            return self.history.current
+        if focused is not None and focused is self.live:
+            return self.live.message
         return None
 
     def action_move(self, step: int) -> None:
-        views = self.views()
-        if not views:
+        count = len(self.history.messages) + (1 if self.live is not None else 0)
+        if not count:
             return
-        current = self.app.focused
-        index = views.index(current) if current in views else len(views)
-        target = views[max(0, min(len(views) - 1, index + step))]
-        target.focus()
-        target.scroll_visible()
+        focused = self.app.focused
+        if focused is self and self.history.cursor is not None:
+            index = self.history.cursor
+        elif focused is not None and focused is self.live:
+            index = count - 1
+        else:
+            index = count  # from outside: up lands on the last message
+        self.focus_message(max(0, min(count - 1, index + step)))
 
     def focus_last(self) -> None:
-        views = self.views()
-        if views:
-            views[-1].focus()
+        count = len(self.history.messages) + (1 if self.live is not None else 0)
+        if count:
+            self.focus_message(count - 1)
+
+    def on_focus(self) -> None:
+        self.history.set_active(True)
+
+    def on_blur(self) -> None:
+        self.history.set_active(False)
 
     @on(DescendantFocus)
     def _focused(self, event: DescendantFocus) -> None:
-        if isinstance(event.widget, MessageView):
-            self.post_message(self.Focused(event.widget.message))
+        if event.widget is self.live and self.live is not None:
+            self.post_message(self.Focused(self.live.message))

@@ -1,0 +1,251 @@
+"""Settled messages drawn as one Line-API widget: only the lines on screen are drawn,
+and each message is rendered once per width and theme (then served from a cache)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.console import Group
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message as TMessage
+from textual.strip import Strip
+from textual.widget import Widget
+
+from ...engine.model import Message, MessageStatus, Role
+from .message_view import body_of, rich_markdown, role_line
+
+BORDER = "▌"  # the left edge of a message, as Textual's "outer" border draws it
+GUTTER = 3  # border, and one column of padding each side
+CACHE_LINES = 50_000  # rendered lines kept across switches (a few tens of MB at most)
+
+BlockKey = tuple[str, str, str, str, int, str]
+
+
+class BlockCache:
+    """Rendered message bodies by message, text, width and theme; least recently used
+    go first once more than `max_lines` lines are held."""
+
+    def __init__(self, max_lines: int = CACHE_LINES) -> None:
+        self.max_lines = max_lines
+        self.lines = 0
+        self._blocks: OrderedDict[BlockKey, list[Strip]] = OrderedDict()
+
+    def get(self, key: BlockKey) -> list[Strip] | None:
+        block = self._blocks.get(key)
+        if block is not None:
+            self._blocks.move_to_end(key)
+        return block
+
+    def put(self, key: BlockKey, block: list[Strip]) -> None:
+        old = self._blocks.pop(key, None)
+        self.lines += len(block) - (len(old) if old else 0)
+        self._blocks[key] = block
+        while self.lines > self.max_lines and len(self._blocks) > 1:
+            _, evicted = self._blocks.popitem(last=False)
+            self.lines -= len(evicted)
+
+
+BLOCKS = BlockCache()
+
+
+class History(Widget):
+    """The transcript's settled messages. A cursor marks the focused message (drawn as
+    focused while `active`, that is while the transcript has the focus); the lines of
+    each message come from `BLOCKS`, so scrolling draws only cached strips."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "history--border",
+        "history--border-user",
+        "history--border-focus",
+        "history--focus",
+        "history--role",
+        "history--role-user",
+        "history--role-error",
+        "history--earlier",
+    }
+    DEFAULT_CSS = """
+    History { height: auto; }
+    """
+
+    @dataclass
+    class Focused(TMessage):
+        """A message got the cursor (with the focus): the side pane follows it."""
+
+        message: Message
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.messages: list[Message] = []
+        self.earlier = 0  # messages above these, not loaded (a label says how many)
+        self.cursor: int | None = None
+        self.active = False
+        self._width = -1
+        self._blocks: list[list[Strip]] = []
+        self._starts: list[int] = []  # each message's first line (the gap above it)
+        self._total = 0
+
+    # -- content -------------------------------------------------------------------
+
+    def set_messages(self, messages: list[Message], earlier: int) -> None:
+        self.messages, self.earlier, self.cursor = list(messages), earlier, None
+        self._changed()
+
+    def prepend(self, messages: list[Message], earlier: int) -> int:
+        """Add earlier messages above; the number of lines they add."""
+        before = self.line_count()
+        self.messages[:0] = messages
+        self.earlier = earlier
+        if self.cursor is not None:
+            self.cursor += len(messages)
+        self._changed()
+        return self.line_count() - before
+
+    def append(self, message: Message) -> None:
+        self.messages.append(message)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._width = -1
+        self.refresh(layout=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._width = -1  # a new theme: every message renders again with its colours
+
+    # -- layout ----------------------------------------------------------------------
+
+    def line_count(self) -> int:
+        self._layout(self.size.width or self._width)
+        return self._total
+
+    def _layout(self, width: int) -> None:
+        if width == self._width or width <= 0:
+            return
+        content = max(1, width - GUTTER)
+        self._blocks = [self._block(m, content) for m in self.messages]
+        self._width = width
+        line = 2 if self.earlier else 0
+        self._starts = []
+        for block in self._blocks:
+            self._starts.append(line)
+            line += 1 + len(block)
+        self._total = line
+
+    def _block(self, message: Message, width: int) -> list[Strip]:
+        role, body = role_line(message), body_of(message)
+        key = (message.id, message.status.value, role, body, width, self.app.theme)
+        block = BLOCKS.get(key)
+        if block is None:
+            text = Group(
+                Text(role, style=self._role_style(message)),
+                rich_markdown(body, self.app.current_theme.dark),
+            )
+            console = self.app.console
+            options = console.options.update(width=width, highlight=False)
+            block = [Strip(line, width) for line in console.render_lines(text, options)]
+            BLOCKS.put(key, block)
+        return block
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        self._layout(width)
+        return self._total
+
+    def region_of(self, index: int) -> Region:
+        """The lines of message `index`, without the gap above it."""
+        self._layout(self.size.width)
+        start = self._starts[index] + 1
+        return Region(0, start, self.size.width, len(self._blocks[index]))
+
+    def index_at(self, y: int) -> int | None:
+        index = bisect_right(self._starts, y) - 1
+        return index if 0 <= index < len(self.messages) else None
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _fg(self, name: str) -> Style:
+        """A component's colour and text style, without its background."""
+        full = self.get_component_rich_style(name)
+        partial = self.get_component_rich_style(name, partial=True)
+        return Style(color=full.color, bold=partial.bold, italic=partial.italic)
+
+    def _role_style(self, message: Message) -> Style:
+        if message.status in (MessageStatus.INTERRUPTED, MessageStatus.ERROR):
+            return self._fg("history--role") + self._fg("history--role-error")
+        if message.role is Role.USER:
+            return self._fg("history--role") + self._fg("history--role-user")
+        return self._fg("history--role")
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        self._layout(width)
+        base = self.rich_style  # the colours under this widget (it has no background)
+        if self.earlier and y < 2:
+            if y == 0:
+                return Strip.blank(width, base)
+            label = f"{self.earlier} earlier messages — scroll up or press Home"
+            line = Strip([Segment(label[:width], self._fg("history--earlier"))])
+            return line.extend_cell_length(width).apply_style(base)
+        index = self.index_at(y)
+        row = y - self._starts[index] - 1 if index is not None else -1
+        if index is None or not 0 <= row < len(self._blocks[index]):
+            return Strip.blank(width, base)  # the gap above a message
+        focused = self.active and index == self.cursor
+        if focused:
+            edge = self._fg("history--border-focus")
+        elif self.messages[index].role is Role.USER:
+            edge = self._fg("history--border-user")
+        else:
+            edge = self._fg("history--border")
+        line = Strip.join(
+            [
+                Strip([Segment(BORDER, edge), Segment(" ")], 2),
+                self._blocks[index][row],
+                Strip([Segment(" ")], 1),
+            ]
+        ).crop_extend(0, width, None)
+        if focused:
+            background = self.get_component_rich_style("history--focus").bgcolor
+            line = line.apply_style(Style(bgcolor=background))
+        return line.apply_style(base)
+
+    # -- the cursor ------------------------------------------------------------------
+
+    @property
+    def current(self) -> Message | None:
+        if self.cursor is None or not 0 <= self.cursor < len(self.messages):
+            return None
+        return self.messages[self.cursor]
+
+    def select(self, index: int) -> None:
+        """Put the cursor on message `index` and tell the transcript."""
+        if not self.messages:
+            return
+        index = max(0, min(len(self.messages) - 1, index))
+        old, self.cursor = self.cursor, index
+        self._refresh_message(old)
+        self._refresh_message(index)
+        self.post_message(self.Focused(self.messages[index]))
+
+    def _refresh_message(self, index: int | None) -> None:
+        if index is not None and 0 <= index < len(self.messages) and self._width > 0:
+            self.refresh(self.region_of(index))
+
+    def set_active(self, active: bool) -> None:
+        self.active = active
+        if active and self.cursor is None:
+            self.select(len(self.messages) - 1)
+        elif active and self.current is not None:
+            self.post_message(self.Focused(self.current))
+        self._refresh_message(self.cursor)
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.index_at(event.y)
+        if index is not None:
+            self.select(index)  # the click focused the transcript
