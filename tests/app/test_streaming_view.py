@@ -73,11 +73,22 @@ async def test_switching_while_earlier_messages_load_is_safe(engine) -> None:  #
         assert [m.text for m in transcript.shown()] == ["just one"]
         await screen.open_session(long)
         await pilot.pause()
-        transcript.scroll_home(animate=False)
+        history = transcript.history
+
+        def line_at(y: int) -> tuple[str, int]:
+            """The message drawn at transcript line `y`, and which of its lines it is."""
+            y -= history.virtual_region.y
+            index = history.index_at(y)
+            assert index is not None
+            return history.messages[index].id, y - history.region_of(index).y
+
+        target = history.virtual_region.y + 6
+        before = line_at(target)
+        transcript.scroll_to(y=target, animate=False)  # near the top: more load above
         await pilot.pause()
         texts = [m.text for m in transcript.shown()]
         assert texts == [f"message number {i}" for i in range(count - WINDOW - CHUNK, count)]
-        assert transcript.scroll_y > 0  # what was on screen stayed in place
+        assert line_at(round(transcript.scroll_y)) == before  # the view stayed in place
         transcript.scroll_home(animate=False)
         await pilot.pause()
         assert len(transcript.shown()) == count and "earlier messages" not in visible_text(app)

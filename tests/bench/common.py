@@ -44,28 +44,35 @@ def pct(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def painted(pilot: Any, timeout: float = 10.0) -> None:
+def _paint_counter(screen: Any) -> list[float]:
+    """Paint times on `screen` (perf_counter), recorded as its compositor refreshes."""
+    paints = screen.__dict__.get("_bench_paints")
+    if paints is None:
+        paints = screen.__dict__["_bench_paints"] = []
+        inner = screen._compositor_refresh
+
+        def counted() -> None:
+            inner()
+            paints.append(time.perf_counter())
+
+        screen._compositor_refresh = counted
+    return paints
+
+
+async def painted(pilot: Any, timeout: float = 10.0) -> float:
     """Wait until the screen has painted since the call and is quiet: every widget has
     handled its pending messages, no paint happened meanwhile, and no layout, scroll or
-    repaint is pending (a mount settles over two or three layout passes).
+    repaint is pending (a mount settles over two or three layout passes). Returns the
+    time of the first paint after the call.
 
     `Pilot.pause()` is not used to time UI work: it waits for the process to look idle
     in steps of 20 ms (textual._wait.SLEEP_GRANULARITY), so every figure would carry
     at least 20 ms of the test harness's own sleep. This only yields while it waits."""
     screen = pilot.app.screen
-    paints = screen.__dict__.get("_bench_paints")
-    if paints is None:
-        paints = screen.__dict__["_bench_paints"] = [0]
-        inner = screen._compositor_refresh
-
-        def counted() -> None:
-            inner()
-            paints[0] += 1
-
-        screen._compositor_refresh = counted
-    start, deadline = paints[0], time.perf_counter() + timeout
+    paints = _paint_counter(screen)
+    start, deadline = len(paints), time.perf_counter() + timeout
     while time.perf_counter() < deadline:
-        before = paints[0]
+        before = len(paints)
         await pilot._wait_for_screen()
         await asyncio.sleep(0)
         pending = (
@@ -74,5 +81,6 @@ async def painted(pilot: Any, timeout: float = 10.0) -> None:
             or screen._repaint_required
             or screen._dirty_widgets
         )
-        if paints[0] > start and paints[0] == before and not pending:
-            return
+        if len(paints) > start and len(paints) == before and not pending:
+            return paints[start]
+    return paints[start] if len(paints) > start else time.perf_counter()

@@ -41,7 +41,6 @@ class Transcript(VerticalScroll, can_focus=True):
         self.shown_from = 0
         self.history = History()
         self.live: MessageView | None = None
-        self._loading = False
         self._switching = False
 
     def compose(self) -> ComposeResult:
@@ -54,7 +53,6 @@ class Transcript(VerticalScroll, can_focus=True):
         settled = self.messages[self.shown_from :]
         streaming = live and settled and settled[-1].status is MessageStatus.STREAMING
         reply = settled.pop() if streaming else None
-        self._loading = False
         await self.remove_children([c for c in self.children if c is not self.history])
         self.history.set_messages(settled, self.shown_from)
         self.live = None
@@ -79,19 +77,23 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def action_more(self) -> None:
         """Load up to CHUNK earlier messages above, keeping what is on screen in place."""
-        if not self.shown_from or self._loading:
+        if not self.shown_from:
             return
-        self._loading = True
         start = max(0, self.shown_from - CHUNK)
-        old_y = self.scroll_y
         added = self.history.prepend(self.messages[start : self.shown_from], start)
         self.shown_from = start
+        # Move down by what was added in the same frame as the layout that adds it. The
+        # value is past the old end, so it is set without the clamp to the old size.
+        y = self.scroll_y + added
+        self.set_reactive(Transcript.scroll_y, y)
+        self.set_reactive(Transcript.scroll_target_y, y)
+        self.vertical_scrollbar.position = y
 
-        def keep_place() -> None:
-            self.scroll_to(y=old_y + added, animate=False, immediate=True)
-            self._loading = False
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)  # a page at once, as in a pager
 
-        self.call_after_refresh(keep_place)
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
