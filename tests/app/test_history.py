@@ -1,0 +1,68 @@
+"""The settled-messages view: a bounded cache of rendered lines, the mouse, themes."""
+
+from __future__ import annotations
+
+from textual.strip import Strip
+
+from tui.app.app import ForktreeApp
+from tui.app.widgets.history import BlockCache, History
+from tui.app.widgets.side_pane import SidePane
+from tui.engine import Engine
+
+from .conftest import main_screen, visible_text
+
+
+def _key(name: str) -> tuple[str, str, str, str, int, str]:
+    return (name, "complete", "you ›", name, 40, "forktree-dark")
+
+
+def test_block_cache_drops_the_least_recently_used_past_its_line_budget() -> None:
+    cache = BlockCache(max_lines=10)
+    cache.put(_key("a"), [Strip.blank(40)] * 4)
+    cache.put(_key("b"), [Strip.blank(40)] * 4)
+    assert cache.get(_key("a")) is not None  # a is now the most recently used
+    cache.put(_key("c"), [Strip.blank(40)] * 4)
+    assert cache.get(_key("b")) is None and cache.get(_key("a")) is not None
+    assert cache.lines == 8
+    cache.put(_key("a"), [Strip.blank(40)] * 2)  # a new render replaces the old one
+    assert cache.lines == 6
+
+
+async def test_clicking_a_message_focuses_it_and_the_side_pane_follows(
+    demo_engine: Engine,
+) -> None:
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        refactor = next(s for s in demo_engine.sessions() if s.title.startswith("Refactor"))
+        await screen.open_session(refactor.id)
+        await pilot.pause()
+        history = screen.transcript.history
+        line = history.region_of(1).y + 1  # the first line of the tool-calling reply
+        y = line - round(screen.transcript.scroll_y) + history.virtual_region.y
+        assert await pilot.click(History, offset=(5, y))
+        await pilot.pause()
+        focused = screen.transcript.focused_message()
+        assert focused is not None and focused.id == history.messages[1].id
+        side = app.screen.query_one(SidePane)
+        assert "read_file" in str(side.query(".tool").first().title)
+
+
+async def test_a_new_theme_redraws_the_messages_in_its_colours(demo_engine: Engine) -> None:
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        history = main_screen(app).transcript.history
+        role_row = history.region_of(0).y  # "you ›"
+        dark = history.render_line(role_row)
+        app.theme = "forktree-light"
+        await pilot.pause()
+        light = history.render_line(role_row)
+        assert dark.text == light.text and "you" in light.text
+
+        def role_colour(line: Strip) -> object:
+            return next(s.style.color for s in line if "you" in s.text and s.style)
+
+        assert role_colour(dark) != role_colour(light)  # the role line rendered again
+        assert "Lisbon" in visible_text(app)
