@@ -118,3 +118,23 @@ async def test_keys_move_between_messages_and_reveal_finds_an_unloaded_one(engin
         history = screen.transcript.history
         top = history.region_of(history.cursor).y + history.virtual_region.y
         assert screen.transcript.scroll_y <= top < screen.transcript.scroll_y + 30
+
+
+async def test_a_session_of_long_messages_opens_on_its_last_few(engine) -> None:  # type: ignore[no-untyped-def]
+    from tui.app.widgets.transcript import WINDOW
+
+    sid = engine.new_session(title="long answers").id
+    long = "\n\n".join(f"paragraph {j} of a long answer" for j in range(10))
+    for i in range(WINDOW + 10):
+        engine.append(sid, "user" if i % 2 == 0 else "assistant", f"answer {i}\n\n{long}")
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        await screen.open_session(sid)
+        await pilot.pause()
+        transcript = screen.transcript
+        shown = transcript.shown()
+        assert 2 <= len(shown) < 10  # a few screens of text, not WINDOW messages
+        assert shown[-1].text.startswith(f"answer {WINDOW + 9}")
+        assert transcript.history.line_count() > transcript.size.height  # the view is full

@@ -14,7 +14,8 @@ from ...engine.model import Message, MessageStatus
 from .history import History
 from .message_view import MessageView
 
-WINDOW = 30  # messages loaded when a session opens
+WINDOW = 30  # at most this many messages load when a session opens ...
+SCREENS = 3  # ... or fewer, when their text fills about three screens
 CHUNK = 30  # earlier messages loaded at a time as the reader nears the top
 
 
@@ -49,7 +50,7 @@ class Transcript(VerticalScroll, can_focus=True):
     async def show(self, messages: list[Message], live: bool = False) -> None:
         """Show a branch; with `live`, its last message is a reply still streaming."""
         self.messages = list(messages)
-        self.shown_from = max(0, len(messages) - WINDOW)
+        self.shown_from = self._window_start()
         settled = self.messages[self.shown_from :]
         streaming = live and settled and settled[-1].status is MessageStatus.STREAMING
         reply = settled.pop() if streaming else None
@@ -69,6 +70,24 @@ class Transcript(VerticalScroll, can_focus=True):
 
         self.anchor()
         self.call_after_refresh(settled)
+        self.call_after_refresh(self._fill)
+
+    def _window_start(self) -> int:
+        """Where the first part starts: the last WINDOW messages, or fewer when their
+        text (counted roughly, before any rendering) fills SCREENS screens."""
+        width = max(20, (self.size.width or self.app.size.width // 2) - 4)
+        budget = SCREENS * max(10, self.size.height or self.app.size.height)
+        start, lines = len(self.messages), 0
+        while start > 0 and len(self.messages) - start < WINDOW and lines < budget:
+            start -= 1
+            text = self.messages[start].text
+            lines += 2 + text.count("\n") + len(text) // width
+        return start
+
+    def _fill(self) -> None:
+        """Load more when the first part turned out shorter than the view."""
+        if self.shown_from and self.history.line_count() < 2 * self.size.height:
+            self.action_more()
 
     def shown(self) -> list[Message]:
         """The messages on the page (loaded ones), the live reply last."""
