@@ -66,3 +66,39 @@ async def test_a_new_theme_redraws_the_messages_in_its_colours(demo_engine: Engi
 
         assert role_colour(dark) != role_colour(light)  # the role line rendered again
         assert "Lisbon" in visible_text(app)
+
+
+async def test_footer_follows_the_focus_without_needless_rebuilds(demo_engine: Engine) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from tui.app.widgets.keys_footer import KeysFooter
+
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        footer = screen.query_one(KeysFooter)
+
+        def keys() -> set[str]:
+            return {k.description for k in footer.query(FooterKey)}
+
+        assert "Fork here" not in keys()  # the prompt has the focus
+        screen.transcript.focus_message(1)
+        await pilot.pause()
+        assert "Fork here" in keys()
+        rebuilds = 0
+        recompose = footer.recompose
+
+        async def counted() -> None:
+            nonlocal rebuilds
+            rebuilds += 1
+            await recompose()
+
+        footer.recompose = counted  # type: ignore[method-assign]
+        footer.bindings_changed(screen)  # Textual signals again: same keys
+        await pilot.press("up")  # the cursor moves, the focus stays
+        await pilot.pause()
+        assert rebuilds == 0
+        screen.prompt.focus()
+        await pilot.pause()
+        assert rebuilds == 1 and "Fork here" not in keys()

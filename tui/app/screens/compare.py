@@ -11,11 +11,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...engine import Engine
 from ...engine.compare import Comparison, SideMetrics, Turn, TurnPair
 from ...engine.humanize import money, tokens
+from ..widgets.keys_footer import KeysFooter
 
 PAGE = 12  # turn pairs mounted at once (a screenful); more load as the user scrolls
 DELETED = "bold black on #e06c75"
@@ -92,7 +93,7 @@ class CompareScreen(Screen[None]):
         yield Static(id="compare-b-meta", classes="compare-meta")
         yield Static(id="compare-shared")
         yield CompareBody(id="compare-body")
-        yield Footer()
+        yield KeysFooter()
 
     async def on_mount(self) -> None:
         await self._show()

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Tree
+from textual.widgets import ProgressBar, Tree
 from textual.worker import Worker
 
 from ...engine import Engine, ForktreeError, Role, Session
@@ -36,6 +36,7 @@ from ...engine.settings import load_settings
 from ...engine.tool_loop import mcp_hub, tool_setup
 from ...engine.tools import PermissionRequest, Verdict
 from ...engine.tools.mcp import MCPHub
+from ..widgets.keys_footer import KeysFooter
 from ..widgets.message_view import MessageView
 from ..widgets.prompt import PromptArea
 from ..widgets.session_header import SessionHeader
@@ -92,7 +93,7 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
             yield SidePane(id="side")
         yield ProgressBar(id="import-progress", show_eta=False)
         yield PromptArea(id="prompt")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def session_tree(self) -> SessionTree:

@@ -1,0 +1,42 @@
+"""Textual's Footer, rebuilt only when the keys it shows change."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+Shown = tuple[object, ...]
+
+
+class KeysFooter(Footer):
+    """Textual rebuilds its Footer (a widget and a layout per key) on every change of
+    focus, even when the keys shown stay the same: four times during start-up, and
+    once for each move between messages. This one skips those rebuilds."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._shown: Shown | None = None
+
+    def _keys(self) -> Shown:
+        return (
+            self.compact,
+            self.show_command_palette,
+            *(
+                (binding.key, binding.key_display, binding.description, enabled, tooltip)
+                for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+                if binding.show
+            ),
+        )
+
+    def bindings_changed(self, screen: Screen) -> None:  # type: ignore[type-arg]
+        if screen is self.screen and self._bindings_ready and screen.app.app_focus:
+            keys = self._keys()
+            if keys == self._shown:
+                return  # shown already, or in the rebuild that is pending
+            self._shown = keys
+        super().bindings_changed(screen)
+
+    def compose(self) -> ComposeResult:
+        self._shown = self._keys() if self._bindings_ready else None
+        yield from super().compose()
