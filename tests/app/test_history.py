@@ -102,3 +102,28 @@ async def test_footer_follows_the_focus_without_needless_rebuilds(demo_engine: E
         screen.prompt.focus()
         await pilot.pause()
         assert rebuilds == 1 and "Fork here" not in keys()
+
+
+async def test_the_side_pane_shows_a_tool_result_saved_after_the_reply_settled(
+    engine: Engine,
+) -> None:
+    from tui.engine.model import ToolResultPart, ToolUsePart
+
+    sid = engine.new_session(title="tools").id
+    engine.append(sid, "user", "what is here?")
+    reply = engine.append(sid, "assistant", "Let me look.")
+    call = reply.with_changes(parts=(*reply.parts, ToolUsePart("t1", "list_dir", {"path": "."})))
+    engine.store.put_messages(engine.session(sid).root_id, [call])
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        assert screen.current == sid
+        # the tool loop saves the result on the reply after the transcript showed it
+        engine.record_tool_result(sid, reply.id, ToolResultPart("t1", "README.md\nsrc/"))
+        screen.transcript.focus_message(0)
+        await pilot.pause()
+        screen.transcript.focus_message(1)
+        await pilot.pause()
+        results = screen.side.query(".tool-result")
+        assert results and "README.md" in results.first().content.code  # type: ignore[union-attr]

@@ -208,3 +208,19 @@ async def test_huge_prompt_is_refused_with_its_size(engine: Engine) -> None:
     sid = engine.new_session().id
     with pytest.raises(InvalidInputError, match="limit"):
         await engine.send(sid, "x" * 1_000_001)
+
+
+def test_a_tool_result_is_saved_on_the_reply_that_called_it(engine: Engine) -> None:
+    from tui.engine.model import ToolResultPart, ToolUsePart
+
+    sid = engine.new_session().id
+    engine.append(sid, "user", "what is here?")
+    reply = engine.append(sid, "assistant", "Let me look.")
+    call = reply.with_changes(parts=(*reply.parts, ToolUsePart("t1", "list_dir", {})))
+    engine.store.put_messages(engine.session(sid).root_id, [call])
+    engine.record_tool_result(sid, reply.id, ToolResultPart("t1", "README.md"))
+    stored = engine.stored(sid, reply.id)
+    assert [p.kind for p in stored.parts] == ["text", "tool_use", "tool_result"]
+    assert engine.transcript(sid)[-1] == stored and not stored.pending_calls()
+    with pytest.raises(NotFoundError):
+        engine.stored(sid, "0" * 32)

@@ -138,6 +138,11 @@ class Engine(BranchingMixin, StreamingMixin):
             lambda m: f"{m.id[:8]} ({m.role.value})",
         )
 
+    def stored(self, session_id: str, message_id: str) -> Message:
+        """A message of the session as it is stored now, by exact id (the tool loop adds
+        results to a reply after it has finished streaming)."""
+        return self.store.get_message(self.session(session_id).root_id, message_id)
+
     def children(self, session_id: str) -> list[Session]:
         """Sessions forked from this one."""
         session = self.session(session_id)

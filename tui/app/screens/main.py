@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -211,8 +212,13 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
 
     @on(Transcript.Focused)
     async def _message_focused(self, event: Transcript.Focused) -> None:
-        if self.live is None or self.live.message.id != event.message.id:
-            await self.side.show(event.message, self._subagents())
+        if self.live is not None and self.live.message.id == event.message.id:
+            return  # the pane follows the streaming reply already
+        message = event.message
+        if self.current is not None:  # tool results may be saved on it since it settled
+            with contextlib.suppress(ForktreeError):
+                message = self.engine.stored(self.current, message.id)
+        await self.side.show(message, self._subagents())
 
     # -- sending and streaming ---------------------------------------------------------
 
