@@ -3,12 +3,18 @@ messages; earlier messages load as the reader nears the top."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Markdown
 
 from tui.app.app import ForktreeApp
+from tui.app.screens.main import MainScreen
 from tui.app.widgets.message_view import SETTLE_BLOCKS, MessageView, settle_point
+from tui.app.widgets.transcript import CHUNK, WINDOW
+from tui.engine import Engine
 
 from .conftest import main_screen, settle, slow_engine, visible_text, wait_for
 
@@ -49,21 +55,32 @@ async def test_a_long_reply_keeps_few_live_blocks_then_settles(isolated_env: Pat
         assert "paragraph number 59 of the long prompt" in visible_text(app)
 
 
-async def test_switching_while_earlier_messages_load_is_safe(engine) -> None:  # type: ignore[no-untyped-def]
-    from tui.app.widgets.transcript import CHUNK, WINDOW
+def _chat(engine: Engine, texts: list[str]) -> tuple[str, list[str]]:
+    """A session of `texts`, the user's and the assistant's in turn; its message ids."""
+    sid = engine.new_session(title=texts[0][:20]).id
+    roles = ("user", "assistant")
+    return sid, [engine.append(sid, roles[i % 2], text).id for i, text in enumerate(texts)]
 
-    long = engine.new_session(title="long").id
-    count = WINDOW + CHUNK + 10
-    for i in range(count):
-        engine.append(long, "user" if i % 2 == 0 else "assistant", f"message number {i}")
-    short = engine.new_session(title="short").id
-    engine.append(short, "user", "just one")
+
+@asynccontextmanager
+async def _opened(engine: Engine, sid: str) -> AsyncIterator[tuple[Pilot[None], MainScreen]]:
+    """The app at 100x30 with session `sid` open."""
     app = ForktreeApp(engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = main_screen(app)
-        await screen.open_session(long)
+        await screen.open_session(sid)
         await pilot.pause()
+        yield pilot, screen
+
+
+async def test_switching_while_earlier_messages_load_is_safe(engine: Engine) -> None:
+
+    count = WINDOW + CHUNK + 10
+    long = _chat(engine, [f"message number {i}" for i in range(count)])[0]
+    short = _chat(engine, ["just one"])[0]
+    async with _opened(engine, long) as (pilot, screen):
+        app = screen.app
         transcript = screen.transcript
         assert len(transcript.shown()) == WINDOW
         assert f"{count - WINDOW} earlier messages" in visible_text(app)
@@ -94,20 +111,10 @@ async def test_switching_while_earlier_messages_load_is_safe(engine) -> None:  #
         assert len(transcript.shown()) == count and "earlier messages" not in visible_text(app)
 
 
-async def test_keys_move_between_messages_and_reveal_finds_an_unloaded_one(engine) -> None:  # type: ignore[no-untyped-def]
-    from tui.app.widgets.transcript import WINDOW
+async def test_keys_move_between_messages_and_reveal_finds_an_unloaded_one(engine: Engine) -> None:
 
-    sid = engine.new_session(title="long").id
-    ids = [
-        engine.append(sid, "user" if i % 2 == 0 else "assistant", f"message number {i}").id
-        for i in range(WINDOW + 20)
-    ]
-    app = ForktreeApp(engine)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        screen = main_screen(app)
-        await screen.open_session(sid)
-        await pilot.pause()
+    sid, ids = _chat(engine, [f"message number {i}" for i in range(WINDOW + 20)])
+    async with _opened(engine, sid) as (pilot, screen):
         await pilot.press("up", "up", "up")  # from the empty prompt: the last, then up two
         assert screen.transcript.focused_message().text == f"message number {WINDOW + 17}"
         await pilot.press("down")
@@ -120,19 +127,11 @@ async def test_keys_move_between_messages_and_reveal_finds_an_unloaded_one(engin
         assert screen.transcript.scroll_y <= top < screen.transcript.scroll_y + 30
 
 
-async def test_a_session_of_long_messages_opens_on_its_last_few(engine) -> None:  # type: ignore[no-untyped-def]
-    from tui.app.widgets.transcript import WINDOW
+async def test_a_session_of_long_messages_opens_on_its_last_few(engine: Engine) -> None:
 
-    sid = engine.new_session(title="long answers").id
     long = "\n\n".join(f"paragraph {j} of a long answer" for j in range(10))
-    for i in range(WINDOW + 10):
-        engine.append(sid, "user" if i % 2 == 0 else "assistant", f"answer {i}\n\n{long}")
-    app = ForktreeApp(engine)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        screen = main_screen(app)
-        await screen.open_session(sid)
-        await pilot.pause()
+    sid = _chat(engine, [f"answer {i}\n\n{long}" for i in range(WINDOW + 10)])[0]
+    async with _opened(engine, sid) as (_, screen):
         transcript = screen.transcript
         shown = transcript.shown()
         assert 2 <= len(shown) < 10  # a few screens of text, not WINDOW messages
