@@ -127,3 +127,31 @@ async def test_the_side_pane_shows_a_tool_result_saved_after_the_reply_settled(
         await pilot.pause()
         results = screen.side.query(".tool-result")
         assert results and "README.md" in results.first().content.code  # type: ignore[union-attr]
+
+
+async def test_a_new_message_renders_only_itself_even_past_the_cache(
+    engine: Engine, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from tui.app.widgets import history as history_module
+
+    sid = engine.new_session(title="many").id
+    for i in range(20):
+        engine.append(sid, "user" if i % 2 == 0 else "assistant", f"message {i}")
+    monkeypatch.setattr(history_module, "BLOCKS", BlockCache(max_lines=5))  # holds ~1
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        assert len(screen.transcript.shown()) == 20
+        rendered: list[str] = []
+        markdown = history_module.rich_markdown
+
+        def counted(text: str, dark: bool):  # type: ignore[no-untyped-def]
+            rendered.append(text)
+            return markdown(text, dark)
+
+        monkeypatch.setattr(history_module, "rich_markdown", counted)
+        await screen.transcript.add(engine.append(sid, "user", "one more"))
+        await pilot.pause()
+        assert rendered == ["one more"]  # the other 20 kept their lines
+        assert "one more" in visible_text(app) and "message 0" in visible_text(app)

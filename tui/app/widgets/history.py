@@ -86,8 +86,9 @@ class History(Widget):
         self.earlier = 0  # messages above these, not loaded (a label says how many)
         self.cursor: int | None = None
         self.active = False
-        self._width = -1
-        self._blocks: list[list[Strip]] = []
+        self._width = -1  # the width the blocks were rendered at
+        self._blocks: list[list[Strip] | None] = []  # None: not rendered yet
+        self._stale = True  # blocks to render, or line positions to count again
         self._starts: list[int] = []  # each message's first line (the gap above it)
         self._total = 0
 
@@ -95,12 +96,14 @@ class History(Widget):
 
     def set_messages(self, messages: list[Message], earlier: int) -> None:
         self.messages, self.earlier, self.cursor = list(messages), earlier, None
+        self._blocks = [None] * len(self.messages)
         self._changed()
 
     def prepend(self, messages: list[Message], earlier: int) -> int:
         """Add earlier messages above; the number of lines they add."""
         before = self.line_count()
         self.messages[:0] = messages
+        self._blocks[:0] = [None] * len(messages)
         self.earlier = earlier
         if self.cursor is not None:
             self.cursor += len(messages)
@@ -109,10 +112,11 @@ class History(Widget):
 
     def append(self, message: Message) -> None:
         self.messages.append(message)
+        self._blocks.append(None)
         self._changed()
 
     def _changed(self) -> None:
-        self._width = -1
+        self._stale = True
         self.refresh(layout=True)
 
     def notify_style_update(self) -> None:
@@ -126,17 +130,23 @@ class History(Widget):
         return self._total
 
     def _layout(self, width: int) -> None:
-        if width == self._width or width <= 0:
+        """Render what is not rendered at `width` (the messages this widget holds keep
+        their lines, whatever BLOCKS drops) and count the line positions again."""
+        if width <= 0 or (width == self._width and not self._stale):
             return
+        if width != self._width:
+            self._blocks = [None] * len(self.messages)
+            self._width = width
         content = max(1, width - GUTTER)
-        self._blocks = [self._block(m, content) for m in self.messages]
-        self._width = width
         line = 2 if self.earlier else 0
         self._starts = []
-        for block in self._blocks:
+        for i, block in enumerate(self._blocks):
+            if block is None:
+                block = self._blocks[i] = self._block(self.messages[i], content)
             self._starts.append(line)
             line += 1 + len(block)
         self._total = line
+        self._stale = False
 
     def _block(self, message: Message, width: int) -> list[Strip]:
         role, body = role_line(message), body_of(message)
@@ -160,8 +170,8 @@ class History(Widget):
     def region_of(self, index: int) -> Region:
         """The lines of message `index`, without the gap above it."""
         self._layout(self.size.width)
-        start = self._starts[index] + 1
-        return Region(0, start, self.size.width, len(self._blocks[index]))
+        block = self._blocks[index] or []
+        return Region(0, self._starts[index] + 1, self.size.width, len(block))
 
     def index_at(self, y: int) -> int | None:
         index = bisect_right(self._starts, y) - 1
@@ -193,8 +203,9 @@ class History(Widget):
             line = Strip([Segment(label[:width], self._fg("history--earlier"))])
             return line.extend_cell_length(width).apply_style(base)
         index = self.index_at(y)
+        block = self._blocks[index] if index is not None else None
         row = y - self._starts[index] - 1 if index is not None else -1
-        if index is None or not 0 <= row < len(self._blocks[index]):
+        if index is None or block is None or not 0 <= row < len(block):
             return Strip.blank(width, base)  # the gap above a message
         focused = self.active and index == self.cursor
         if focused:
@@ -206,7 +217,7 @@ class History(Widget):
         line = Strip.join(
             [
                 Strip([Segment(BORDER, edge), Segment(" ")], 2),
-                self._blocks[index][row],
+                block[row],
                 Strip([Segment(" ")], 1),
             ]
         ).crop_extend(0, width, None)
