@@ -155,3 +155,25 @@ async def test_a_new_message_renders_only_itself_even_past_the_cache(
         await pilot.pause()
         assert rendered == ["one more"]  # the other 20 kept their lines
         assert "one more" in visible_text(app) and "message 0" in visible_text(app)
+
+
+def test_markdown_with_the_shared_parser_renders_as_rich_does() -> None:
+    import io
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from tui.app.widgets.message_view import rich_markdown
+
+    text = (
+        "# Plan\n\nSome *text*, `code` and ~~gone~~.\n\n```python\nprint(1)\n```\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n"
+    )
+    ours, theirs = rich_markdown(text, dark=True), Markdown(text, code_theme="monokai")
+    assert vars(ours).keys() == vars(theirs).keys()  # a Rich upgrade that adds one shows here
+
+    def drawn(markdown: Markdown) -> list[object]:
+        console = Console(width=60, file=io.StringIO(), color_system="truecolor")
+        return list(console.render(markdown))
+
+    assert drawn(ours) == drawn(theirs)
