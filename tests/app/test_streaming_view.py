@@ -137,3 +137,30 @@ async def test_a_session_of_long_messages_opens_on_its_last_few(engine: Engine) 
         assert 2 <= len(shown) < 10  # a few screens of text, not WINDOW messages
         assert shown[-1].text.startswith(f"answer {WINDOW + 9}")
         assert transcript.history.line_count() > transcript.size.height  # the view is full
+
+
+async def test_a_jump_far_up_loads_only_around_the_message(engine: Engine) -> None:
+    sid, ids = _chat(engine, [f"message number {i}" for i in range(300)])
+    async with _opened(engine, sid) as (pilot, screen):
+        transcript = screen.transcript
+        assert await transcript.reveal(ids[5])
+        await pilot.pause()
+        shown = transcript.shown()
+        assert shown[-1].id == ids[3 + WINDOW - 1] and len(shown) <= WINDOW + 3  # not 295
+        assert transcript.focused_message().id == ids[5]  # type: ignore[union-attr]
+        text = visible_text(screen.app)  # type: ignore[arg-type]
+        assert f"{300 - 3 - WINDOW} later messages" in text
+        transcript.scroll_end(animate=False)  # reading on down loads what follows
+        await pilot.pause()
+        assert transcript.shown()[-1].id == ids[3 + WINDOW + CHUNK - 1]
+        screen.prompt.post_message(screen.prompt.Submitted("and now?"))  # a new turn ...
+        await settle(pilot)
+        stored = engine.transcript(sid)
+        shown = transcript.shown()  # ... shows the end of the branch again, in one piece
+        assert [m.id for m in shown[-4:]] == [m.id for m in stored[-4:]]
+        assert "later messages" not in visible_text(screen.app)  # type: ignore[arg-type]
+        assert await transcript.reveal(ids[100])
+        await pilot.press("end")  # End: back to the latest messages
+        await pilot.pause()
+        assert transcript.shown()[-1].id == stored[-1].id
+        assert "later messages" not in visible_text(screen.app)  # type: ignore[arg-type]

@@ -84,6 +84,7 @@ class History(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.messages: list[Message] = []
         self.earlier = 0  # messages above these, not loaded (a label says how many)
+        self.later = 0  # and below them (after a jump to an old message)
         self.cursor: int | None = None
         self.active = False
         self._width = -1  # the width the blocks were rendered at
@@ -94,8 +95,9 @@ class History(Widget):
 
     # -- content -------------------------------------------------------------------
 
-    def set_messages(self, messages: list[Message], earlier: int) -> None:
-        self.messages, self.earlier, self.cursor = list(messages), earlier, None
+    def set_messages(self, messages: list[Message], earlier: int, later: int = 0) -> None:
+        self.messages, self.earlier, self.later = list(messages), earlier, later
+        self.cursor = None
         self._blocks = [None] * len(self.messages)
         self._changed()
 
@@ -110,9 +112,11 @@ class History(Widget):
         self._changed()
         return self.line_count() - before
 
-    def append(self, message: Message) -> None:
-        self.messages.append(message)
-        self._blocks.append(None)
+    def append(self, *messages: Message, later: int = 0) -> None:
+        """Add messages below; `later` is how many are left below them."""
+        self.messages.extend(messages)
+        self._blocks.extend([None] * len(messages))
+        self.later = later
         self._changed()
 
     def _changed(self) -> None:
@@ -145,7 +149,7 @@ class History(Widget):
                 block = self._blocks[i] = self._block(self.messages[i], content)
             self._starts.append(line)
             line += 1 + len(block)
-        self._total = line
+        self._total = line + (2 if self.later else 0)
         self._stale = False
 
     def _block(self, message: Message, width: int) -> list[Strip]:
@@ -197,11 +201,11 @@ class History(Widget):
         self._layout(width)
         base = self.rich_style  # the colours under this widget (it has no background)
         if self.earlier and y < 2:
-            if y == 0:
-                return Strip.blank(width, base)
             label = f"{self.earlier} earlier messages — scroll up or press Home"
-            line = Strip([Segment(label[:width], self._fg("history--earlier"))])
-            return line.extend_cell_length(width).apply_style(base)
+            return self._label(label if y == 1 else "", width, base)
+        if self.later and y >= self._total - 2:
+            label = f"{self.later} later messages — scroll down or press End"
+            return self._label(label if y == self._total - 1 else "", width, base)
         index = self.index_at(y)
         block = self._blocks[index] if index is not None else None
         row = y - self._starts[index] - 1 if index is not None else -1
@@ -225,6 +229,10 @@ class History(Widget):
             background = self.get_component_rich_style("history--focus").bgcolor
             line = line.apply_style(Style(bgcolor=background))
         return line.apply_style(base)
+
+    def _label(self, text: str, width: int, base: Style) -> Strip:
+        line = Strip([Segment(text[:width], self._fg("history--earlier"))])
+        return line.extend_cell_length(width).apply_style(base)
 
     # -- the cursor ------------------------------------------------------------------
 

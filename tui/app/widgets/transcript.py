@@ -32,6 +32,7 @@ class Transcript(VerticalScroll, can_focus=True):
         Binding("c", "screen.copy_message", "Copy", id="transcript.copy"),
         Binding("b", "screen.checkpoint", "Checkpoint", id="transcript.checkpoint"),
         Binding("home", "more", "Earlier", show=False, id="transcript.more"),
+        Binding("end", "latest", "Latest", show=False, id="transcript.latest"),
     ]
 
     Focused = History.Focused
@@ -39,7 +40,8 @@ class Transcript(VerticalScroll, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.messages: list[Message] = []
-        self.shown_from = 0
+        self.shown_from = 0  # the loaded part is messages[shown_from:shown_to]
+        self.shown_to = 0
         self.history = History()
         self.live: MessageView | None = None
         self._switching = False
@@ -50,19 +52,34 @@ class Transcript(VerticalScroll, can_focus=True):
     async def show(self, messages: list[Message], live: bool = False) -> None:
         """Show a branch; with `live`, its last message is a reply still streaming."""
         self.messages = list(messages)
-        self.shown_from = self._window_start()
-        settled = self.messages[self.shown_from :]
-        streaming = live and settled and settled[-1].status is MessageStatus.STREAMING
-        reply = settled.pop() if streaming else None
+        streaming = live and messages and messages[-1].status is MessageStatus.STREAMING
+        reply = self.messages[-1] if streaming else None
         await self.remove_children([c for c in self.children if c is not self.history])
-        self.history.set_messages(settled, self.shown_from)
         self.live = None
+        self._load_end(len(messages) - (1 if reply else 0))
         if reply is not None:
             self.live = MessageView(reply)
             await self.mount(self.live)
         if not messages:
             empty = "No messages yet. Type below and press Enter."
             await self.mount(Static(empty, classes="empty"))
+        self._follow_end()
+
+    def _load_end(self, end: int) -> None:
+        """Load the last part of messages[:end]: WINDOW messages, or fewer when their
+        text (counted roughly, before any rendering) fills SCREENS screens."""
+        width = max(20, (self.size.width or self.app.size.width // 2) - 4)
+        budget = SCREENS * max(10, self.size.height or self.app.size.height)
+        start, lines = end, 0
+        while start > 0 and end - start < WINDOW and lines < budget:
+            start -= 1
+            text = self.messages[start].text
+            lines += 2 + text.count("\n") + len(text) // width
+        self.shown_from, self.shown_to = start, end
+        self.history.set_messages(self.messages[start:end], start)
+
+    def _follow_end(self) -> None:
+        """Show the end and follow it as it grows; load more if the part is short."""
         self._switching = True  # scroll moves from the new content are not the reader's
 
         def settled() -> None:
@@ -72,17 +89,23 @@ class Transcript(VerticalScroll, can_focus=True):
         self.call_after_refresh(settled)
         self.call_after_refresh(self._fill)
 
-    def _window_start(self) -> int:
-        """Where the first part starts: the last WINDOW messages, or fewer when their
-        text (counted roughly, before any rendering) fills SCREENS screens."""
-        width = max(20, (self.size.width or self.app.size.width // 2) - 4)
-        budget = SCREENS * max(10, self.size.height or self.app.size.height)
-        start, lines = len(self.messages), 0
-        while start > 0 and len(self.messages) - start < WINDOW and lines < budget:
-            start -= 1
-            text = self.messages[start].text
-            lines += 2 + text.count("\n") + len(text) // width
-        return start
+    def _end(self) -> int:
+        """Where the settled messages end (the live reply, if any, comes after)."""
+        return len(self.messages) - (1 if self.live is not None else 0)
+
+    async def action_latest(self) -> None:
+        """Back to the end of the branch, after a jump to an old message."""
+        if self.shown_to < self._end():
+            self._load_end(self._end())
+        self._follow_end()
+
+    def action_later(self) -> None:
+        """Load up to CHUNK later messages below (after a jump to an old message)."""
+        end = min(self._end(), self.shown_to + CHUNK)
+        if end > self.shown_to:
+            later = self.messages[self.shown_to : end]
+            self.history.append(*later, later=self._end() - end)
+            self.shown_to = end
 
     def _fill(self) -> None:
         """Load more when the first part turned out shorter than the view."""
@@ -116,13 +139,16 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if (
-            self.shown_from
-            and not self._switching
-            and new_value < old_value
-            and new_value < self.size.height
-        ):
+        if self._switching:
+            return
+        if self.shown_from and new_value < old_value and new_value < self.size.height:
             self.action_more()  # within a page of the top: load before the reader gets there
+        elif (
+            self.history.later
+            and new_value > old_value
+            and new_value > self.max_scroll_y - self.size.height
+        ):
+            self.action_later()  # the same near the bottom, after a jump up
 
     async def reveal(self, message_id: str) -> bool:
         """Load the part holding `message_id` if needed, then put the focus on it."""
@@ -132,10 +158,16 @@ class Transcript(VerticalScroll, can_focus=True):
         if self.live is not None and self.live.message.id == message_id:
             self.live.focus()
             return True
-        if index < self.shown_from:
-            start = max(0, index - 2)
+        if self.shown_from - CHUNK <= index < self.shown_from:
+            start = max(0, index - 2)  # close above: load down to it
             self.history.prepend(self.messages[start : self.shown_from], start)
             self.shown_from = start
+        elif not self.shown_from <= index < self.shown_to:
+            start = max(0, index - 2)  # far away: a part around it, the rest left out
+            end = min(self._end(), start + WINDOW)
+            self.history.set_messages(self.messages[start:end], start, self._end() - end)
+            self.shown_from, self.shown_to = start, end
+            self.anchor(False)
         self.focus_message(index - self.shown_from, top=True)
         return True
 
@@ -159,15 +191,21 @@ class Transcript(VerticalScroll, can_focus=True):
 
     async def add(self, message: Message) -> None:
         """A settled message at the end (the user's prompt as a turn starts)."""
-        for placeholder in self.query(".empty"):
-            await placeholder.remove()
+        await self._at_end()
         self.messages.append(message)
         self.history.append(message)
+        self.shown_to += 1
+
+    async def _at_end(self) -> None:
+        """New messages are coming: drop the placeholder, load the end if need be."""
+        for placeholder in self.query(".empty"):
+            await placeholder.remove()
+        if self.history.later:
+            await self.action_latest()
 
     async def start_live(self, reply: Message) -> MessageView:
         """The reply that streams in next, above any queued prompts."""
-        for placeholder in self.query(".empty"):
-            await placeholder.remove()
+        await self._at_end()
         if self.live is not None:
             await self.finish_live(self.live.message)
         self.messages.append(reply)
@@ -191,7 +229,11 @@ class Transcript(VerticalScroll, can_focus=True):
                 self.messages[i] = message
                 break
         with self.app.batch_update():
-            self.history.append(message)
+            if self.history.later:  # the reader went up meanwhile: it joins the rest
+                self.history.append(later=self.history.later + 1)
+            else:
+                self.history.append(message)
+                self.shown_to += 1
             self.live = None
             await view.remove()
             if had_focus:
