@@ -68,7 +68,7 @@ class History(Widget):
         "history--role",
         "history--role-user",
         "history--role-error",
-        "history--earlier",
+        "history--gap",
     }
     DEFAULT_CSS = """
     History { height: auto; }
@@ -231,7 +231,8 @@ class History(Widget):
         return line.apply_style(base)
 
     def _label(self, text: str, width: int, base: Style) -> Strip:
-        line = Strip([Segment(text[:width], self._fg("history--earlier"))])
+        """A line of the "N earlier / later messages" notes."""
+        line = Strip([Segment(text[:width], self._fg("history--gap"))])
         return line.extend_cell_length(width).apply_style(base)
 
     # -- the cursor ------------------------------------------------------------------
@@ -257,6 +258,7 @@ class History(Widget):
             self.refresh(self.region_of(index))
 
     def set_active(self, active: bool) -> None:
+        """The transcript got or lost the focus: draw the cursor, or stop drawing it."""
         self.active = active
         if active and self.cursor is None:
             self.select(len(self.messages) - 1)
