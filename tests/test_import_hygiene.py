@@ -16,3 +16,24 @@ def test_engine_never_imports_textual() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_app_starts_without_loading_what_it_only_needs_later() -> None:
+    """Start-up imports stay lean: search, compare, the Claude Code importer, fan-out,
+    the providers' HTTP client and the MCP SDK load when first used."""
+    later = [
+        "tui.engine.search",
+        "tui.engine.compare",
+        "tui.engine.importers.claude_code",
+        "tui.engine.fanout",
+        "tui.app.screens.compare",
+        "tui.app.screens.search",
+        "httpx",
+        "mcp",
+    ]
+    code = (
+        "import sys, tui.app.app\n"
+        f"loaded = [m for m in {later!r} if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

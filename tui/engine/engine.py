@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import tree
 from .branching import BranchingMixin
-from .compare import Comparison, compare
 from .config import data_dir
 from .errors import InvalidInputError
 from .model import (
@@ -26,10 +26,13 @@ from .model import (
     now,
 )
 from .providers import Provider, default_provider_name, get_provider
-from .search import Filters, Hit, SearchIndex
 from .store import NotFoundError, SessionStore, TinyDBStore
 from .store.tinydb_store import resolve_unique
 from .streaming import DEFAULT_TITLE, StreamingMixin
+
+if TYPE_CHECKING:  # loaded when first used: start-up needs neither
+    from .compare import Comparison
+    from .search import Filters, Hit, SearchIndex
 
 TITLE_CHARS = 60
 
@@ -78,6 +81,8 @@ class Engine(BranchingMixin, StreamingMixin):
     @property
     def search_index(self) -> SearchIndex:
         if self._search is None:
+            from .search import SearchIndex
+
             self._search = SearchIndex(self.store)
         return self._search
 
@@ -165,6 +170,8 @@ class Engine(BranchingMixin, StreamingMixin):
 
     def compare(self, a_id: str, b_id: str) -> Comparison:
         """Two sessions side by side: shared prefix, aligned tails, differences, metrics."""
+        from .compare import compare
+
         a, b = self.session(a_id), self.session(b_id)
         return compare(a, b, self.diff(a.id, b.id))
 

@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...engine import ForktreeError, Message
-from ...engine.fanout import choose_winner, make_forks, parse_target
 from ...engine.providers import configured
-from .compare import CompareScreen
 from .dialogs import TextPromptScreen
-from .family_graph import FamilyGraphScreen
 from .switcher import SwitcherScreen
 
 if TYPE_CHECKING:
@@ -72,6 +69,11 @@ class BranchActions:
         if kept is not None:
             self.notify(f"Reverted; the old tail is kept as “{kept.title}”.")
 
+    def _open_compare(self: MainScreen, a: str, b: str) -> None:  # type: ignore[misc]
+        from .compare import CompareScreen  # the screens below load when first opened
+
+        self.app.push_screen(CompareScreen(self.engine, a, b))
+
     def action_compare(self: MainScreen) -> None:
         """Compare the open session with one picked in the switcher."""
         if self.current is None:
@@ -81,7 +83,7 @@ class BranchActions:
 
         def picked(other: str | None) -> None:
             if other:
-                self.app.push_screen(CompareScreen(self.engine, first, other))
+                self._open_compare(first, other)
 
         self.app.push_screen(SwitcherScreen(others, "Compare with… (type to filter)"), picked)
 
@@ -103,6 +105,8 @@ class BranchActions:
         def chosen(spec: str | None) -> None:
             if not spec:
                 return
+            from ...engine.fanout import make_forks, parse_target
+
             targets = [parse_target(x) for x in spec.split(",") if x.strip()]
             try:
                 forks = make_forks(self.engine, parent, targets)
@@ -127,6 +131,8 @@ class BranchActions:
     def action_winner(self: MainScreen) -> None:
         if self.current is None:
             return
+        from ...engine.fanout import choose_winner
+
         archived = choose_winner(self.engine, self.current)
         if not archived:
             self.notify("This session has no sibling forks to archive.")
@@ -150,7 +156,7 @@ class BranchActions:
             self.marked.clear()
             self.session_tree.marked = set()
             self.refresh_tree()
-            self.app.push_screen(CompareScreen(self.engine, a, b))
+            self._open_compare(a, b)
         else:
             self.notify("Marked; mark another session (m) to compare the two.")
 
@@ -185,4 +191,6 @@ class BranchActions:
                 await self.open_session(session_id)
 
         family = self.engine.family(self.current)
+        from .family_graph import FamilyGraphScreen
+
         self.app.push_screen(FamilyGraphScreen(family, self.current), chosen)

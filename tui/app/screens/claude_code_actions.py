@@ -9,10 +9,10 @@ from textual import work
 from textual.widgets import ProgressBar
 
 from ...engine import Engine, ForktreeError
-from ...engine.importers.claude_code import ClaudeCodeImporter, ImportReport, default_root
 from ...engine.store import TinyDBStore
 
 if TYPE_CHECKING:
+    from ...engine.importers.claude_code import ImportReport
     from .main import MainScreen
 
 
@@ -26,6 +26,8 @@ class ClaudeCodeActions:
     """Mixed into MainScreen."""
 
     def action_import_claude_code(self: MainScreen) -> None:  # type: ignore[misc]
+        from ...engine.importers.claude_code import default_root  # loaded when first used
+
         root = default_root()
         if not root.exists():
             self.notify(
@@ -42,6 +44,8 @@ class ClaudeCodeActions:
         # its own store object: the import never shares caches with the UI thread, and
         # the store's file lock keeps the two writers apart
         from pathlib import Path
+
+        from ...engine.importers.claude_code import ClaudeCodeImporter
 
         engine = Engine(TinyDBStore(self.engine.store.home))  # type: ignore[attr-defined]
         bar = self.query_one("#import-progress", ProgressBar)

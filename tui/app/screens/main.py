@@ -23,7 +23,6 @@ from ...engine.events import (
     TurnFinished,
     TurnStarted,
 )
-from ...engine.importers.claude_code import default_root
 from ...engine.runtime import (
     RunSettings,
     RunState,
@@ -47,7 +46,6 @@ from ..widgets.transcript import Transcript
 from .branch_actions import BranchActions
 from .claude_code_actions import ClaudeCodeActions
 from .permission import PermissionScreen
-from .search import SearchScreen
 from .session_actions import SessionActions
 from .switcher import SwitcherScreen
 
@@ -128,8 +126,11 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         settings, problems = load_settings()
         for problem in problems:
             self.notify(problem, title="Settings", severity="warning", timeout=15)
-        if settings.import_claude_code_on_start and default_root().exists():
-            self.call_after_refresh(self.action_import_claude_code)  # after the first paint
+        if settings.import_claude_code_on_start:
+            from ...engine.importers.claude_code import default_root  # not needed otherwise
+
+            if default_root().exists():
+                self.call_after_refresh(self.action_import_claude_code)  # after first paint
 
     # -- opening and refreshing --------------------------------------------------------
 
@@ -189,6 +190,8 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         self.query_one(SessionHeader).show(session, state)
 
     def action_search(self) -> None:
+        from .search import SearchScreen  # with the search engine: loaded when first used
+
         async def jump(target: tuple[str, str] | None) -> None:
             if target is not None:
                 await self.open_session(target[0])
