@@ -177,3 +177,25 @@ def test_markdown_with_the_shared_parser_renders_as_rich_does() -> None:
         return list(console.render(markdown))
 
     assert drawn(ours) == drawn(theirs)
+
+
+async def test_dragging_the_mouse_selects_message_text_without_borders(
+    demo_engine: Engine,
+) -> None:
+    from textual.geometry import Offset
+
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        lisbon = next(s for s in demo_engine.sessions() if "Lisbon" in s.title)
+        await screen.open_session(lisbon.id)
+        await pilot.pause()
+        first = screen.transcript.history.region_of(0).y + 1  # the prompt, under "you ›"
+        await pilot.mouse_down(History, offset=Offset(2, first))  # after the border
+        await pilot.hover(History, offset=Offset(14, first + 3))
+        await pilot.mouse_up(History, offset=Offset(14, first + 3))
+        await pilot.pause()
+        selected = screen.get_selected_text()
+        assert selected is not None and selected.startswith("Plan three days in Lisbon")
+        assert "assistant · demo-small ›" in selected and "▌" not in selected

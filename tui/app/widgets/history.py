@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message as TMessage
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -196,21 +197,35 @@ class History(Widget):
             return self._fg("history--role") + self._fg("history--role-user")
         return self._fg("history--role")
 
+    def _note(self, y: int) -> str | None:
+        """The text of line `y` if it is part of a gap note ("" for its blank line)."""
+        if self.earlier and y < 2:
+            return f"{self.earlier} earlier messages — scroll up or press Home" if y else ""
+        if self.later and y >= self._total - 2:
+            note = f"{self.later} later messages — scroll down or press End"
+            return note if y == self._total - 1 else ""
+        return None
+
+    def _row(self, y: int) -> tuple[int, Strip] | None:
+        """The message drawn on line `y` and its rendered line there (None in a gap)."""
+        index = self.index_at(y)
+        if index is None:
+            return None
+        block = self._blocks[index]
+        row = y - self._starts[index] - 1
+        return (index, block[row]) if block is not None and 0 <= row < len(block) else None
+
     def render_line(self, y: int) -> Strip:
+        """Line `y`. Each cell carries its place in the text, for selecting with the
+        mouse: (x, y), with x counted in the message's own text, after the border."""
         width = self.size.width
         self._layout(width)
         base = self.rich_style  # the colours under this widget (it has no background)
-        if self.earlier and y < 2:
-            label = f"{self.earlier} earlier messages — scroll up or press Home"
-            return self._label(label if y == 1 else "", width, base)
-        if self.later and y >= self._total - 2:
-            label = f"{self.later} later messages — scroll down or press End"
-            return self._label(label if y == self._total - 1 else "", width, base)
-        index = self.index_at(y)
-        block = self._blocks[index] if index is not None else None
-        row = y - self._starts[index] - 1 if index is not None else -1
-        if index is None or block is None or not 0 <= row < len(block):
-            return Strip.blank(width, base)  # the gap above a message
+        note = self._note(y)
+        found = self._row(y) if note is None else None
+        if found is None:
+            return self._label(note or "", y, width, base)
+        index, content = found
         focused = self.active and index == self.cursor
         if focused:
             edge = self._fg("history--border-focus")
@@ -218,11 +233,13 @@ class History(Widget):
             edge = self._fg("history--border-user")
         else:
             edge = self._fg("history--border")
+        here = Style.from_meta({"offset": (0, y)})
+        end = Style.from_meta({"offset": (len(content.text), y)})
         line = Strip.join(
             [
-                Strip([Segment(BORDER, edge), Segment(" ")], 2),
-                block[row],
-                Strip([Segment(" ")], 1),
+                Strip([Segment(BORDER, edge + here), Segment(" ", here)], GUTTER - 1),
+                self._selected(content, y).apply_offsets(0, y),
+                Strip([Segment(" ", end)], 1),
             ]
         ).crop_extend(0, width, None)
         if focused:
@@ -230,10 +247,33 @@ class History(Widget):
             line = line.apply_style(Style(bgcolor=background))
         return line.apply_style(base)
 
-    def _label(self, text: str, width: int, base: Style) -> Strip:
-        """A line of the "N earlier / later messages" notes."""
-        line = Strip([Segment(text[:width], self._fg("history--gap"))])
-        return line.extend_cell_length(width).apply_style(base)
+    def _label(self, text: str, y: int, width: int, base: Style) -> Strip:
+        """A line of the "N earlier / later messages" notes, or a blank line."""
+        line = self._selected(Strip([Segment(text[:width], self._fg("history--gap"))]), y)
+        return line.extend_cell_length(width).apply_offsets(0, y).apply_style(base)
+
+    def _selected(self, line: Strip, y: int) -> Strip:
+        """`line` with the part the mouse selected on row `y` highlighted."""
+        selection = self.text_selection
+        span = selection.get_span(y) if selection is not None else None
+        if span is None:
+            return line
+        start, end = span
+        end = len(line.text) if end == -1 else min(end, len(line.text))
+        if start >= end:
+            return line
+        style = self.screen.get_component_rich_style("screen--selection")
+        before, chosen, after = line.divide([start, end, line.cell_length])
+        return Strip.join([before, chosen.apply_style(style), after])
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text: what the messages say, without their borders."""
+        self._layout(self.size.width)
+        lines = []
+        for y in range(self._total):
+            note, found = self._note(y), self._row(y)
+            lines.append(note if note is not None else found[1].text.rstrip() if found else "")
+        return selection.extract("\n".join(lines)), "\n"
 
     # -- the cursor ------------------------------------------------------------------
 
