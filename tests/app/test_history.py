@@ -129,7 +129,7 @@ async def test_the_side_pane_shows_a_tool_result_saved_after_the_reply_settled(
         assert results and "README.md" in results.first().content.code  # type: ignore[union-attr]
 
 
-async def test_a_new_message_renders_only_itself_even_past_the_cache(
+async def test_new_messages_and_focus_changes_render_nothing_else_even_past_the_cache(
     engine: Engine, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     from tui.app.widgets import history as history_module
@@ -154,6 +154,11 @@ async def test_a_new_message_renders_only_itself_even_past_the_cache(
         await screen.transcript.add(engine.append(sid, "user", "one more"))
         await pilot.pause()
         assert rendered == ["one more"]  # the other 20 kept their lines
+        screen.transcript.focus_message(3)  # styles are applied again on focus changes
+        await pilot.pause()
+        screen.prompt.focus()
+        await pilot.pause()
+        assert rendered == ["one more"]  # ... and the lines stay as they are
         assert "one more" in visible_text(app) and "message 0" in visible_text(app)
 
 

@@ -91,6 +91,7 @@ class History(Widget):
         self._width = -1  # the width the blocks were rendered at
         self._blocks: list[list[Strip] | None] = []  # None: not rendered yet
         self._stale = True  # blocks to render, or line positions to count again
+        self._look: tuple[object, ...] | None = None  # the looks they were rendered with
         self._starts: list[int] = []  # each message's first line (the gap above it)
         self._total = 0
 
@@ -125,8 +126,20 @@ class History(Widget):
         self.refresh(layout=True)
 
     def notify_style_update(self) -> None:
+        """Styles were applied again: on every change of focus or theme. Messages render
+        again only when what they are drawn with changed (a new theme)."""
         super().notify_style_update()
-        self._width = -1  # a new theme: every message renders again with its colours
+        if self._look is not None and self._looks() != self._look:
+            self._width = -1
+
+    def _looks(self) -> tuple[object, ...]:
+        """What rendered lines depend on, besides the message and the width."""
+        return (
+            self.app.theme,
+            self._fg("history--role"),
+            self._fg("history--role-user"),
+            self._fg("history--role-error"),
+        )
 
     # -- layout ----------------------------------------------------------------------
 
@@ -142,6 +155,7 @@ class History(Widget):
         if width != self._width:
             self._blocks = [None] * len(self.messages)
             self._width = width
+            self._look = self._looks()
         content = max(1, width - GUTTER)
         line = 2 if self.earlier else 0
         self._starts = []
