@@ -41,7 +41,6 @@ class Transcript(VerticalScroll, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.messages: list[Message] = []
         self.shown_from = 0  # the loaded part is messages[shown_from:shown_to]
-        self.shown_to = 0
         self.history = History()
         self.live: MessageView | None = None
         self._switching = False
@@ -75,7 +74,7 @@ class Transcript(VerticalScroll, can_focus=True):
             start -= 1
             text = self.messages[start].text
             lines += 2 + text.count("\n") + len(text) // width
-        self.shown_from, self.shown_to = start, end
+        self.shown_from = start
         self.history.set_messages(self.messages[start:end], start)
 
     def _follow_end(self) -> None:
@@ -88,6 +87,11 @@ class Transcript(VerticalScroll, can_focus=True):
         self.anchor()
         self.call_after_refresh(settled)
         self.call_after_refresh(self._fill)
+
+    @property
+    def shown_to(self) -> int:
+        """Where the loaded part ends: History holds exactly messages[shown_from:shown_to]."""
+        return self.shown_from + len(self.history.messages)
 
     def _end(self) -> int:
         """Where the settled messages end (the live reply, if any, comes after)."""
@@ -105,7 +109,6 @@ class Transcript(VerticalScroll, can_focus=True):
         if end > self.shown_to:
             later = self.messages[self.shown_to : end]
             self.history.append(*later, later=self._end() - end)
-            self.shown_to = end
 
     def _fill(self) -> None:
         """Load more when the first part turned out shorter than the view."""
@@ -166,7 +169,7 @@ class Transcript(VerticalScroll, can_focus=True):
             start = max(0, index - 2)  # far away: a part around it, the rest left out
             end = min(self._end(), start + WINDOW)
             self.history.set_messages(self.messages[start:end], start, self._end() - end)
-            self.shown_from, self.shown_to = start, end
+            self.shown_from = start
             self.anchor(False)
         self.focus_message(index - self.shown_from, top=True)
         return True
@@ -194,7 +197,6 @@ class Transcript(VerticalScroll, can_focus=True):
         await self._at_end()
         self.messages.append(message)
         self.history.append(message)
-        self.shown_to += 1
 
     async def _at_end(self) -> None:
         """New messages are coming: drop the placeholder, load the end if need be."""
@@ -233,7 +235,6 @@ class Transcript(VerticalScroll, can_focus=True):
                 self.history.append(later=self.history.later + 1)
             else:
                 self.history.append(message)
-                self.shown_to += 1
             self.live = None
             await view.remove()
             if had_focus:
@@ -257,7 +258,7 @@ class Transcript(VerticalScroll, can_focus=True):
         return None
 
     def action_move(self, step: int) -> None:
-        count = len(self.history.messages) + (1 if self.live is not None else 0)
+        count = len(self.shown())
         if not count:
             return
         focused = self.app.focused
@@ -270,7 +271,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self.focus_message(max(0, min(count - 1, index + step)))
 
     def focus_last(self) -> None:
-        count = len(self.history.messages) + (1 if self.live is not None else 0)
+        count = len(self.shown())
         if count:
             self.focus_message(count - 1)
 
