@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,22 @@ def visible_text(app: ForktreeApp) -> str:
     """Everything the transcript shows: the settled messages, then a live reply."""
     live = main_screen(app).transcript.live
     return " ".join(transcript_lines(app) + ([live.message.text] if live else []))
+
+
+def titled(engine: Engine, start: str) -> str:
+    """The id of the session whose title starts with `start`."""
+    return next(s.id for s in engine.sessions() if s.title.startswith(start))
+
+
+@asynccontextmanager
+async def opened(
+    engine: Engine, sid: str, size: tuple[int, int] = (100, 30)
+) -> AsyncIterator[tuple[Pilot[None], MainScreen]]:
+    """The app with session `sid` open."""
+    app = ForktreeApp(engine)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        await screen.open_session(sid)
+        await pilot.pause()
+        yield pilot, screen

@@ -9,7 +9,7 @@ from tui.app.widgets.history import BlockCache, History
 from tui.app.widgets.side_pane import SidePane
 from tui.engine import Engine
 
-from .conftest import main_screen, visible_text
+from .conftest import main_screen, opened, titled, visible_text
 
 
 def _key(name: str) -> tuple[str, str, str, str, int, str]:
@@ -31,13 +31,7 @@ def test_block_cache_drops_the_least_recently_used_past_its_line_budget() -> Non
 async def test_clicking_a_message_focuses_it_and_the_side_pane_follows(
     demo_engine: Engine,
 ) -> None:
-    app = ForktreeApp(demo_engine)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        screen = main_screen(app)
-        refactor = next(s for s in demo_engine.sessions() if s.title.startswith("Refactor"))
-        await screen.open_session(refactor.id)
-        await pilot.pause()
+    async with opened(demo_engine, titled(demo_engine, "Refactor"), (120, 40)) as (pilot, screen):
         history = screen.transcript.history
         line = history.region_of(1).y + 1  # the first line of the tool-calling reply
         y = line - round(screen.transcript.scroll_y) + history.virtual_region.y
@@ -45,7 +39,7 @@ async def test_clicking_a_message_focuses_it_and_the_side_pane_follows(
         await pilot.pause()
         focused = screen.transcript.focused_message()
         assert focused is not None and focused.id == history.messages[1].id
-        side = app.screen.query_one(SidePane)
+        side = screen.query_one(SidePane)
         assert "read_file" in str(side.query(".tool").first().title)
 
 
@@ -189,13 +183,10 @@ async def test_dragging_the_mouse_selects_message_text_without_borders(
 ) -> None:
     from textual.geometry import Offset
 
-    app = ForktreeApp(demo_engine)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        screen = main_screen(app)
-        lisbon = next(s for s in demo_engine.sessions() if "Lisbon" in s.title)
-        await screen.open_session(lisbon.id)
-        await pilot.pause()
+    async with opened(demo_engine, titled(demo_engine, "Plan three days"), (120, 40)) as (
+        pilot,
+        screen,
+    ):
         first = screen.transcript.history.region_of(0).y + 1  # the prompt, under "you ›"
         await pilot.mouse_down(History, offset=Offset(2, first))  # after the border
         await pilot.hover(History, offset=Offset(14, first + 3))

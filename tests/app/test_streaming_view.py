@@ -3,20 +3,16 @@ messages; earlier messages load as the reader nears the top."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Markdown
 
 from tui.app.app import ForktreeApp
-from tui.app.screens.main import MainScreen
 from tui.app.widgets.message_view import SETTLE_BLOCKS, MessageView, settle_point
 from tui.app.widgets.transcript import CHUNK, WINDOW
 from tui.engine import Engine
 
-from .conftest import main_screen, settle, slow_engine, visible_text, wait_for
+from .conftest import main_screen, opened, settle, slow_engine, visible_text, wait_for
 
 
 def test_settle_point_cuts_after_finished_paragraphs_outside_code() -> None:
@@ -62,24 +58,12 @@ def _chat(engine: Engine, texts: list[str]) -> tuple[str, list[str]]:
     return sid, [engine.append(sid, roles[i % 2], text).id for i, text in enumerate(texts)]
 
 
-@asynccontextmanager
-async def _opened(engine: Engine, sid: str) -> AsyncIterator[tuple[Pilot[None], MainScreen]]:
-    """The app at 100x30 with session `sid` open."""
-    app = ForktreeApp(engine)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        screen = main_screen(app)
-        await screen.open_session(sid)
-        await pilot.pause()
-        yield pilot, screen
-
-
 async def test_switching_while_earlier_messages_load_is_safe(engine: Engine) -> None:
 
     count = WINDOW + CHUNK + 10
     long = _chat(engine, [f"message number {i}" for i in range(count)])[0]
     short = _chat(engine, ["just one"])[0]
-    async with _opened(engine, long) as (pilot, screen):
+    async with opened(engine, long) as (pilot, screen):
         app = screen.app
         transcript = screen.transcript
         assert len(transcript.shown()) == WINDOW
@@ -114,7 +98,7 @@ async def test_switching_while_earlier_messages_load_is_safe(engine: Engine) -> 
 async def test_keys_move_between_messages_and_reveal_finds_an_unloaded_one(engine: Engine) -> None:
 
     sid, ids = _chat(engine, [f"message number {i}" for i in range(WINDOW + 20)])
-    async with _opened(engine, sid) as (pilot, screen):
+    async with opened(engine, sid) as (pilot, screen):
         await pilot.press("up", "up", "up")  # from the empty prompt: the last, then up two
         assert screen.transcript.focused_message().text == f"message number {WINDOW + 17}"
         await pilot.press("down")
@@ -131,7 +115,7 @@ async def test_a_session_of_long_messages_opens_on_its_last_few(engine: Engine) 
 
     long = "\n\n".join(f"paragraph {j} of a long answer" for j in range(10))
     sid = _chat(engine, [f"answer {i}\n\n{long}" for i in range(WINDOW + 10)])[0]
-    async with _opened(engine, sid) as (_, screen):
+    async with opened(engine, sid) as (_, screen):
         transcript = screen.transcript
         shown = transcript.shown()
         assert 2 <= len(shown) < 10  # a few screens of text, not WINDOW messages
@@ -141,7 +125,7 @@ async def test_a_session_of_long_messages_opens_on_its_last_few(engine: Engine) 
 
 async def test_a_jump_far_up_loads_only_around_the_message(engine: Engine) -> None:
     sid, ids = _chat(engine, [f"message number {i}" for i in range(300)])
-    async with _opened(engine, sid) as (pilot, screen):
+    async with opened(engine, sid) as (pilot, screen):
         transcript = screen.transcript
         assert await transcript.reveal(ids[5])
         await pilot.pause()
