@@ -1,0 +1,108 @@
+"""One start-up, timed from the process's first line: run as a script by bench_scale.
+
+    python tests/bench/startup_child.py minimal
+    python tests/bench/startup_child.py forktree HOME
+
+`forktree` starts the app the way a user does (`python -m tui --home HOME`, through
+the CLI and `tui/__main__.py`); only `App.run` is swapped for a headless run at
+160x48. `minimal` is a Header, a Static and a Footer. Prints, in ms: the first paint
+of the app's own screen (`MainScreen`, or the minimal app's default screen), the
+moment the app is idle after it, and the RSS in MB then."""
+
+from __future__ import annotations
+
+import time
+
+START = time.perf_counter()
+
+import asyncio  # noqa: E402
+import importlib.abc  # noqa: E402
+import importlib.util  # noqa: E402
+import resource  # noqa: E402
+import runpy  # noqa: E402
+import sys  # noqa: E402
+from types import ModuleType  # noqa: E402
+from typing import Any  # noqa: E402
+
+SIZE = (160, 48)
+
+
+def rss_mb() -> float:
+    # VmRSS, not ru_maxrss: a child started by fork+exec inherits the parent's peak in
+    # ru_maxrss on Linux, so the bench's own big heap would be counted.
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def measure(app: Any, screen_name: str) -> None:
+    from textual.screen import Screen
+
+    first: list[float] = []
+    inner = Screen._compositor_refresh
+
+    def refresh(screen: Any) -> None:
+        inner(screen)
+        if not first and type(screen).__name__ == screen_name:
+            first.append(time.perf_counter())
+
+    Screen._compositor_refresh = refresh  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(10_000):
+            if first:
+                break
+            await asyncio.sleep(0.001)
+        await pilot.pause()
+        idle = time.perf_counter()
+    print((first[0] - START) * 1000, (idle - START) * 1000, rss_mb())
+
+
+class _SwapRun(importlib.abc.MetaPathFinder):
+    """Once `textual.app` loads, make `App.run` a measured headless run."""
+
+    def __init__(self, screen_name: str) -> None:
+        self.screen_name = screen_name
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "textual.app":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.loader is not None
+        loader, screen_name = spec.loader, self.screen_name
+        load = loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            load(module)
+            module.App.run = lambda app, *a, **k: asyncio.run(measure(app, screen_name))
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def main() -> None:
+    which = sys.argv[1]
+    if which == "minimal":
+        from textual.app import App
+        from textual.widgets import Footer, Header, Static
+
+        class Minimal(App[None]):
+            def compose(self) -> Any:
+                yield Header()
+                yield Static("hello")
+                yield Footer()
+
+        asyncio.run(measure(Minimal(), "Screen"))
+    else:
+        sys.meta_path.insert(0, _SwapRun("MainScreen"))
+        sys.argv = ["forktree", "--home", sys.argv[2]]
+        runpy.run_module("tui", run_name="__main__")
+
+
+if __name__ == "__main__":
+    main()
