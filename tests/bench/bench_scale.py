@@ -30,6 +30,7 @@ SESSIONS = 10_000
 SAMPLES = 100  # appends and forks timed in each store
 MESSAGES = int(os.environ.get("FORKTREE_BENCH_MESSAGES", "1000000"))
 
+
 def _startup(which: str, home: Path) -> tuple[float, float, float]:
     """First paint, idle and RSS of one start-up in a fresh process (startup_child)."""
     env = dict(os.environ, FORKTREE_CONFIG_DIR=str(home.parent / "config"))
@@ -151,9 +152,7 @@ def run() -> list[Row]:
         )
         ref_idle, idle = p50([m[1] for m in minimal]), p50([o[1] for o in ours])
         rows.append(Row("startup until idle: minimal Textual app p50", ref_idle, "ms", "reference"))
-        rows.append(
-            Row("startup until idle: forktree p50", idle, "ms", "context", idle / ref_idle)
-        )
+        rows.append(Row("startup until idle: forktree p50", idle, "ms", "context", idle / ref_idle))
         rss = p50([o[2] for o in ours])
         rows.append(Row("RSS after start-up", rss, "MB", "<= 150 MB", None, rss <= 150))
         app = asyncio.run(_in_app(big_home, big, small))
