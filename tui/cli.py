@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import sys
@@ -224,6 +225,9 @@ def cmd_demo(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_tui(engine: Engine, args: argparse.Namespace) -> int:
+    # Start-up makes many objects and next to no garbage: collecting meanwhile only
+    # delays the first paint. The app's IdleCollector turns collection back on.
+    gc.disable()
     from .app.app import ForktreeApp
 
     ForktreeApp(engine).run()

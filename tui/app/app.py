@@ -30,11 +30,8 @@ class ForktreeApp(App[None]):
         super().__init__()
         self.engine = engine
         self.remember_theme = remember_theme
-        self.theme_problems: list[str] = []
         self.collector = IdleCollector(self._streaming)
-
-    def on_mount(self) -> None:
-        self.collector.take_over()
+        # Themes before the first screen mounts: set later, they would style it twice.
         themes, self.theme_problems = load_themes()
         for theme in themes:
             self.register_theme(theme)
@@ -48,6 +45,9 @@ class ForktreeApp(App[None]):
             if DEFAULT_THEME in self.available_themes
             else "textual-dark"
         )
+
+    def on_mount(self) -> None:
+        self.collector.take_over()
         self.push_screen(MainScreen(self.engine))
         self.set_timer(GC_START_S, self.collector.start)  # after the first paint is out
         self.set_interval(GC_INTERVAL, self.collector.tick)
@@ -67,7 +67,7 @@ class ForktreeApp(App[None]):
         self.collector.stop()
 
     def watch_theme(self, theme: str) -> None:
-        if self.remember_theme and self.is_mounted(self.screen):
+        if self.remember_theme and self.is_running:  # not the theme set in __init__
             save_ui_state(theme=theme)
 
     def action_next_theme(self) -> None:

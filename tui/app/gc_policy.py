@@ -40,10 +40,12 @@ class IdleCollector:
             self._saved = hold_full_collections()
 
     def start(self) -> None:
-        """Once the first paint is out: collect once and freeze what start-up made."""
+        """Once the first paint is out: collect once, freeze what start-up made and let
+        the young generations be collected again (the launcher may have paused them)."""
         self.take_over()
         gc.collect()
         gc.freeze()
+        gc.enable()
         self.frozen = True
 
     def tick(self) -> bool:
@@ -61,3 +63,4 @@ class IdleCollector:
         if self._saved is not None:
             gc.set_threshold(*self._saved)
             self._saved = None
+        gc.enable()
