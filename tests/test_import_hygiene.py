@@ -20,7 +20,7 @@ def test_engine_never_imports_textual() -> None:
 
 def test_the_app_starts_without_loading_what_it_only_needs_later() -> None:
     """Start-up imports stay lean: search, compare, the Claude Code importer, fan-out,
-    the providers' HTTP client and the MCP SDK load when first used."""
+    the providers' HTTP client, the MCP SDK and sqlite3 load when first used."""
     later = [
         "tui.engine.search",
         "tui.engine.compare",
@@ -30,9 +30,10 @@ def test_the_app_starts_without_loading_what_it_only_needs_later() -> None:
         "tui.app.screens.search",
         "httpx",
         "mcp",
+        "sqlite3",
     ]
     code = (
-        "import sys, tui.app.app\n"
+        "import sys, tui.cli, tui.app.app\n"  # the path `forktree` takes to the app
         f"loaded = [m for m in {later!r} if m in sys.modules]\n"
         "assert not loaded, loaded\n"
     )

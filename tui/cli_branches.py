@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from typing import TYPE_CHECKING
 
 from .cli_output import emit_json
 from .engine import Engine
-from .engine.compare import Comparison, SideMetrics
-from .engine.fanout import fanout, parse_target
 from .engine.humanize import money
+
+if TYPE_CHECKING:  # loaded by the commands that use them: launching the app needs neither
+    from .engine.compare import Comparison, SideMetrics
 
 
 def _side(label: str, m: SideMetrics) -> str:
@@ -57,6 +59,8 @@ def cmd_compare(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_fanout(engine: Engine, args: argparse.Namespace) -> int:
+    from .engine.fanout import fanout, parse_target
+
     targets = [parse_target(spec) for spec in args.models.split(",") if spec.strip()]
     results = asyncio.run(fanout(engine, args.session, args.prompt, targets, at=args.at))
     if args.json:

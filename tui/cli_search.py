@@ -8,7 +8,6 @@ from datetime import datetime
 from .cli_output import emit_json
 from .engine import Engine, InvalidInputError
 from .engine.humanize import age
-from .engine.search import Filters
 
 
 def _date(value: str | None) -> float | None:
@@ -25,6 +24,8 @@ def _one_line(text: str) -> str:
 
 
 def cmd_search(engine: Engine, args: argparse.Namespace) -> int:
+    from .engine.search import Filters  # with sqlite3: only this command needs it
+
     filters = Filters(
         provider=args.provider,
         model=args.model,
