@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -238,3 +240,18 @@ def test_every_subcommand_output_is_terminal_safe(
         assert main(argv) == 0, argv
         out = capsys.readouterr().out
         assert out and not any(ch in out for ch in "\x1b\x07\x00"), argv
+
+
+def test_the_forktree_command_collects_garbage_again_once_it_knows_the_command(
+    tmp_path: Path,
+) -> None:
+    """`tui.launch` pauses collection for the imports; a CLI command must not run
+    (an import of thousands of files, say) with it still off."""
+    code = (
+        "import gc, sys\n"
+        "from tui.launch import run\n"
+        f"sys.argv = ['forktree', '--home', {str(tmp_path)!r}, 'new', '--title', 'x']\n"
+        "assert run() == 0\n"
+        "assert gc.isenabled()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

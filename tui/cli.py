@@ -328,6 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine: Engine | None = None
     stdout = sys.stdout
     if func is not cmd_tui:  # the app draws the screen itself
+        gc.enable()  # tui.launch paused it for the imports
         sys.stdout = TerminalSafeWriter(stdout)  # type: ignore[assignment]
     try:
         engine = Engine.open(args.home)
