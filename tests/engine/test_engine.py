@@ -103,6 +103,29 @@ def test_rename_archive_and_listing(engine: Engine) -> None:
         engine.rename(a, " \n ")
 
 
+def test_session_rows_list_what_sessions_lists_and_follow_writes(engine: Engine) -> None:
+    a, b, c = _chat(engine), _chat(engine), _chat(engine)
+    engine.fork(a)
+    engine.archive(b)
+
+    def same() -> None:
+        for archived in (False, True):
+            rows = engine.session_rows(include_archived=archived)
+            sessions = engine.sessions(include_archived=archived)
+            assert [r.id for r in rows] == [s.id for s in sessions]
+            assert [(r.root_id, r.parent_session_id, r.updated, r.archived) for r in rows] == [
+                (s.root_id, s.parent_session_id, s.updated, s.archived) for s in sessions
+            ]
+
+    same()
+    assert b not in [r.id for r in engine.session_rows()]
+    engine.append(c, "user", "one more")  # updated: c moves to the top
+    same()
+    assert engine.session_rows()[0].id == c
+    engine.delete(c)
+    same()
+
+
 def test_session_prefix_resolution(engine: Engine) -> None:
     sessions = [engine.new_session() for _ in range(40)]
     target = sessions[0]

@@ -18,6 +18,7 @@ from .model import (
     Part,
     Role,
     Session,
+    SessionRow,
     SessionStatus,
     TextPart,
     Totals,
@@ -105,6 +106,13 @@ class Engine(BranchingMixin, StreamingMixin):
         if not include_archived:
             found = [s for s in found if not s.archived]
         return sorted(found, key=lambda s: s.updated, reverse=True)
+
+    def session_rows(self, include_archived: bool = False) -> list[SessionRow]:
+        """What `sessions()` lists, in its order, as rows: far cheaper to read in bulk."""
+        found = self.store.list_rows()
+        if not include_archived:
+            found = [r for r in found if not r.archived]
+        return sorted(found, key=lambda r: r.updated, reverse=True)
 
     def session(self, ref: str) -> Session:
         """A session by full id or unique prefix."""

@@ -3,29 +3,46 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
-from .model import Session
+
+class Placed(Protocol):
+    """What places a session in the forest: a Session, or a SessionRow."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def root_id(self) -> str: ...
+    @property
+    def parent_session_id(self) -> str | None: ...
+    @property
+    def created(self) -> float: ...
+    @property
+    def updated(self) -> float: ...
+
+
+S = TypeVar("S", bound=Placed)
 
 
 @dataclass(slots=True)
-class Node:
-    session: Session
-    children: list[Node] = field(default_factory=list)
+class Node(Generic[S]):
+    session: S
+    children: list[Node[S]] = field(default_factory=list)
 
-    def walk(self, depth: int = 0) -> list[tuple[int, Node]]:
+    def walk(self, depth: int = 0) -> list[tuple[int, Node[S]]]:
         out = [(depth, self)]
         for child in self.children:
             out.extend(child.walk(depth + 1))
         return out
 
 
-def build_forest(sessions: list[Session]) -> list[Node]:
+def build_forest(sessions: list[S]) -> list[Node[S]]:
     """Top-level nodes, most recently active family first; forks oldest first.
 
     A session whose parent is not in `sessions` (deleted, archived, filtered out)
     shows at the top level of its family rather than disappearing."""
     nodes = {s.id: Node(s) for s in sessions}
-    roots: list[Node] = []
+    roots: list[Node[S]] = []
     for session in sorted(sessions, key=lambda s: s.created):
         node = nodes[session.id]
         parent = nodes.get(session.parent_session_id or "")

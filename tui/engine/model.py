@@ -7,7 +7,7 @@ import secrets
 import time
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def new_id() -> str:
@@ -350,6 +350,31 @@ class Session:
     @property
     def short_id(self) -> str:
         return self.id[:8]
+
+
+class SessionRow(NamedTuple):
+    """What ordering sessions and shaping the tree need of one, read from the index
+    without building its Session: a large store lists its sessions at every start."""
+
+    id: str
+    root_id: str
+    parent_session_id: str | None
+    created: float
+    updated: float
+    archived: bool
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SessionRow:
+        """The same fields, with the same defaults, as `Session.from_dict` reads."""
+        sid = str(data["id"])
+        return cls(
+            sid,
+            str(data.get("root_id") or sid),
+            data.get("parent_session_id"),
+            float(data.get("created", 0.0)),
+            float(data.get("updated", 0.0)),
+            bool(data.get("archived", False)),
+        )
 
 
 def pid_alive(pid: int | None) -> bool:

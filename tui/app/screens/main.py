@@ -112,13 +112,15 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
 
     async def on_mount(self) -> None:
         self.set_interval(0.12, self.session_tree.tick)
-        sessions = self.engine.sessions()
-        if not sessions:
+        rows = self.engine.session_rows()  # the index only: sessions are read when shown
+        if rows:
+            first = rows[0].id
+        else:
             from ..welcome import create_welcome
 
-            sessions = [create_welcome(self.engine)]
+            first = create_welcome(self.engine).id
         self.refresh_tree()
-        await self.open_session(sessions[0].id)
+        await self.open_session(first)
         self.prompt.focus()
         for problem in self.engine.problems:
             self.notify(problem, title="Store problem", severity="warning", timeout=15)
@@ -135,8 +137,8 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
     # -- opening and refreshing --------------------------------------------------------
 
     def refresh_tree(self) -> None:
-        sessions = self.engine.sessions(include_archived=self.show_archived)
-        self.session_tree.populate(sessions, select=self.current)
+        rows = self.engine.session_rows(include_archived=self.show_archived)
+        self.session_tree.populate(rows, self.engine.session, select=self.current)
 
     def refresh_node(self, session_id: str) -> None:
         """One session's line in the tree (title, count, age): the whole tree is rebuilt

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from ...engine.errors import ForktreeError
 from ...engine.forest import Node, build_forest
 from ...engine.humanize import age
-from ...engine.model import Session
+from ...engine.model import Session, SessionRow
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 MORE = "__more__"  # data of the node that shows the next page of families
@@ -39,9 +42,11 @@ class SessionTree(Tree[str]):
         self.marked: set[str] = set()
         self.frame = 0
         self._session_nodes: dict[str, TreeNode[str]] = {}
-        self._sessions: dict[str, Session] = {}
-        self._roots: list[Node] = []
-        self._forest_nodes: dict[str, Node] = {}
+        self._rows: dict[str, SessionRow] = {}
+        self._load: Callable[[str], Session] | None = None
+        self._loaded: dict[str, Session] = {}  # the sessions of built nodes
+        self._roots: list[Node[SessionRow]] = []
+        self._forest_nodes: dict[str, Node[SessionRow]] = {}
         self._family_of: dict[str, int] = {}
         self._lazy = False
         self._shown_roots = 0
@@ -75,17 +80,25 @@ class SessionTree(Tree[str]):
         text.append(meta, "dim")
         return text
 
-    def populate(self, sessions: list[Session], select: str | None = None) -> None:
-        """Rebuild from `sessions`, keeping the cursor on `select`.
+    def populate(
+        self,
+        rows: list[SessionRow],
+        load: Callable[[str], Session],
+        select: str | None = None,
+    ) -> None:
+        """Rebuild from `rows`, keeping the cursor on `select`. `load` reads a session:
+        only those of built nodes are read.
 
         A small store is built whole and expanded. A large one is built lazily: the most
         recent PAGE families, collapsed, children made when a family is expanded, and a
         last node that shows the next page."""
-        self._sessions = {s.id: s for s in sessions}
-        self._roots = build_forest(sessions)
+        self._rows = {r.id: r for r in rows}
+        self._load = load
+        self._loaded = {}
+        self._roots = build_forest(rows)
         self._forest_nodes = {n.session.id: n for r in self._roots for _, n in r.walk()}
         self._family_of = {n.session.id: i for i, r in enumerate(self._roots) for _, n in r.walk()}
-        self._lazy = len(sessions) > EAGER_LIMIT
+        self._lazy = len(rows) > EAGER_LIMIT
         self.clear()
         self._session_nodes = {}
         self._depths = {}
@@ -109,8 +122,19 @@ class SessionTree(Tree[str]):
                 Text(f"… {left} more session families (enter)", "italic dim"), data=MORE
             )
 
-    def _add(self, parent: TreeNode[str], node: Node, depth: int = 0) -> None:
-        session = node.session
+    def _session(self, session_id: str) -> Session | None:
+        session = self._loaded.get(session_id)
+        if session is None and self._load is not None and session_id in self._rows:
+            try:
+                session = self._loaded[session_id] = self._load(session_id)
+            except ForktreeError:  # deleted by another process since the listing
+                return None
+        return session
+
+    def _add(self, parent: TreeNode[str], node: Node[SessionRow], depth: int = 0) -> None:
+        session = self._session(node.session.id)
+        if session is None:
+            return
         label = self.label_for(session, depth)
         if node.children and self._lazy:
             branch = parent.add(label, data=session.id, expand=False, allow_expand=True)
@@ -162,18 +186,19 @@ class SessionTree(Tree[str]):
             self._show_more(family - self._shown_roots + 1)
         chain = []
         node = self._forest_nodes[session_id].session
-        while node.parent_session_id in self._forest_nodes:
+        while node.parent_session_id and node.parent_session_id in self._forest_nodes:
             node = self._forest_nodes[node.parent_session_id].session
             chain.append(node.id)
         for ancestor in reversed(chain):
             self._build_children(ancestor)
-            self._session_nodes[ancestor].expand()
+            if ancestor in self._session_nodes:
+                self._session_nodes[ancestor].expand()
 
     def refresh_session(self, session: Session) -> bool:
         """Relabel one session's node; False when the tree does not know the session."""
-        if session.id not in self._sessions:
+        if session.id not in self._rows:
             return False
-        self._sessions[session.id] = session
+        self._loaded[session.id] = session
         node = self._session_nodes.get(session.id)
         if node is not None:
             node.set_label(self.label_for(session, self._depths.get(session.id, 0)))
@@ -182,24 +207,31 @@ class SessionTree(Tree[str]):
     def set_waiting(self, session_id: str, waiting: bool) -> None:
         """Mark a session whose model waits for a permission answer (no spinner)."""
         (self.waiting.add if waiting else self.waiting.discard)(session_id)
-        if session_id in self._sessions:
-            self.refresh_session(self._sessions[session_id])
+        self._relabel(session_id)
+
+    def _relabel(self, session_id: str) -> None:
+        session = self._loaded.get(session_id)
+        node = self._session_nodes.get(session_id)
+        if session is not None and node is not None:
+            node.set_label(self.label_for(session, self._depths.get(session_id, 0)))
 
     def tick(self) -> None:
         """Advance the spinner of busy sessions."""
         self.frame += 1
         for sid in self.busy - self.waiting:
-            if sid in self._sessions:
-                self.refresh_session(self._sessions[sid])
+            self._relabel(sid)
 
     def on_resize(self) -> None:
         for sid in list(self._session_nodes):
-            self.refresh_session(self._sessions[sid])
+            self._relabel(sid)
 
     def select_session(self, session_id: str) -> None:
         self._ensure_built(session_id)
         node = self._session_nodes.get(session_id)
         if node is not None:
+            # Tree numbers its lines lazily (on idle or render): a node added since has
+            # no line yet, and the cursor would land on the first one instead.
+            self._tree_lines  # noqa: B018
             self.move_cursor(node)
 
     def ordered_ids(self) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from ..model import Message, Session
+from ..model import Message, Session, SessionRow
 
 
 class SessionStore(Protocol):
@@ -22,6 +22,8 @@ class SessionStore(Protocol):
     def transaction(self) -> AbstractContextManager[None]: ...
 
     def list_sessions(self) -> list[Session]: ...
+
+    def list_rows(self) -> list[SessionRow]: ...
 
     def get_session(self, session_id: str) -> Session: ...
 

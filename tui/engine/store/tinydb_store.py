@@ -30,7 +30,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from ..model import Message, Session
+from ..model import Message, Session, SessionRow
 from .atomic import AtomicJSONStorage, write_atomic
 from .errors import AmbiguousIdError, CorruptFileError, NotFoundError, StoreBusyError, StoreError
 from .migrations import FORMAT_VERSION, upgrade
@@ -279,11 +279,28 @@ class TinyDBStore:
             cached = file.memo["__all__"] = [Session.from_dict(d) for d in raw.values()]
         return cached
 
+    def _shard_names(self) -> list[str]:
+        return sorted(
+            entry.name[:-5]
+            for entry in os.scandir(self.home / "index")
+            if entry.name.endswith(".json") and not entry.name.startswith(".")
+        )
+
     def list_sessions(self) -> list[Session]:
         out: list[Session] = []
-        for entry in sorted(os.scandir(self.home / "index"), key=lambda e: e.name):
-            if entry.name.endswith(".json") and not entry.name.startswith("."):
-                out.extend(self._shard_sessions(self._shard(entry.name[:-5])))
+        for name in self._shard_names():
+            out.extend(self._shard_sessions(self._shard(name)))
+        return out
+
+    def list_rows(self) -> list[SessionRow]:
+        out: list[SessionRow] = []
+        for name in self._shard_names():
+            shard = self._shard(name)
+            raw = self._raw(shard, SESSIONS)
+            rows = shard.memo.get("__rows__")
+            if rows is None:
+                rows = shard.memo["__rows__"] = [SessionRow.from_dict(d) for d in raw.values()]
+            out.extend(rows)
         return out
 
     def get_session(self, session_id: str) -> Session:
@@ -316,6 +333,7 @@ class TinyDBStore:
             shard = self._shard(shard_of(session.id))
             shard.table(SESSIONS).upsert(Document(dict(doc), doc_id=session.id))
             shard.memo.pop("__all__", None)
+            shard.memo.pop("__rows__", None)
             shard.memo[f"s:{session.id}"] = session
 
     def remove_session(self, session: Session) -> None:
@@ -326,6 +344,7 @@ class TinyDBStore:
             shard = self._shard(shard_of(session.id))
             shard.table(SESSIONS).remove(doc_ids=[session.id])
             shard.memo.pop("__all__", None)
+            shard.memo.pop("__rows__", None)
             shard.memo.pop(f"s:{session.id}", None)
             if not family.raw(SESSIONS):
                 family.table(MESSAGES).truncate()

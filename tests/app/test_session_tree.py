@@ -1,0 +1,76 @@
+"""The session tree over a large store: built a page at a time, reading only the
+sessions it shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.app.app import ForktreeApp
+from tui.app.widgets import session_tree
+from tui.app.widgets.session_tree import MORE
+from tui.engine import Engine, Session
+
+from .conftest import main_screen
+
+
+def _families(engine: Engine, count: int) -> list[str]:
+    """`count` one-message families, each with a fork; most recent last."""
+    ids = []
+    for i in range(count):
+        sid = engine.new_session(title=f"family {i}").id
+        engine.append(sid, "user", f"question {i}")
+        engine.fork(sid)
+        ids.append(sid)
+    return ids
+
+
+async def test_a_large_store_reads_only_the_sessions_the_tree_shows(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session_tree, "EAGER_LIMIT", 4)  # 10 sessions: a large store here
+    monkeypatch.setattr(session_tree, "PAGE", 2)
+    ids = _families(engine, 5)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        tree = main_screen(app).session_tree
+        read: list[str] = []
+
+        def load(session_id: str) -> Session:
+            read.append(session_id)
+            return engine.session(session_id)
+
+        tree.populate(engine.session_rows(), load)
+        await pilot.pause()
+        # The two most recent families, collapsed (their forks are not read), then "more".
+        assert tree.ordered_ids() == [ids[4], ids[3]]
+        assert sorted(read) == sorted([ids[4], ids[3]])
+        assert tree.root.children[-1].data == MORE
+        assert "3 more session families" in str(tree.root.children[-1].label)
+
+        tree.move_cursor(tree.root.children[-1])
+        tree.action_select_cursor()  # enter on "more": the next page
+        await pilot.pause()
+        assert tree.ordered_ids() == [ids[4], ids[3], ids[2], ids[1]]
+
+        fork = next(s.id for s in engine.family(ids[0]) if s.parent_session_id)
+        tree.select_session(fork)  # builds its page and opens its family
+        await pilot.pause()
+        assert tree.ordered_ids()[-2:] == [ids[0], fork]
+        assert tree.cursor_node is not None and tree.cursor_node.data == fork
+
+
+async def test_a_session_deleted_after_the_listing_is_left_out(engine: Engine) -> None:
+    """Another process may delete a session between the listing and the tree's build."""
+    keep, gone = _families(engine, 2)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        tree = main_screen(app).session_tree
+        rows = engine.session_rows()
+        for session in engine.family(gone)[::-1]:  # the fork first, then its parent
+            engine.delete(session.id)
+        tree.populate(rows, engine.session)
+        await pilot.pause()
+        assert gone not in tree.ordered_ids()
+        assert keep in tree.ordered_ids()
