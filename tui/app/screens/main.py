@@ -113,14 +113,13 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
     async def on_mount(self) -> None:
         self.set_interval(0.12, self.session_tree.tick)
         rows = self.engine.session_rows()  # the index only: sessions are read when shown
-        if rows:
-            first = rows[0].id
-        else:
+        if not rows:
             from ..welcome import create_welcome
 
-            first = create_welcome(self.engine).id
-        self.refresh_tree()
-        await self.open_session(first)
+            create_welcome(self.engine)
+            rows = self.engine.session_rows()
+        self.session_tree.populate(rows, self.engine.session)
+        await self.open_session(rows[0].id)  # the most recently active session
         self.prompt.focus()
         for problem in self.engine.problems:
             self.notify(problem, title="Store problem", severity="warning", timeout=15)

@@ -46,8 +46,7 @@ class SessionTree(Tree[str]):
         self._load: Callable[[str], Session] | None = None
         self._loaded: dict[str, Session] = {}  # the sessions of built nodes
         self._roots: list[Node[SessionRow]] = []
-        self._forest_nodes: dict[str, Node[SessionRow]] = {}
-        self._family_of: dict[str, int] = {}
+        self._index: tuple[dict[str, Node[SessionRow]], dict[str, int]] | None = None
         self._lazy = False
         self._shown_roots = 0
         self._more_node: TreeNode[str] | None = None
@@ -96,8 +95,7 @@ class SessionTree(Tree[str]):
         self._load = load
         self._loaded = {}
         self._roots = build_forest(rows)
-        self._forest_nodes = {n.session.id: n for r in self._roots for _, n in r.walk()}
-        self._family_of = {n.session.id: i for i, r in enumerate(self._roots) for _, n in r.walk()}
+        self._index = None
         self._lazy = len(rows) > EAGER_LIMIT
         self.clear()
         self._session_nodes = {}
@@ -153,6 +151,27 @@ class SessionTree(Tree[str]):
             )
         self._session_nodes[session.id] = branch
         self._depths[session.id] = depth
+
+    @property
+    def _forest_nodes(self) -> dict[str, Node[SessionRow]]:
+        return self._forest_index()[0]
+
+    @property
+    def _family_of(self) -> dict[str, int]:
+        return self._forest_index()[1]
+
+    def _forest_index(self) -> tuple[dict[str, Node[SessionRow]], dict[str, int]]:
+        """Each session's forest node and family number, made when first needed
+        (expanding, or reaching an unbuilt session): not for every start-up."""
+        if self._index is None:
+            nodes: dict[str, Node[SessionRow]] = {}
+            families: dict[str, int] = {}
+            for number, root in enumerate(self._roots):
+                for _, node in root.walk():
+                    nodes[node.session.id] = node
+                    families[node.session.id] = number
+            self._index = (nodes, families)
+        return self._index
 
     def _build_children(self, session_id: str) -> None:
         tree_node = self._session_nodes.get(session_id)
