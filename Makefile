@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint screenshots soak clean
+.PHONY: compile run test bench lint screenshots soak clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "forktree needs Python 3.11+")'
@@ -13,17 +13,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Bytecode for a fast start: pip compiles installed packages, not this editable source,
+# and where PYTHONDONTWRITEBYTECODE is set Python would compile it again at every start.
+compile: $(STAMP)
+	@$(PY) -m compileall -q tui
+
+run: compile
 	$(PY) -m tui
 
-test: $(STAMP)
+test: compile
 	$(PY) -m ruff check tui tests
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(PY) -m ruff check tui tests
 
-bench: $(STAMP)
+bench: compile
 	$(PY) -m tests.bench $(ARGS)
 
 screenshots: $(STAMP)

@@ -11,6 +11,7 @@ RSS after start-up, append/fork vs a 1k-message store."""
 from __future__ import annotations
 
 import asyncio
+import compileall
 import os
 import subprocess
 import sys
@@ -26,9 +27,17 @@ from tests.bench.make_store import make_store
 from tui.engine import Engine
 from tui.engine.fuzzy import rank
 
+REPO = Path(__file__).resolve().parents[2]
 SESSIONS = 10_000
 SAMPLES = 100  # appends and forks timed in each store
 MESSAGES = int(os.environ.get("FORKTREE_BENCH_MESSAGES", "1000000"))
+
+
+def _compiled() -> None:
+    """Write the app's bytecode, as an install does: pip compiles Textual's, and Python
+    would otherwise compile this editable source at every start where
+    PYTHONDONTWRITEBYTECODE is set (the start-up rows would time the compiler)."""
+    compileall.compile_dir(REPO / "tui", quiet=1)
 
 
 def _startup(which: str, home: Path) -> tuple[float, float, float]:
@@ -37,7 +46,7 @@ def _startup(which: str, home: Path) -> tuple[float, float, float]:
     out = subprocess.run(
         [sys.executable, "-m", "tests.bench.startup_child", which, str(home)],
         env=env,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=REPO,
         capture_output=True,
         text=True,
         check=True,
@@ -136,6 +145,7 @@ def run() -> list[Row]:
         _grow(engine, big, 2000, "long")
         small = engine.new_session(title="10 messages").id
         _grow(engine, small, 10, "short")
+        _compiled()
         minimal = [_startup("minimal", big_home) for _ in range(5)]
         ours = [_startup("forktree", big_home) for _ in range(5)]
         ref, fig = p50([m[0] for m in minimal]), p50([o[0] for o in ours])
