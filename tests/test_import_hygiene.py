@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_engine_never_imports_textual() -> None:
@@ -36,5 +37,23 @@ def test_the_app_starts_without_loading_what_it_only_needs_later() -> None:
         "import sys, tui.cli, tui.app.app\n"  # the path `forktree` takes to the app
         f"loaded = [m for m in {later!r} if m in sys.modules]\n"
         "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_reading_a_store_takes_no_lock(tmp_path: Path) -> None:
+    """Listing and reading sessions (all a start-up does) never loads the write lock."""
+    home = str(tmp_path / "home")
+    subprocess.run(
+        [sys.executable, "-c", f"from tui.engine import Engine; Engine.open({home!r})"
+         ".new_session(title='x')"],
+        check=True,
+    )  # fmt: skip
+    code = (
+        "import sys\n"
+        "from tui.engine import Engine\n"
+        f"engine = Engine.open({home!r})\n"
+        "[engine.transcript(r.id) for r in engine.session_rows()]\n"
+        "assert 'filelock' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

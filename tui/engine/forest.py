@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:  # a Protocol class costs milliseconds to make at import
+    from typing import Protocol
+
+    class Placed(Protocol):
+        """What places a session in the forest: a Session, or a SessionRow."""
+
+        @property
+        def id(self) -> str: ...
+        @property
+        def root_id(self) -> str: ...
+        @property
+        def parent_session_id(self) -> str | None: ...
+        @property
+        def created(self) -> float: ...
+        @property
+        def updated(self) -> float: ...
 
 
-class Placed(Protocol):
-    """What places a session in the forest: a Session, or a SessionRow."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def root_id(self) -> str: ...
-    @property
-    def parent_session_id(self) -> str | None: ...
-    @property
-    def created(self) -> float: ...
-    @property
-    def updated(self) -> float: ...
-
-
-S = TypeVar("S", bound=Placed)
+S = TypeVar("S", bound="Placed")
 
 
 @dataclass(slots=True)

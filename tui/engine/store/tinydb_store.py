@@ -24,9 +24,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
@@ -34,6 +33,9 @@ from ..model import Message, Session, SessionRow
 from .atomic import AtomicJSONStorage, write_atomic
 from .errors import AmbiguousIdError, CorruptFileError, NotFoundError, StoreBusyError, StoreError
 from .migrations import FORMAT_VERSION, upgrade
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 _HEX2 = re.compile(r"^[0-9a-f]{2}")
 _SAFE_ID = re.compile(r"^[0-9A-Za-z_-]{1,80}$")
@@ -81,6 +83,13 @@ class _File:
         return data.get(name, {})
 
 
+def _store_lock(home: Path) -> FileLock:
+    """The cross-process lock every write holds (filelock: loaded when first needed)."""
+    from filelock import FileLock
+
+    return FileLock(str(home / "store.lock"), thread_local=False)
+
+
 class TinyDBStore:
     """SessionStore over TinyDB files; see the module docstring for the layout."""
 
@@ -93,7 +102,7 @@ class TinyDBStore:
         self._family_cache = family_cache
         for sub in ("index", "families", "quarantine"):
             (self.home / sub).mkdir(parents=True, exist_ok=True)
-        self._file_lock = FileLock(str(self.home / "store.lock"), thread_local=False)
+        self._file_lock: FileLock | None = None  # made by the first write
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._dirty: list[_File] = []
@@ -132,6 +141,10 @@ class TinyDBStore:
         """Hold the store lock; commit every touched file on success, drop them on error."""
         with self._thread_lock:
             if self._depth == 0:
+                from filelock import Timeout  # loaded by the first write: reads take no lock
+
+                if self._file_lock is None:
+                    self._file_lock = _store_lock(self.home)
                 try:
                     self._file_lock.acquire(timeout=self.lock_timeout)
                 except Timeout:
@@ -154,7 +167,7 @@ class TinyDBStore:
             finally:
                 self._depth -= 1
                 if self._depth == 0:
-                    self._file_lock.release()
+                    self._file_lock.release()  # type: ignore[union-attr]
 
     def _commit(self) -> None:
         # Families first: they hold the messages an index entry points at.
