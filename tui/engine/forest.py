@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:  # a Protocol class costs milliseconds to make at import
@@ -26,10 +25,23 @@ if TYPE_CHECKING:  # a Protocol class costs milliseconds to make at import
 S = TypeVar("S", bound="Placed")
 
 
-@dataclass(slots=True)
 class Node(Generic[S]):
-    session: S
-    children: list[Node[S]] = field(default_factory=list)
+    """A session in the forest. Its children (its forks, oldest first) are made when
+    first asked for: a large store's tree builds the families it shows, not all."""
+
+    __slots__ = ("_children", "_kids", "session")
+
+    def __init__(self, session: S, kids: dict[str, list[S]] | None = None) -> None:
+        self.session = session
+        self._kids = kids or {}
+        self._children: list[Node[S]] | None = None
+
+    @property
+    def children(self) -> list[Node[S]]:
+        if self._children is None:
+            found = sorted(self._kids.get(self.session.id, ()), key=_created)
+            self._children = [Node(child, self._kids) for child in found]
+        return self._children
 
     def walk(self, depth: int = 0) -> list[tuple[int, Node[S]]]:
         out = [(depth, self)]
@@ -38,22 +50,27 @@ class Node(Generic[S]):
         return out
 
 
+def _created(session: Placed) -> float:
+    return session.created
+
+
 def build_forest(sessions: list[S]) -> list[Node[S]]:
     """Top-level nodes, most recently active family first; forks oldest first.
 
     A session whose parent is not in `sessions` (deleted, archived, filtered out)
     shows at the top level of its family rather than disappearing."""
-    nodes = {s.id: Node(s) for s in sessions}
-    roots: list[Node[S]] = []
-    for session in sorted(sessions, key=lambda s: s.created):
-        node = nodes[session.id]
-        parent = nodes.get(session.parent_session_id or "")
-        if parent is not None and parent is not node:
-            parent.children.append(node)
-        else:
-            roots.append(node)
+    present = {s.id for s in sessions}
+    kids: dict[str, list[S]] = {}
+    tops: list[S] = []
     last_active: dict[str, float] = {}
-    for s in sessions:
-        last_active[s.root_id] = max(last_active.get(s.root_id, 0.0), s.updated)
-    roots.sort(key=lambda n: (last_active[n.session.root_id], n.session.created), reverse=True)
-    return roots
+    for session in sessions:
+        parent = session.parent_session_id
+        if parent and parent in present and parent != session.id:
+            kids.setdefault(parent, []).append(session)
+        else:
+            tops.append(session)
+        if session.updated > last_active.get(session.root_id, 0.0):
+            last_active[session.root_id] = session.updated
+    tops.sort(key=_created)  # equal keys below keep the oldest first
+    tops.sort(key=lambda s: (last_active.get(s.root_id, 0.0), s.created), reverse=True)
+    return [Node(session, kids) for session in tops]
