@@ -83,13 +83,6 @@ class _File:
         return data.get(name, {})
 
 
-def _store_lock(home: Path) -> FileLock:
-    """The cross-process lock every write holds (filelock: loaded when first needed)."""
-    from filelock import FileLock
-
-    return FileLock(str(home / "store.lock"), thread_local=False)
-
-
 class TinyDBStore:
     """SessionStore over TinyDB files; see the module docstring for the layout."""
 
@@ -141,12 +134,11 @@ class TinyDBStore:
         """Hold the store lock; commit every touched file on success, drop them on error."""
         with self._thread_lock:
             if self._depth == 0:
-                from filelock import Timeout  # loaded by the first write: reads take no lock
+                lock = self._write_lock()
+                from filelock import Timeout
 
-                if self._file_lock is None:
-                    self._file_lock = _store_lock(self.home)
                 try:
-                    self._file_lock.acquire(timeout=self.lock_timeout)
+                    lock.acquire(timeout=self.lock_timeout)
                 except Timeout:
                     raise StoreBusyError(
                         f"the store at {self.home} is locked by another forktree process "
@@ -167,7 +159,16 @@ class TinyDBStore:
             finally:
                 self._depth -= 1
                 if self._depth == 0:
-                    self._file_lock.release()  # type: ignore[union-attr]
+                    self._write_lock().release()
+
+    def _write_lock(self) -> FileLock:
+        """The cross-process lock every write holds; made, with filelock, by the first
+        write (reads take no lock, so a start-up never loads it)."""
+        if self._file_lock is None:
+            from filelock import FileLock
+
+            self._file_lock = FileLock(str(self.home / "store.lock"), thread_local=False)
+        return self._file_lock
 
     def _commit(self) -> None:
         # Families first: they hold the messages an index entry points at.
