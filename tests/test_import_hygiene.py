@@ -29,6 +29,8 @@ def test_the_app_starts_without_loading_what_it_only_needs_later() -> None:
         "tui.engine.fanout",
         "tui.app.screens.compare",
         "tui.app.screens.search",
+        "tui.app.widgets.message_view",  # the live reply, with Textual's Markdown widget
+        "textual.widgets._markdown",
         "httpx",
         "mcp",
         "sqlite3",

@@ -162,7 +162,7 @@ def test_markdown_with_the_shared_parser_renders_as_rich_does() -> None:
     from rich.console import Console
     from rich.markdown import Markdown
 
-    from tui.app.widgets.message_view import rich_markdown
+    from tui.app.widgets.message_text import rich_markdown
 
     text = (
         "# Plan\n\nSome *text*, `code` and ~~gone~~.\n\n```python\nprint(1)\n```\n\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -37,7 +38,6 @@ from ...engine.tool_loop import mcp_hub, tool_setup
 from ...engine.tools import PermissionRequest, Verdict
 from ...engine.tools.mcp import MCPHub
 from ..widgets.keys_footer import KeysFooter
-from ..widgets.message_view import MessageView
 from ..widgets.prompt import PromptArea
 from ..widgets.session_header import SessionHeader
 from ..widgets.session_tree import CHECKPOINT, MORE, SessionTree
@@ -48,6 +48,9 @@ from .claude_code_actions import ClaudeCodeActions
 from .permission import PermissionScreen
 from .session_actions import SessionActions
 from .switcher import SwitcherScreen
+
+if TYPE_CHECKING:
+    from ..widgets.message_view import MessageView
 
 
 class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None]):

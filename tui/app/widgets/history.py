@@ -20,7 +20,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ...engine.model import Message, MessageStatus, Role
-from .message_view import body_of, rich_markdown, role_line
+from .message_text import body_of, rich_markdown, role_line
 
 BORDER = "▌"  # the left edge of a message, as Textual's "outer" border draws it
 GUTTER = 3  # border, and one column of padding each side

@@ -3,6 +3,8 @@ streaming Markdown, queued prompts last; it follows the bottom as the reply grow
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +14,9 @@ from textual.widgets import Static
 
 from ...engine.model import Message, MessageStatus
 from .history import History
-from .message_view import MessageView
+
+if TYPE_CHECKING:
+    from .message_view import MessageView
 
 WINDOW = 30  # at most this many messages load when a session opens ...
 SCREENS = 3  # ... or fewer, when their text fills about three screens
@@ -57,6 +61,8 @@ class Transcript(VerticalScroll, can_focus=True):
         self.live = None
         self._load_end(len(messages) - (1 if reply else 0))
         if reply is not None:
+            from .message_view import MessageView  # with Textual's Markdown: when one streams
+
             self.live = MessageView(reply)
             await self.mount(self.live)
         if not messages:
@@ -211,6 +217,8 @@ class Transcript(VerticalScroll, can_focus=True):
         if self.live is not None:
             await self.finish_live(self.live.message)
         self.messages.append(reply)
+        from .message_view import MessageView  # with Textual's Markdown: when one streams
+
         view = self.live = MessageView(reply)
         queued = self.query(".queued")
         await self.mount(view, before=queued.first() if queued else None)
