@@ -1,13 +1,17 @@
 """One start-up, timed from the process's first line: run as a script by bench_scale.
 
-    python tests/bench/startup_child.py minimal
-    python tests/bench/startup_child.py forktree HOME
+    python -m tests.bench.startup_child minimal
+    python -m tests.bench.startup_child widgets
+    python -m tests.bench.startup_child forktree HOME
 
 `forktree` starts the app the way a user does (`python -m tui --home HOME`, through
 the CLI and `tui/__main__.py`); only `App.run` is swapped for a headless run at
-160x48. `minimal` is a Header, a Static and a Footer. Prints, in ms: the first paint
-of the app's own screen (`MainScreen`, or the minimal app's default screen), the
-moment the app is idle after it, and the RSS in MB then."""
+160x48. `minimal` is a Header, a Static and a Footer. `widgets` is no forktree code
+at all: a Textual app with the main screen's widgets (a 150-line Tree, a TextArea, a
+ProgressBar, a Footer, ten short messages drawn by Rich's Markdown), to show what the
+screen itself costs Textual. Prints, in ms: the first paint of the app's own screen
+(`MainScreen`, or the reference's default screen), the moment the app is idle after
+it, and the RSS in MB then."""
 
 from __future__ import annotations
 
@@ -85,9 +89,45 @@ class _SwapRun(importlib.abc.MetaPathFinder):
         return spec
 
 
+REPLY = (
+    "For case 9 the short approach works: validate, then retry with backoff, and log the "
+    "attempt number so failures are visible."
+)
+
+
+def widgets_app() -> Any:
+    from rich.markdown import Markdown
+    from textual.app import App
+    from textual.containers import Horizontal, VerticalScroll
+    from textual.widgets import Footer, ProgressBar, Static, TextArea, Tree
+
+    class Widgets(App[None]):
+        CSS = "#panes { height: 1fr; } Tree, #side { width: 40; } TextArea { height: 5; }"
+
+        def compose(self) -> Any:
+            yield Static("header")
+            with Horizontal(id="panes"):
+                tree: Tree[None] = Tree("sessions")
+                tree.show_root = False
+                for i in range(150):
+                    tree.root.add_leaf(f"session {i}  10·2h")
+                yield tree
+                with VerticalScroll():
+                    for i in range(10):
+                        yield Static(Markdown(f"**you** {i}\n\n{REPLY}"))
+                yield Static("side", id="side")
+            yield ProgressBar()
+            yield TextArea()
+            yield Footer()
+
+    return Widgets()
+
+
 def main() -> None:
     which = sys.argv[1]
-    if which == "minimal":
+    if which == "widgets":
+        asyncio.run(measure(widgets_app(), "Screen"))
+    elif which == "minimal":
         from textual.app import App
         from textual.widgets import Footer, Header, Static
 
