@@ -31,6 +31,7 @@ def test_the_app_starts_without_loading_what_it_only_needs_later() -> None:
         "tui.app.screens.search",
         "tui.app.widgets.message_view",  # the live reply, with Textual's Markdown widget
         "textual.widgets._markdown",
+        "textual.widgets._progress_bar",  # shown only while an import runs
         "httpx",
         "mcp",
         "sqlite3",

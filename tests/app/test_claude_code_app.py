@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
+from textual.widgets import ProgressBar
 
 from tests.importers.cc_fixture import SID, Transcript, text, tool_use
 from tui.app.app import ForktreeApp
 from tui.app.widgets.side_pane import SidePane
 from tui.engine import Engine
+from tui.engine.importers.claude_code import ClaudeCodeImporter, Progress
 
-from .conftest import main_screen
+from .conftest import main_screen, wait_for
 
 
 def _history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,7 +55,7 @@ async def test_import_on_start_runs_in_background(
         titles = [engine.session(sid).title for sid in screen.session_tree.ordered_ids()]
         assert "Refactor the cache layer" in titles
         assert "subagent: Survey callers" in titles
-        assert not app.screen.query_one("#import-progress").display
+        assert not app.screen.query("#import-progress")  # the bar went with the import
         imported = next(s for s in engine.sessions() if s.title.startswith("Refactor"))
         assert imported.origin.git_branch == "feature/x"
         node_label = str(screen.session_tree._session_nodes[imported.id].label)
@@ -68,6 +71,36 @@ async def test_import_on_start_runs_in_background(
 
         await screen.run_action("open_in_claude")
         assert app.clipboard == f"cd '/work/my proj' && claude --resume {SID}"
+
+
+async def test_the_import_shows_its_progress_while_it_runs(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress bar is there only while an import runs, and shows how far it is."""
+    _history(tmp_path, monkeypatch)
+    halfway, finish = threading.Event(), threading.Event()
+    run = ClaudeCodeImporter.run
+
+    def slow_run(self: ClaudeCodeImporter, root: Path, progress: Progress) -> object:
+        progress(1, 2)
+        halfway.set()
+        finish.wait(10)
+        return run(self, root, progress)
+
+    monkeypatch.setattr(ClaudeCodeImporter, "run", slow_run)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query("#import-progress")
+        main_screen(app).action_import_claude_code()
+        await wait_for(halfway.is_set)
+        await wait_for(lambda: app.screen.query("#import-progress"))
+        bar = app.screen.query_one("#import-progress", ProgressBar)
+        await wait_for(lambda: bar.progress == 1 and bar.total == 2)
+        finish.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.screen.query("#import-progress")
 
 
 async def test_open_in_claude_needs_a_claude_session(

@@ -6,12 +6,13 @@ import shlex
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.widgets import ProgressBar
 
 from ...engine import Engine, ForktreeError
 from ...engine.store import TinyDBStore
 
 if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
+
     from ...engine.importers.claude_code import ImportReport
     from .main import MainScreen
 
@@ -34,13 +35,17 @@ class ClaudeCodeActions:
                 f"No Claude Code history at {root} (set CLAUDE_CONFIG_DIR).", severity="warning"
             )
             return
-        bar = self.query_one("#import-progress", ProgressBar)
+        from textual.widgets import ProgressBar  # only while an import runs
+
+        bars = self.query("#import-progress").results(ProgressBar)
+        bar = next(bars, None) or ProgressBar(id="import-progress", show_eta=False)
+        if not bar.is_attached:
+            self.mount(bar, before=self.prompt)
         bar.update(total=None, progress=0)
-        bar.display = True
-        self._import_in_background(str(root))
+        self._import_in_background(str(root), bar)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def _import_in_background(self: MainScreen, root: str) -> None:  # type: ignore[misc]
+    def _import_in_background(self: MainScreen, root: str, bar: ProgressBar) -> None:  # type: ignore[misc]
         # its own store object: the import never shares caches with the UI thread, and
         # the store's file lock keeps the two writers apart
         from pathlib import Path
@@ -48,7 +53,6 @@ class ClaudeCodeActions:
         from ...engine.importers.claude_code import ClaudeCodeImporter
 
         engine = Engine(TinyDBStore(self.engine.store.home))  # type: ignore[attr-defined]
-        bar = self.query_one("#import-progress", ProgressBar)
         try:
             report = ClaudeCodeImporter(engine).run(
                 Path(root),
@@ -64,7 +68,8 @@ class ClaudeCodeActions:
         self.app.call_from_thread(self._import_done, report)
 
     def _import_done(self: MainScreen, report: ImportReport | None) -> None:  # type: ignore[misc]
-        self.query_one("#import-progress", ProgressBar).display = False
+        for bar in self.query("#import-progress"):
+            bar.remove()
         if report is None:
             return
         summary = report.to_dict()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ProgressBar, Tree
+from textual.widgets import Tree
 from textual.worker import Worker
 
 from ...engine import Engine, ForktreeError, Role, Session
@@ -93,7 +93,6 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
             yield SessionTree(id="tree")
             yield Transcript(id="transcript")
             yield SidePane(id="side")
-        yield ProgressBar(id="import-progress", show_eta=False)
         yield PromptArea(id="prompt")
         yield KeysFooter()
 
@@ -126,7 +125,6 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         self.prompt.focus()
         for problem in self.engine.problems:
             self.notify(problem, title="Store problem", severity="warning", timeout=15)
-        self.query_one("#import-progress").display = False
         settings, problems = load_settings()
         for problem in problems:
             self.notify(problem, title="Settings", severity="warning", timeout=15)
