@@ -8,8 +8,8 @@
 the CLI and `tui/__main__.py`); only `App.run` is swapped for a headless run at
 160x48. `minimal` is a Header, a Static and a Footer. `widgets` is no forktree code
 at all: a Textual app with the main screen's widgets (a 150-line Tree, a TextArea, a
-ProgressBar, a Footer, ten short messages drawn by Rich's Markdown), to show what the
-screen itself costs Textual. Prints, in ms: the first paint of the app's own screen
+Footer, ten short messages drawn by Rich's Markdown), to show what the screen itself
+costs Textual. Prints, in ms: the first paint of the app's own screen
 (`MainScreen`, or the reference's default screen), the moment the app is idle after
 it, and the RSS in MB then."""
 
@@ -99,7 +99,7 @@ def widgets_app() -> Any:
     from rich.markdown import Markdown
     from textual.app import App
     from textual.containers import Horizontal, VerticalScroll
-    from textual.widgets import Footer, ProgressBar, Static, TextArea, Tree
+    from textual.widgets import Footer, Static, TextArea, Tree
 
     class Widgets(App[None]):
         CSS = "#panes { height: 1fr; } Tree, #side { width: 40; } TextArea { height: 5; }"
@@ -116,7 +116,6 @@ def widgets_app() -> Any:
                     for i in range(10):
                         yield Static(Markdown(f"**you** {i}\n\n{REPLY}"))
                 yield Static("side", id="side")
-            yield ProgressBar()
             yield TextArea()
             yield Footer()
 
