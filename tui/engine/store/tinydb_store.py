@@ -41,6 +41,7 @@ _HEX2 = re.compile(r"^[0-9a-f]{2}")
 _SAFE_ID = re.compile(r"^[0-9A-Za-z_-]{1,80}$")
 SESSIONS = "sessions"
 MESSAGES = "messages"
+_LISTED: dict[type, str] = {Session: "__all__", SessionRow: "__rows__"}  # shard memo keys
 PARALLEL_FLUSH = 8  # files written by one commit before threads help
 WRITERS = 4
 
@@ -286,36 +287,27 @@ class TinyDBStore:
 
     # -- sessions ----------------------------------------------------------------------
 
-    def _shard_sessions(self, file: _File) -> list[Session]:
+    def _decoded(self, file: _File, kind: type[Session] | type[SessionRow]) -> list[Any]:
+        """Every session of an index shard as `kind`, decoded once per file version."""
         raw = self._raw(file, SESSIONS)
-        cached = file.memo.get("__all__")
+        key = _LISTED[kind]
+        cached = file.memo.get(key)
         if cached is None:
-            cached = file.memo["__all__"] = [Session.from_dict(d) for d in raw.values()]
+            cached = file.memo[key] = [kind.from_dict(d) for d in raw.values()]
         return cached
 
-    def _shard_names(self) -> list[str]:
-        return sorted(
-            entry.name[:-5]
-            for entry in os.scandir(self.home / "index")
-            if entry.name.endswith(".json") and not entry.name.startswith(".")
-        )
+    def _listed(self, kind: type[Session] | type[SessionRow]) -> list[Any]:
+        out: list[Any] = []
+        for entry in sorted(os.scandir(self.home / "index"), key=lambda e: e.name):
+            if entry.name.endswith(".json") and not entry.name.startswith("."):
+                out.extend(self._decoded(self._shard(entry.name[:-5]), kind))
+        return out
 
     def list_sessions(self) -> list[Session]:
-        out: list[Session] = []
-        for name in self._shard_names():
-            out.extend(self._shard_sessions(self._shard(name)))
-        return out
+        return self._listed(Session)
 
     def list_rows(self) -> list[SessionRow]:
-        out: list[SessionRow] = []
-        for name in self._shard_names():
-            shard = self._shard(name)
-            raw = self._raw(shard, SESSIONS)
-            rows = shard.memo.get("__rows__")
-            if rows is None:
-                rows = shard.memo["__rows__"] = [SessionRow.from_dict(d) for d in raw.values()]
-            out.extend(rows)
-        return out
+        return self._listed(SessionRow)
 
     def get_session(self, session_id: str) -> Session:
         """One session by exact id: a dict lookup in its shard, decoded once."""
@@ -333,7 +325,7 @@ class TinyDBStore:
     def match_sessions(self, prefix: str) -> list[Session]:
         prefix = prefix.lower()
         if len(prefix) >= 2:
-            pool = self._shard_sessions(self._shard(shard_of(prefix)))
+            pool = self._decoded(self._shard(shard_of(prefix)), Session)
         else:
             pool = self.list_sessions()
         return [s for s in pool if s.id.startswith(prefix)]
@@ -346,8 +338,8 @@ class TinyDBStore:
             family.memo.pop("__sessions__", None)
             shard = self._shard(shard_of(session.id))
             shard.table(SESSIONS).upsert(Document(dict(doc), doc_id=session.id))
-            shard.memo.pop("__all__", None)
-            shard.memo.pop("__rows__", None)
+            for key in _LISTED.values():
+                shard.memo.pop(key, None)
             shard.memo[f"s:{session.id}"] = session
 
     def remove_session(self, session: Session) -> None:
@@ -357,8 +349,8 @@ class TinyDBStore:
             family.memo.pop("__sessions__", None)
             shard = self._shard(shard_of(session.id))
             shard.table(SESSIONS).remove(doc_ids=[session.id])
-            shard.memo.pop("__all__", None)
-            shard.memo.pop("__rows__", None)
+            for key in _LISTED.values():
+                shard.memo.pop(key, None)
             shard.memo.pop(f"s:{session.id}", None)
             if not family.raw(SESSIONS):
                 family.table(MESSAGES).truncate()
