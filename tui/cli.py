@@ -225,10 +225,7 @@ def cmd_demo(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_tui(engine: Engine, args: argparse.Namespace) -> int:
-    # Start-up makes many objects and next to no garbage: collecting meanwhile only
-    # delays the first paint. The app's IdleCollector turns collection back on.
-    gc.disable()
-    from .app.app import ForktreeApp
+    from .app.app import ForktreeApp  # collection is paused since tui.launch's first line
 
     ForktreeApp(engine).run()
     return 0

@@ -218,9 +218,7 @@ class SessionTree(Tree[str]):
         if session.id not in self._rows:
             return False
         self._loaded[session.id] = session
-        node = self._session_nodes.get(session.id)
-        if node is not None:
-            node.set_label(self.label_for(session, self._depths.get(session.id, 0)))
+        self._relabel(session.id)
         return True
 
     def set_waiting(self, session_id: str, waiting: bool) -> None:
