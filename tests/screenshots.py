@@ -15,7 +15,7 @@ async def shoot() -> list[Path]:
     from tui.app.app import ForktreeApp
     from tui.app.screens.main import MainScreen
     from tui.engine import Engine
-    from tui.engine.demo import build_demo
+    from tui.engine.sessions.demo import build_demo
 
     engine = Engine.open(os.environ["FORKTREE_HOME"])
     build_demo(engine)
@@ -56,8 +56,8 @@ async def shoot_tools() -> list[Path]:
     from tui.app.screens.main import MainScreen
     from tui.app.screens.permission import PermissionScreen
     from tui.engine import Engine
-    from tui.engine.model import Origin
     from tui.engine.providers.anthropic import AnthropicProvider
+    from tui.engine.sessions.model import Origin
 
     command = "pytest -q tests/test_parser.py -k timeout"
     with FakeServer() as server:

@@ -23,10 +23,10 @@ def test_the_app_starts_without_loading_what_it_only_needs_later() -> None:
     """Start-up imports stay lean: search, compare, the Claude Code importer, fan-out,
     the providers' HTTP client, the MCP SDK and sqlite3 load when first used."""
     later = [
-        "tui.engine.search",
-        "tui.engine.compare",
+        "tui.engine.explore.search",
+        "tui.engine.explore.compare",
         "tui.engine.importers.claude_code",
-        "tui.engine.fanout",
+        "tui.engine.explore.fanout",
         "tui.app.screens.compare",
         "tui.app.screens.search",
         "tui.app.widgets.message_view",  # the live reply, with Textual's Markdown widget

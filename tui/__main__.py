@@ -1,3 +1,3 @@
-from .launch import run
+from tui.launch import run
 
 raise SystemExit(run())

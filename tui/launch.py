@@ -12,6 +12,6 @@ import gc
 
 def run() -> int:
     gc.disable()
-    from .cli import main
+    from tui.cli import main
 
     return main()

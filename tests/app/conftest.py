@@ -13,8 +13,8 @@ from textual.pilot import Pilot
 from tui.app.app import ForktreeApp
 from tui.app.screens.main import MainScreen
 from tui.engine import Engine
-from tui.engine.demo import build_demo
 from tui.engine.providers import EchoProvider
+from tui.engine.sessions.demo import build_demo
 
 
 def slow_engine(home: Path, delay: float = 0.01) -> Engine:

@@ -8,7 +8,7 @@ from tui.app.app import ForktreeApp
 from tui.app.screens.dialogs import TextPromptScreen
 from tui.app.screens.family_graph import FamilyGraphScreen
 from tui.engine import Engine
-from tui.engine.fanout import choose_winner
+from tui.engine.explore.fanout import choose_winner
 
 from .conftest import main_screen
 

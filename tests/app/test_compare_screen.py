@@ -12,7 +12,7 @@ from tui.app.app import ForktreeApp
 from tui.app.screens.compare import CompareScreen
 from tui.app.screens.dialogs import TextPromptScreen
 from tui.engine import Engine, MessageStatus
-from tui.engine.model import ToolUsePart, Usage
+from tui.engine.sessions.model import ToolUsePart, Usage
 
 from .conftest import main_screen, settle, slow_engine, wait_for
 

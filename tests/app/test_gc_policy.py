@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 
 from tui.app.gc_policy import DUE, IdleCollector
-from tui.engine.gcpause import NEVER
+from tui.engine.util.gcpause import NEVER
 
 
 def test_full_collections_only_when_idle_and_settings_restored() -> None:

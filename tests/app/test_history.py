@@ -101,7 +101,7 @@ async def test_footer_follows_the_focus_without_needless_rebuilds(demo_engine: E
 async def test_the_side_pane_shows_a_tool_result_saved_after_the_reply_settled(
     engine: Engine,
 ) -> None:
-    from tui.engine.model import ToolResultPart, ToolUsePart
+    from tui.engine.sessions.model import ToolResultPart, ToolUsePart
 
     sid = engine.new_session(title="tools").id
     engine.append(sid, "user", "what is here?")

@@ -17,9 +17,9 @@ from tui.app.app import ForktreeApp
 from tui.app.screens.permission import PermissionScreen
 from tui.app.widgets.side_pane import SidePane
 from tui.engine import Engine, Role
-from tui.engine.model import Origin
 from tui.engine.providers.anthropic import AnthropicProvider
 from tui.engine.providers.http import RetryPolicy
+from tui.engine.sessions.model import Origin
 
 from .conftest import main_screen, settle, wait_for
 

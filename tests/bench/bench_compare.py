@@ -14,7 +14,7 @@ from tui.app.app import ForktreeApp
 from tui.app.screens.compare import CompareScreen
 from tui.app.screens.main import MainScreen
 from tui.engine import Engine
-from tui.engine.model import Message, Role, TextPart, Totals, Usage, new_id
+from tui.engine.sessions.model import Message, Role, TextPart, Totals, Usage, new_id
 
 TAIL = 1000
 REPEAT = 3

@@ -26,7 +26,7 @@ from tests.bench.bench_compare import _grow
 from tests.bench.common import Row, p50, painted, timed
 from tests.bench.make_store import make_store
 from tui.engine import Engine
-from tui.engine.fuzzy import rank
+from tui.engine.util.fuzzy import rank
 
 REPO = Path(__file__).resolve().parents[2]
 SESSIONS = 10_000

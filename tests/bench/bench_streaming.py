@@ -21,7 +21,7 @@ from tests.fakes.server import FakeServer, Reply
 from tests.fakes.streams import anthropic_text
 from tui.engine import Engine
 from tui.engine.providers.anthropic import AnthropicProvider
-from tui.engine.runtime import SessionRuntime
+from tui.engine.turns.runtime import SessionRuntime
 
 TOKENS = 20_000
 

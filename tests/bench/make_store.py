@@ -14,7 +14,7 @@ import random
 import time
 from pathlib import Path
 
-from tui.engine.model import (
+from tui.engine.sessions.model import (
     Message,
     Role,
     Session,

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from tui.engine import Engine, Role
-from tui.engine import compaction as compaction_mod
-from tui.engine.compaction import compact, needs_compaction
-from tui.engine.events import Done, ProviderEvent, TextDelta
 from tui.engine.providers import ProviderRequest
-from tui.engine.runtime import RunSettings, SessionRuntime, StateChanged
+from tui.engine.sessions.events import Done, ProviderEvent, TextDelta
+from tui.engine.turns import compaction as compaction_mod
+from tui.engine.turns.compaction import compact, needs_compaction
+from tui.engine.turns.runtime import RunSettings, SessionRuntime, StateChanged
 
 
 class Recording:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tui.engine import Engine, InvalidInputError
-from tui.engine.compare import align, word_diff
-from tui.engine.fanout import choose_winner, fanout, parse_target, siblings
-from tui.engine.model import Message, Role, TextPart, ToolUsePart, Usage
+from tui.engine.explore.compare import align, word_diff
+from tui.engine.explore.fanout import choose_winner, fanout, parse_target, siblings
 from tui.engine.providers import EchoProvider
+from tui.engine.sessions.model import Message, Role, TextPart, ToolUsePart, Usage
 
 
 def _m(mid: str, role: Role, text: str = "", tools: tuple[ToolUsePart, ...] = ()) -> Message:

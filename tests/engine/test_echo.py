@@ -2,9 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from tui.engine.events import Done, TextDelta, ThinkingDelta, ToolCall, ToolResult, UsageReport
-from tui.engine.model import Message, Role, TextPart
 from tui.engine.providers import EchoProvider, ProviderError, ProviderRequest, get_provider
+from tui.engine.sessions.events import (
+    Done,
+    TextDelta,
+    ThinkingDelta,
+    ToolCall,
+    ToolResult,
+    UsageReport,
+)
+from tui.engine.sessions.model import Message, Role, TextPart
 
 
 async def _collect(prompt: str) -> list[object]:

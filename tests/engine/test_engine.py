@@ -6,8 +6,14 @@ from contextlib import aclosing
 import pytest
 
 from tui.engine import Engine, InvalidInputError, MessageStatus, Role, SessionStatus
-from tui.engine.events import ReplyUpdated, TextDelta, ThinkingDelta, ToolCall, TurnFinished
 from tui.engine.providers import EchoProvider
+from tui.engine.sessions.events import (
+    ReplyUpdated,
+    TextDelta,
+    ThinkingDelta,
+    ToolCall,
+    TurnFinished,
+)
 from tui.engine.store import AmbiguousIdError, NotFoundError
 
 
@@ -213,7 +219,7 @@ def test_orphaned_streaming_reply_reads_as_interrupted(engine: Engine) -> None:
 
 
 def engine_usage():  # small helper keeps the test above readable
-    from tui.engine.model import Usage
+    from tui.engine.sessions.model import Usage
 
     return Usage()
 
@@ -234,7 +240,7 @@ async def test_huge_prompt_is_refused_with_its_size(engine: Engine) -> None:
 
 
 def test_a_tool_result_is_saved_on_the_reply_that_called_it(engine: Engine) -> None:
-    from tui.engine.model import ToolResultPart, ToolUsePart
+    from tui.engine.sessions.model import ToolResultPart, ToolUsePart
 
     sid = engine.new_session().id
     engine.append(sid, "user", "what is here?")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tui.engine.forest import Node, build_forest
-from tui.engine.model import SessionRow
+from tui.engine.sessions.forest import Node, build_forest
+from tui.engine.sessions.model import SessionRow
 
 
 def row(sid: str, created: float, parent: str | None = None, root: str | None = None,

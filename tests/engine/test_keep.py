@@ -10,10 +10,10 @@ import pytest
 
 from tui.cli import main
 from tui.engine import Engine, InvalidInputError
-from tui.engine.cleanup import apply, candidates
-from tui.engine.demo import build_demo
-from tui.engine.export import to_json_data, tree_to_json_data
+from tui.engine.explore.cleanup import apply, candidates
+from tui.engine.explore.export import to_json_data, tree_to_json_data
 from tui.engine.importers.json_import import import_json
+from tui.engine.sessions.demo import build_demo
 
 
 def _shape(engine: Engine, sessions: list) -> list[tuple]:  # type: ignore[type-arg]

@@ -10,11 +10,11 @@ import pytest
 from tests.fakes.server import FakeServer, Reply
 from tests.fakes.streams import anthropic_text
 from tui.engine import Engine, MessageStatus, Role
-from tui.engine.events import ReplyUpdated, TextDelta
 from tui.engine.providers import EchoProvider, ProviderError
 from tui.engine.providers.anthropic import AnthropicProvider
 from tui.engine.providers.http import RetryPolicy
-from tui.engine.runtime import (
+from tui.engine.sessions.events import ReplyUpdated, TextDelta
+from tui.engine.turns.runtime import (
     RunSettings,
     RunState,
     SessionRuntime,

@@ -10,8 +10,8 @@ import pytest
 
 from tui.cli import main
 from tui.engine import Engine
-from tui.engine.model import Origin, ToolResultPart, ToolUsePart
-from tui.engine.search import Filters, fts_query
+from tui.engine.explore.search import Filters, fts_query
+from tui.engine.sessions.model import Origin, ToolResultPart, ToolUsePart
 
 
 def _session(engine: Engine, title: str, *texts: str, **kw: object) -> str:
@@ -124,7 +124,7 @@ def test_cli_search(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_messages_written_in_the_same_millisecond_all_stay_findable(engine: Engine) -> None:
-    from tui.engine.model import Message, Role, TextPart
+    from tui.engine.sessions.model import Message, Role, TextPart
 
     sid = engine.new_session(title="burst").id
     root = engine.session(sid).root_id
@@ -149,7 +149,7 @@ def test_messages_written_in_the_same_millisecond_all_stay_findable(engine: Engi
 def test_a_common_word_ranks_only_the_newest_matches(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.engine.search as search
+    import tui.engine.explore.search as search
 
     monkeypatch.setattr(search, "RANK_WINDOW", 3)
     old = _session(engine, "old", "deploy deploy deploy deploy deploy")  # the best match

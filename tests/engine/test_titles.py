@@ -11,8 +11,8 @@ from tests.fakes.streams import anthropic_text
 from tui.engine import Engine
 from tui.engine.providers.anthropic import AnthropicProvider
 from tui.engine.providers.http import RetryPolicy
-from tui.engine.runtime import RunSettings, RuntimeEvent, SessionRenamed, SessionRuntime
-from tui.engine.titles import clean_title
+from tui.engine.turns.runtime import RunSettings, RuntimeEvent, SessionRenamed, SessionRuntime
+from tui.engine.turns.titles import clean_title
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.engine import tree
-from tui.engine.model import Message, Role, TextPart
+from tui.engine.sessions import tree
+from tui.engine.sessions.model import Message, Role, TextPart
 
 
 def _build(edges: dict[str, str | None]) -> dict[str, Message]:

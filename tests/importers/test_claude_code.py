@@ -10,7 +10,7 @@ import pytest
 
 from tui.engine import Engine, Role
 from tui.engine.importers.claude_code import ClaudeCodeImporter
-from tui.engine.model import TextPart, ThinkingPart, ToolResultPart, ToolUsePart
+from tui.engine.sessions.model import TextPart, ThinkingPart, ToolResultPart, ToolUsePart
 
 from .cc_fixture import SID, Transcript, text, tool_use
 
@@ -291,7 +291,7 @@ def test_imports_run_without_full_collections_and_restore_the_gc(
 ) -> None:
     import gc
 
-    from tui.engine.gcpause import NEVER, no_full_collections
+    from tui.engine.util.gcpause import NEVER, no_full_collections
 
     before = gc.get_threshold()
     seen: list[tuple[int, int, int]] = []

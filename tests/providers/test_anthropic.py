@@ -6,11 +6,11 @@ import httpx
 
 from tests.fakes.server import FakeServer, Reply
 from tests.fakes.streams import anthropic_error_event, anthropic_text, anthropic_tool_use
-from tui.engine.events import Done, Failed, TextDelta, ThinkingDelta, ToolCall, UsageReport
-from tui.engine.model import Message, Role, TextPart, ToolResultPart, ToolUsePart
 from tui.engine.providers.anthropic import AnthropicProvider, to_anthropic_messages
 from tui.engine.providers.base import ProviderRequest
 from tui.engine.providers.http import RetryPolicy
+from tui.engine.sessions.events import Done, Failed, TextDelta, ThinkingDelta, ToolCall, UsageReport
+from tui.engine.sessions.model import Message, Role, TextPart, ToolResultPart, ToolUsePart
 
 from .conftest import SleepRecorder
 

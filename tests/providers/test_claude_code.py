@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from tui.engine import Engine, MessageStatus
-from tui.engine.events import ReplyUpdated, TextDelta
-from tui.engine.model import Origin, ToolResultPart, ToolUsePart
 from tui.engine.providers.claude_code import INSTALL_HINT
-from tui.engine.runtime import SessionRuntime
+from tui.engine.sessions.events import ReplyUpdated, TextDelta
+from tui.engine.sessions.model import Origin, ToolResultPart, ToolUsePart
+from tui.engine.turns.runtime import SessionRuntime
 
 FAKE = Path(__file__).resolve().parents[1] / "fakes" / "fake_claude.py"
 

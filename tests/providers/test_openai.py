@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from tests.fakes.server import FakeServer, Reply, sse
 from tests.fakes.streams import openai_text, openai_tool_calls
-from tui.engine.events import Done, Failed, TextDelta, ThinkingDelta, ToolCall, UsageReport
-from tui.engine.model import Message, Role, TextPart, ToolResultPart, ToolUsePart
 from tui.engine.providers.base import ProviderRequest
 from tui.engine.providers.http import RetryPolicy
 from tui.engine.providers.openai import OpenAIProvider, to_openai_messages
+from tui.engine.sessions.events import Done, Failed, TextDelta, ThinkingDelta, ToolCall, UsageReport
+from tui.engine.sessions.model import Message, Role, TextPart, ToolResultPart, ToolUsePart
 
 from .conftest import SleepRecorder
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tui.engine.config.settings import load_settings
 from tui.engine.providers import ProviderError
 from tui.engine.providers.anthropic import AnthropicProvider
 from tui.engine.providers.openai import OpenAIProvider
 from tui.engine.providers.registry import build, configured, default_provider_name
-from tui.engine.settings import load_settings
 
 
 def test_nothing_configured_means_echo() -> None:

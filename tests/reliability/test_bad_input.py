@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from tui.app.themes import load_themes
 from tui.cli import main
 from tui.engine import Engine, ForktreeError, InvalidInputError
+from tui.engine.config.settings import load_settings
 from tui.engine.importers.claude_code_parse import TranscriptParser, iter_objects
-from tui.engine.settings import load_settings
 from tui.engine.store import NotFoundError
 
 FUZZ = settings(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.engine.model import ToolUsePart
+from tui.engine.sessions.model import ToolUsePart
 from tui.engine.tools import ToolContext, ToolError, ToolRegistry, Workspace, execute
 from tui.engine.tools.files import edit_file, list_dir, read_file, search_files
 from tui.engine.tools.redact import safe_env

@@ -11,9 +11,9 @@ import pytest
 from tests.fakes.server import FakeServer, Reply
 from tests.fakes.streams import anthropic_calls, anthropic_text
 from tui.cli import main
-from tui.cli_send import ask_on_terminal
+from tui.cli.send import ask_on_terminal
 from tui.engine import Engine
-from tui.engine.model import Origin
+from tui.engine.sessions.model import Origin
 from tui.engine.tools import Decision, PermissionRequest
 
 

@@ -11,14 +11,14 @@ import pytest
 from tests.fakes.server import FakeServer, Reply
 from tests.fakes.streams import anthropic_calls, anthropic_text
 from tui.engine import Engine
-from tui.engine.model import Origin, ToolUsePart
+from tui.engine.config.settings import MCPServerSettings, load_settings
 from tui.engine.providers.anthropic import AnthropicProvider
 from tui.engine.providers.http import RetryPolicy
-from tui.engine.runtime import SessionRuntime
-from tui.engine.settings import MCPServerSettings, load_settings
-from tui.engine.tool_loop import mcp_hub, tool_setup
+from tui.engine.sessions.model import Origin, ToolUsePart
 from tui.engine.tools import Decision, PermissionRequest, ToolContext, Verdict, Workspace, execute
 from tui.engine.tools.mcp import MCPHub
+from tui.engine.turns.runtime import SessionRuntime
+from tui.engine.turns.tool_step import mcp_hub, tool_setup
 
 SERVER = str(Path(__file__).parent.parent / "fakes" / "mcp_server.py")
 

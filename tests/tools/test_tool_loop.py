@@ -13,15 +13,21 @@ import pytest
 from tests.fakes.server import FakeServer, Reply
 from tests.fakes.streams import anthropic_calls, anthropic_text, openai_calls, openai_text
 from tui.engine import Engine
-from tui.engine.events import ReplyUpdated, ToolOutput
-from tui.engine.model import MessageStatus, Origin, Role, ToolResultPart
 from tui.engine.providers.anthropic import AnthropicProvider
 from tui.engine.providers.http import RetryPolicy
 from tui.engine.providers.openai import OpenAIProvider
-from tui.engine.runtime import RunSettings, RunState, RuntimeEvent, SessionRuntime, StateChanged
-from tui.engine.streaming import UNRUN, model_context
-from tui.engine.tool_loop import ToolSetup
+from tui.engine.sessions.events import ReplyUpdated, ToolOutput
+from tui.engine.sessions.model import MessageStatus, Origin, Role, ToolResultPart
 from tui.engine.tools import Decision, PermissionPolicy, PermissionRequest, Verdict
+from tui.engine.turns.runtime import (
+    RunSettings,
+    RunState,
+    RuntimeEvent,
+    SessionRuntime,
+    StateChanged,
+)
+from tui.engine.turns.streaming import UNRUN, model_context
+from tui.engine.turns.tool_step import ToolSetup
 
 NO_RETRY = RetryPolicy(attempts=1)
 
@@ -275,7 +281,7 @@ async def test_abort_during_a_command_kills_it_and_answers_the_call(
 def test_calls_left_without_results_are_answered_for_the_model(
     engine: Engine, folder: Path
 ) -> None:
-    from tui.engine.model import ToolUsePart
+    from tui.engine.sessions.model import ToolUsePart
 
     sid = _session(engine, folder)
     engine.append(sid, Role.USER, "hi")

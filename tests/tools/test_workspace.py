@@ -112,8 +112,8 @@ async def test_write_lands_inside_with_parents_and_keeps_mode(layout: tuple[Path
 
 
 def test_tool_settings_never_pre_allow_writing_tools(tmp_path: Path) -> None:
-    from tui.engine.settings import load_settings
-    from tui.engine.tool_loop import tool_setup
+    from tui.engine.config.settings import load_settings
+    from tui.engine.turns.tool_step import tool_setup
 
     path = tmp_path / "settings.toml"
     path.write_text(

@@ -6,12 +6,12 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 
-from ..engine import Engine
-from .commands import ForktreeCommands
-from .gc_policy import IdleCollector
-from .screens.main import MainScreen
-from .themes import load_themes
-from .ui_state import load_ui_state, save_ui_state
+from tui.app.commands import ForktreeCommands
+from tui.app.gc_policy import IdleCollector
+from tui.app.screens.main import MainScreen
+from tui.app.themes import load_themes
+from tui.app.ui_state import load_ui_state, save_ui_state
+from tui.engine import Engine
 
 DEFAULT_THEME = "forktree-dark"
 GC_INTERVAL = 5.0  # seconds between checks for a due full collection

@@ -15,7 +15,7 @@ import gc
 import time
 from collections.abc import Callable
 
-from ..engine.gcpause import hold_full_collections
+from tui.engine.util.gcpause import hold_full_collections
 
 DUE = 10  # full collections become due after this many generation-1 ones (CPython's own)
 QUIET_S = 3.0  # seconds without input before a due collection runs

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.theme import Theme
 
-from ..engine.config import config_dir
+from tui.engine.config.paths import config_dir
 
 SHIPPED = Path(__file__).resolve().parents[2] / "themes"
 FIELDS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..engine.config import config_dir
-from ..engine.store.atomic import write_atomic
+from tui.engine.config.paths import config_dir
+from tui.engine.store.atomic import write_atomic
 
 
 def _path() -> Any:

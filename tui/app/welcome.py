@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine import Engine, Session
+from tui.engine import Engine, Session
 
 WELCOME = """\
 ## Welcome to forktree

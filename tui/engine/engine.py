@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import tree
-from .branching import BranchingMixin
-from .config import data_dir
-from .errors import InvalidInputError
-from .model import (
+from tui.engine.config.paths import data_dir
+from tui.engine.errors import InvalidInputError
+from tui.engine.providers import Provider, default_provider_name, get_provider
+from tui.engine.sessions import tree
+from tui.engine.sessions.branching import BranchingMixin
+from tui.engine.sessions.model import (
     Message,
     MessageStatus,
     Origin,
@@ -26,14 +27,13 @@ from .model import (
     new_id,
     now,
 )
-from .providers import Provider, default_provider_name, get_provider
-from .store import NotFoundError, SessionStore, TinyDBStore
-from .store.tinydb_store import resolve_unique
-from .streaming import DEFAULT_TITLE, StreamingMixin
+from tui.engine.store import NotFoundError, SessionStore, TinyDBStore
+from tui.engine.store.tinydb_store import resolve_unique
+from tui.engine.turns.streaming import DEFAULT_TITLE, StreamingMixin
 
 if TYPE_CHECKING:  # loaded when first used: start-up needs neither
-    from .compare import Comparison
-    from .search import Filters, Hit, SearchIndex
+    from tui.engine.explore.compare import Comparison
+    from tui.engine.explore.search import Filters, Hit, SearchIndex
 
 TITLE_CHARS = 60
 
@@ -82,7 +82,7 @@ class Engine(BranchingMixin, StreamingMixin):
     @property
     def search_index(self) -> SearchIndex:
         if self._search is None:
-            from .search import SearchIndex
+            from tui.engine.explore.search import SearchIndex
 
             self._search = SearchIndex(self.store)
         return self._search
@@ -178,7 +178,7 @@ class Engine(BranchingMixin, StreamingMixin):
 
     def compare(self, a_id: str, b_id: str) -> Comparison:
         """Two sessions side by side: shared prefix, aligned tails, differences, metrics."""
-        from .compare import compare
+        from tui.engine.explore.compare import compare
 
         a, b = self.session(a_id), self.session(b_id)
         return compare(a, b, self.diff(a.id, b.id))

@@ -13,10 +13,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ...engine import Engine
-from ...engine.compare import Comparison, SideMetrics, Turn, TurnPair
-from ...engine.humanize import money, tokens
-from ..widgets.keys_footer import KeysFooter
+from tui.app.widgets.keys_footer import KeysFooter
+from tui.engine import Engine
+from tui.engine.explore.compare import Comparison, SideMetrics, Turn, TurnPair
+from tui.engine.util.humanize import money, tokens
 
 PAGE = 12  # turn pairs mounted at once (a screenful); more load as the user scrolls
 DELETED = "bold black on #e06c75"

@@ -8,9 +8,9 @@ import math
 from rich.text import Text
 from textual.widgets.option_list import Option
 
-from ...engine.forest import build_forest
-from ...engine.model import Session
-from .filter_list import FilterListScreen
+from tui.app.screens.filter_list import FilterListScreen
+from tui.engine.sessions.forest import build_forest
+from tui.engine.sessions.model import Session
 
 LABEL_ROOM = 44  # columns kept for the title and marks
 

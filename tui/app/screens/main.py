@@ -14,8 +14,20 @@ from textual.screen import Screen
 from textual.widgets import Tree
 from textual.worker import Worker
 
-from ...engine import Engine, ForktreeError, Role, Session
-from ...engine.events import (
+from tui.app.actions.branches import BranchActions
+from tui.app.actions.claude_code import ClaudeCodeActions
+from tui.app.actions.sessions import SessionActions
+from tui.app.screens.permission import PermissionScreen
+from tui.app.screens.switcher import SwitcherScreen
+from tui.app.widgets.keys_footer import KeysFooter
+from tui.app.widgets.prompt import PromptArea
+from tui.app.widgets.session_header import SessionHeader
+from tui.app.widgets.session_tree import CHECKPOINT, MORE, SessionTree
+from tui.app.widgets.side_pane import SidePane
+from tui.app.widgets.transcript import Transcript
+from tui.engine import Engine, ForktreeError, Role, Session
+from tui.engine.config.settings import load_settings
+from tui.engine.sessions.events import (
     ReplyStarted,
     ReplyUpdated,
     TextDelta,
@@ -24,7 +36,9 @@ from ...engine.events import (
     TurnFinished,
     TurnStarted,
 )
-from ...engine.runtime import (
+from tui.engine.tools import PermissionRequest, Verdict
+from tui.engine.tools.mcp import MCPHub
+from tui.engine.turns.runtime import (
     RunSettings,
     RunState,
     RuntimeEvent,
@@ -33,24 +47,10 @@ from ...engine.runtime import (
     StateChanged,
     TurnResult,
 )
-from ...engine.settings import load_settings
-from ...engine.tool_loop import mcp_hub, tool_setup
-from ...engine.tools import PermissionRequest, Verdict
-from ...engine.tools.mcp import MCPHub
-from ..widgets.keys_footer import KeysFooter
-from ..widgets.prompt import PromptArea
-from ..widgets.session_header import SessionHeader
-from ..widgets.session_tree import CHECKPOINT, MORE, SessionTree
-from ..widgets.side_pane import SidePane
-from ..widgets.transcript import Transcript
-from .branch_actions import BranchActions
-from .claude_code_actions import ClaudeCodeActions
-from .permission import PermissionScreen
-from .session_actions import SessionActions
-from .switcher import SwitcherScreen
+from tui.engine.turns.tool_step import mcp_hub, tool_setup
 
 if TYPE_CHECKING:
-    from ..widgets.message_view import MessageView
+    from tui.app.widgets.message_view import MessageView
 
 
 class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None]):
@@ -116,7 +116,7 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         self.set_interval(0.12, self.session_tree.tick)
         rows = self.engine.session_rows()  # the index only: sessions are read when shown
         if not rows:
-            from ..welcome import create_welcome
+            from tui.app.welcome import create_welcome
 
             create_welcome(self.engine)
             rows = self.engine.session_rows()
@@ -129,7 +129,7 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         for problem in problems:
             self.notify(problem, title="Settings", severity="warning", timeout=15)
         if settings.import_claude_code_on_start:
-            from ...engine.importers.claude_code import default_root  # not needed otherwise
+            from tui.engine.importers.claude_code import default_root  # not needed otherwise
 
             if default_root().exists():
                 self.call_after_refresh(self.action_import_claude_code)  # after first paint
@@ -192,7 +192,9 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         self.query_one(SessionHeader).show(session, state)
 
     def action_search(self) -> None:
-        from .search import SearchScreen  # with the search engine: loaded when first used
+        from tui.app.screens.search import (
+            SearchScreen,  # with the search engine: loaded when first used
+        )
 
         async def jump(target: tuple[str, str] | None) -> None:
             if target is not None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.widgets.option_list import Option
 
-from ...engine.fuzzy import rank
-from ...engine.pricing import price_table
-from ...engine.providers.registry import ProviderInfo
-from .filter_list import FilterListScreen
+from tui.app.screens.filter_list import FilterListScreen
+from tui.engine.providers.pricing import price_table
+from tui.engine.providers.registry import ProviderInfo
+from tui.engine.util.fuzzy import rank
 
 Choice = tuple[str, str]
 

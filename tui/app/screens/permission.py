@@ -13,8 +13,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from ...engine.tools import Decision, PermissionRequest, Verdict
-from ..widgets.code import code_block, pretty_json
+from tui.app.widgets.code import code_block, pretty_json
+from tui.engine.tools import Decision, PermissionRequest, Verdict
 
 PREVIEW_LINES = 40
 

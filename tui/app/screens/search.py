@@ -11,9 +11,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...engine import Engine
-from ...engine.humanize import age
-from ...engine.search import Filters, Hit
+from tui.engine import Engine
+from tui.engine.explore.search import Filters, Hit
+from tui.engine.util.humanize import age
 
 Jump = tuple[str, str]  # (session id, message id)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.widgets.option_list import Option
 
-from ...engine.fuzzy import rank
-from ...engine.humanize import age
-from ...engine.model import Session
-from .filter_list import FilterListScreen
+from tui.app.screens.filter_list import FilterListScreen
+from tui.engine.sessions.model import Session
+from tui.engine.util.fuzzy import rank
+from tui.engine.util.humanize import age
 
 
 class SwitcherScreen(FilterListScreen[str]):

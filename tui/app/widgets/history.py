@@ -19,8 +19,8 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ...engine.model import Message, MessageStatus, Role
-from .message_text import body_of, rich_markdown, role_line
+from tui.app.widgets.message_text import body_of, rich_markdown, role_line
+from tui.engine.sessions.model import Message, MessageStatus, Role
 
 BORDER = "▌"  # the left edge of a message, as Textual's "outer" border draws it
 GUTTER = 3  # border, and one column of padding each side

@@ -6,7 +6,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from rich.markdown import Markdown as RichMarkdown
 
-from ...engine.model import Message, MessageStatus
+from tui.engine.sessions.model import Message, MessageStatus
 
 ROLE_LABELS = {"user": "you", "assistant": "assistant", "system": "system", "tool": "tool"}
 

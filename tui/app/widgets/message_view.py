@@ -11,8 +11,8 @@ from textual.widget import Widget
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
-from ...engine.model import Message
-from .message_text import body_of, rich_markdown, role_line
+from tui.app.widgets.message_text import body_of, rich_markdown, role_line
+from tui.engine.sessions.model import Message
 
 SETTLE_BLOCKS = 8  # finished paragraphs a live reply keeps as widgets before settling them
 _FENCE = ("```", "~~~")

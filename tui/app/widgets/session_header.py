@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ...engine.humanize import money, tokens
-from ...engine.model import Session
+from tui.engine.sessions.model import Session
+from tui.engine.util.humanize import money, tokens
 
 
 class SessionHeader(Static):

@@ -10,10 +10,10 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ...engine.errors import ForktreeError
-from ...engine.forest import Node, build_forest
-from ...engine.humanize import age
-from ...engine.model import Session, SessionRow
+from tui.engine.errors import ForktreeError
+from tui.engine.sessions.forest import Node, build_forest
+from tui.engine.sessions.model import Session, SessionRow
+from tui.engine.util.humanize import age
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 MORE = "__more__"  # data of the node that shows the next page of families

@@ -7,9 +7,15 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, Static
 
-from ...engine.events import ProviderEvent, ThinkingDelta, ToolCall, ToolOutput, ToolResult
-from ...engine.model import Message, Session, ThinkingPart, ToolResultPart, ToolUsePart
-from .code import code_block, pretty_json
+from tui.app.widgets.code import code_block, pretty_json
+from tui.engine.sessions.events import (
+    ProviderEvent,
+    ThinkingDelta,
+    ToolCall,
+    ToolOutput,
+    ToolResult,
+)
+from tui.engine.sessions.model import Message, Session, ThinkingPart, ToolResultPart, ToolUsePart
 
 MAX_SHOWN = 20_000  # characters of one tool result shown; the store keeps all of it
 

@@ -12,11 +12,11 @@ from textual.containers import VerticalScroll
 from textual.events import DescendantFocus
 from textual.widgets import Static
 
-from ...engine.model import Message, MessageStatus
-from .history import History
+from tui.app.widgets.history import History
+from tui.engine.sessions.model import Message, MessageStatus
 
 if TYPE_CHECKING:
-    from .message_view import MessageView
+    from tui.app.widgets.message_view import MessageView
 
 WINDOW = 30  # at most this many messages load when a session opens ...
 SCREENS = 3  # ... or fewer, when their text fills about three screens
@@ -61,7 +61,9 @@ class Transcript(VerticalScroll, can_focus=True):
         self.live = None
         self._load_end(len(messages) - (1 if reply else 0))
         if reply is not None:
-            from .message_view import MessageView  # with Textual's Markdown: when one streams
+            from tui.app.widgets.message_view import (
+                MessageView,  # with Textual's Markdown: when one streams
+            )
 
             self.live = MessageView(reply)
             await self.mount(self.live)
@@ -217,7 +219,9 @@ class Transcript(VerticalScroll, can_focus=True):
         if self.live is not None:
             await self.finish_live(self.live.message)
         self.messages.append(reply)
-        from .message_view import MessageView  # with Textual's Markdown: when one streams
+        from tui.app.widgets.message_view import (
+            MessageView,  # with Textual's Markdown: when one streams
+        )
 
         view = self.live = MessageView(reply)
         queued = self.query(".queued")

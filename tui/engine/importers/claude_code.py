@@ -13,11 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..engine import Engine, title_from_prompt
-from ..gcpause import no_full_collections
-from ..model import Origin, Role, Session, SessionStatus, TextPart, ToolUsePart
-from ..store.atomic import write_atomic
-from .claude_code_parse import Node, Parsed, TranscriptParser, iter_objects, stable_id, to_message
+from tui.engine.engine import Engine, title_from_prompt
+from tui.engine.importers.claude_code_parse import (
+    Node,
+    Parsed,
+    TranscriptParser,
+    iter_objects,
+    stable_id,
+    to_message,
+)
+from tui.engine.sessions.model import Origin, Role, Session, SessionStatus, TextPart, ToolUsePart
+from tui.engine.store.atomic import write_atomic
+from tui.engine.util.gcpause import no_full_collections
 
 STATE_FILE = "imports/claude_code.json"
 BATCH_BYTES = 32 * 1024 * 1024  # input per transaction: fewer index shard rewrites

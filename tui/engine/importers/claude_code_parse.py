@@ -25,7 +25,8 @@ from typing import Any
 
 import orjson
 
-from ..model import (
+from tui.engine.providers.pricing import prices_for
+from tui.engine.sessions.model import (
     Message,
     MessageStatus,
     Part,
@@ -37,7 +38,6 @@ from ..model import (
     Totals,
     Usage,
 )
-from ..pricing import prices_for
 
 _ASSISTANT = Role.ASSISTANT  # enum attribute lookups are slow in the per-line path
 CHAIN_TYPES = {"user", "assistant", "system", "progress", "attachment"}

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import Engine
-from ..errors import InvalidInputError
-from ..export import EXPORT_FORMAT, TREE_FORMAT
-from ..model import Message, Session, new_id
-from ..store import NotFoundError
+from tui.engine.engine import Engine
+from tui.engine.errors import InvalidInputError
+from tui.engine.explore.export import EXPORT_FORMAT, TREE_FORMAT
+from tui.engine.sessions.model import Message, Session, new_id
+from tui.engine.store import NotFoundError
 
 
 def _parse(data: Any) -> tuple[list[Session], list[Message]]:

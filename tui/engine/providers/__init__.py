@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .base import Provider, ProviderError, ProviderRequest
-from .echo import EchoProvider
-from .registry import build, configured, default_provider_name
+from tui.engine.providers.base import Provider, ProviderError, ProviderRequest
+from tui.engine.providers.echo import EchoProvider
+from tui.engine.providers.registry import build, configured, default_provider_name
 
 __all__ = [
     "EchoProvider",

@@ -8,7 +8,10 @@ from typing import Any
 import httpx
 import orjson
 
-from ..events import (
+from tui.engine.providers.base import ProviderRequest
+from tui.engine.providers.defaults import ANTHROPIC_MODEL
+from tui.engine.providers.http import DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
+from tui.engine.sessions.events import (
     Done,
     Failed,
     ProviderEvent,
@@ -17,10 +20,7 @@ from ..events import (
     ToolCall,
     UsageReport,
 )
-from ..model import Message, Role, TextPart, ToolResultPart, ToolUsePart, Usage
-from .base import ProviderRequest
-from .defaults import ANTHROPIC_MODEL
-from .http import DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
+from tui.engine.sessions.model import Message, Role, TextPart, ToolResultPart, ToolUsePart, Usage
 
 API_VERSION = "2023-06-01"
 DEFAULT_MODEL = ANTHROPIC_MODEL

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..errors import ForktreeError
-from ..events import ProviderEvent
-from ..model import Message
-from ..tools.base import ToolSpec
+from tui.engine.errors import ForktreeError
+from tui.engine.sessions.events import ProviderEvent
+from tui.engine.sessions.model import Message
+from tui.engine.tools.base import ToolSpec
 
 
 @dataclass(frozen=True, slots=True)

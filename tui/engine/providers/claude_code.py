@@ -12,7 +12,10 @@ from typing import Any
 
 import orjson
 
-from ..events import (
+from tui.engine.importers.claude_code_parse import content_text
+from tui.engine.providers.base import ProviderRequest
+from tui.engine.providers.defaults import CLAUDE_CODE_MODEL
+from tui.engine.sessions.events import (
     Done,
     Failed,
     ProviderEvent,
@@ -23,10 +26,7 @@ from ..events import (
     ToolResult,
     UsageReport,
 )
-from ..importers.claude_code_parse import content_text
-from ..model import Role, Usage
-from .base import ProviderRequest
-from .defaults import CLAUDE_CODE_MODEL
+from tui.engine.sessions.model import Role, Usage
 
 INSTALL_HINT = (
     "the `claude` command was not found on PATH; install Claude Code with "

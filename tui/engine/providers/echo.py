@@ -10,7 +10,8 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 
-from ..events import (
+from tui.engine.providers.base import ProviderRequest
+from tui.engine.sessions.events import (
     Done,
     ProviderEvent,
     TextDelta,
@@ -19,8 +20,7 @@ from ..events import (
     ToolResult,
     UsageReport,
 )
-from ..model import Role, Usage
-from .base import ProviderRequest
+from tui.engine.sessions.model import Role, Usage
 
 _WORDS = re.compile(r"\S+\s*|\s+")
 

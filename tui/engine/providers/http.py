@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from ..events import Failed, ProviderEvent
+from tui.engine.sessions.events import Failed, ProviderEvent
 
 ProviderRequestLike = Any  # base.ProviderRequest (kept loose to avoid an import cycle)
 RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504, 529}

@@ -9,11 +9,19 @@ from typing import Any
 import httpx
 import orjson
 
-from ..events import Done, Failed, ProviderEvent, TextDelta, ThinkingDelta, ToolCall, UsageReport
-from ..model import Role, TextPart, ToolResultPart, ToolUsePart, Usage
-from .base import ProviderRequest
-from .defaults import OPENAI_MODEL
-from .http import DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
+from tui.engine.providers.base import ProviderRequest
+from tui.engine.providers.defaults import OPENAI_MODEL
+from tui.engine.providers.http import DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
+from tui.engine.sessions.events import (
+    Done,
+    Failed,
+    ProviderEvent,
+    TextDelta,
+    ThinkingDelta,
+    ToolCall,
+    UsageReport,
+)
+from tui.engine.sessions.model import Role, TextPart, ToolResultPart, ToolUsePart, Usage
 
 DEFAULT_MODEL = OPENAI_MODEL
 

@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from ..settings import ProviderSettings, Settings, load_settings
-from .base import Provider, ProviderError
-from .defaults import ANTHROPIC_MODEL, CLAUDE_CODE_MODEL, OPENAI_MODEL
-from .echo import EchoProvider
+from tui.engine.config.settings import ProviderSettings, Settings, load_settings
+from tui.engine.providers.base import Provider, ProviderError
+from tui.engine.providers.defaults import ANTHROPIC_MODEL, CLAUDE_CODE_MODEL, OPENAI_MODEL
+from tui.engine.providers.echo import EchoProvider
 
 # The HTTP and subprocess providers (httpx and friends) load when one is built, not
 # when forktree starts: most start-ups only list providers.
@@ -115,7 +115,7 @@ def build(
     """The provider called `name`, with its key read from the environment now."""
     env = os.environ if env is None else env
     if name == "claude_code":  # always buildable: a missing binary is reported when used
-        from .claude_code import ClaudeCodeProvider
+        from tui.engine.providers.claude_code import ClaudeCodeProvider
 
         return ClaudeCodeProvider(env.get("FORKTREE_CLAUDE_BIN"))
     available = configured(settings, env)
@@ -132,8 +132,8 @@ def build(
             delay = 0.02
         return EchoProvider(delay=max(0.0, delay))
     key = env.get(info.key_source) if info.key_source else None
-    from .anthropic import AnthropicProvider
-    from .openai import OpenAIProvider
+    from tui.engine.providers.anthropic import AnthropicProvider
+    from tui.engine.providers.openai import OpenAIProvider
 
     if info.kind == "anthropic":
         if not key:

@@ -1,8 +1,14 @@
 """Session storage: the SessionStore protocol and its TinyDB implementation."""
 
-from .errors import AmbiguousIdError, CorruptFileError, NotFoundError, StoreBusyError, StoreError
-from .protocol import SessionStore
-from .tinydb_store import TinyDBStore
+from tui.engine.store.errors import (
+    AmbiguousIdError,
+    CorruptFileError,
+    NotFoundError,
+    StoreBusyError,
+    StoreError,
+)
+from tui.engine.store.protocol import SessionStore
+from tui.engine.store.tinydb_store import TinyDBStore
 
 __all__ = [
     "AmbiguousIdError",

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from .errors import CorruptFileError
+from tui.engine.store.errors import CorruptFileError
 
 Signature = tuple[int, int, int, int]
 _KNOWN_DIRS: set[str] = set()  # folders made already: mkdir is slow on some filesystems

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import ForktreeError
+from tui.engine.errors import ForktreeError
 
 
 class StoreError(ForktreeError):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .tinydb_store import TinyDBStore
+    from tui.engine.store.tinydb_store import TinyDBStore
 
 FORMAT_VERSION = 2
 

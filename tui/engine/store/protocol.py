@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from ..model import Message, Session, SessionRow
+from tui.engine.sessions.model import Message, Session, SessionRow
 
 
 class SessionStore(Protocol):

@@ -29,10 +29,16 @@ from typing import TYPE_CHECKING, Any
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from ..model import Message, Session, SessionRow
-from .atomic import AtomicJSONStorage, write_atomic
-from .errors import AmbiguousIdError, CorruptFileError, NotFoundError, StoreBusyError, StoreError
-from .migrations import FORMAT_VERSION, upgrade
+from tui.engine.sessions.model import Message, Session, SessionRow
+from tui.engine.store.atomic import AtomicJSONStorage, write_atomic
+from tui.engine.store.errors import (
+    AmbiguousIdError,
+    CorruptFileError,
+    NotFoundError,
+    StoreBusyError,
+    StoreError,
+)
+from tui.engine.store.migrations import FORMAT_VERSION, upgrade
 
 if TYPE_CHECKING:
     from filelock import FileLock

@@ -1,7 +1,7 @@
 """Agent tools: a registry, a confined workspace, permissions, and running one call."""
 
-from .base import Tool, ToolContext, ToolOutcome, ToolSpec
-from .permissions import (
+from tui.engine.tools.base import Tool, ToolContext, ToolOutcome, ToolSpec
+from tui.engine.tools.permissions import (
     Approver,
     Decision,
     PermissionPolicy,
@@ -9,9 +9,9 @@ from .permissions import (
     Verdict,
     nobody_approves,
 )
-from .registry import BUILTIN_TOOLS, READ_ONLY, ToolRegistry
-from .runner import execute
-from .workspace import ToolError, Workspace
+from tui.engine.tools.registry import BUILTIN_TOOLS, READ_ONLY, ToolRegistry
+from tui.engine.tools.runner import execute
+from tui.engine.tools.workspace import ToolError, Workspace
 
 __all__ = [
     "BUILTIN_TOOLS",

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .workspace import ToolError, Workspace
+from tui.engine.tools.workspace import ToolError, Workspace
 
 
 @dataclass(frozen=True, slots=True)

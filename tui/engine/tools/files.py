@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..store.atomic import write_atomic
-from .base import Tool, ToolContext, ToolOutcome, ToolSpec, arg_int, arg_str
-from .workspace import ToolError
+from tui.engine.store.atomic import write_atomic
+from tui.engine.tools.base import Tool, ToolContext, ToolOutcome, ToolSpec, arg_int, arg_str
+from tui.engine.tools.workspace import ToolError
 
 MAX_READ_CHARS = 200_000
 MAX_ENTRIES = 500

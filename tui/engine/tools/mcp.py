@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..settings import MCPServerSettings
-from .base import Tool, ToolContext, ToolOutcome, ToolSpec
-from .workspace import ToolError
+from tui.engine.config.settings import MCPServerSettings
+from tui.engine.tools.base import Tool, ToolContext, ToolOutcome, ToolSpec
+from tui.engine.tools.workspace import ToolError
 
 START_TIMEOUT = 30.0
 NAME_CHARS = re.compile(r"[^a-zA-Z0-9_-]")

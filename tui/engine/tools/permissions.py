@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .base import Tool
+from tui.engine.tools.base import Tool
 
 
 class Decision(StrEnum):

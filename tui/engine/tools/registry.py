@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .base import Tool, ToolSpec
-from .files import FILE_TOOLS
-from .shell import SHELL_TOOL
+from tui.engine.tools.base import Tool, ToolSpec
+from tui.engine.tools.files import FILE_TOOLS
+from tui.engine.tools.shell import SHELL_TOOL
 
 BUILTIN_TOOLS: tuple[Tool, ...] = (*FILE_TOOLS, SHELL_TOOL)
 READ_ONLY = tuple(t.name for t in BUILTIN_TOOLS if not t.writes)

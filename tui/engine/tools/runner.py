@@ -7,11 +7,11 @@ import os
 import time
 from dataclasses import replace
 
-from ..model import ToolResultPart, ToolUsePart
-from .base import ToolContext
-from .redact import redact, secret_values
-from .registry import ToolRegistry
-from .workspace import ToolError
+from tui.engine.sessions.model import ToolResultPart, ToolUsePart
+from tui.engine.tools.base import ToolContext
+from tui.engine.tools.redact import redact, secret_values
+from tui.engine.tools.registry import ToolRegistry
+from tui.engine.tools.workspace import ToolError
 
 
 async def execute(registry: ToolRegistry, call: ToolUsePart, ctx: ToolContext) -> ToolResultPart:

@@ -11,7 +11,7 @@ import shutil
 import signal
 from typing import Any
 
-from .base import Tool, ToolContext, ToolOutcome, ToolSpec, arg_int, arg_str
+from tui.engine.tools.base import Tool, ToolContext, ToolOutcome, ToolSpec, arg_int, arg_str
 
 KEEP_HEAD = 40_000  # characters kept from the start and from the end of long output
 KEEP_TAIL = 40_000

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import InvalidInputError
+from tui.engine.errors import InvalidInputError
 
 
 class ToolError(InvalidInputError):

@@ -1,0 +1,132 @@
+"""`forktree compare` and `forktree fanout`: exploring several directions from one point."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import TYPE_CHECKING
+
+from tui.cli.output import emit_json
+from tui.engine import Engine
+from tui.engine.util.humanize import money
+
+if TYPE_CHECKING:  # loaded by the commands that use them: launching the app needs neither
+    from tui.engine.explore.compare import Comparison, SideMetrics
+
+
+def _side(label: str, m: SideMetrics) -> str:
+    tools = ", ".join(f"{k}×{v}" for k, v in sorted(m.tool_calls.items())) or "no tools"
+    return (
+        f"{label}: {m.model or '-'} · {m.turns} turns · {m.messages} msgs · "
+        f"{m.input_tokens}/{m.output_tokens} tok · {money(m.cost_usd)} · "
+        f"{m.duration_s:.1f}s · {tools}"
+    )
+
+
+def render_comparison(c: Comparison) -> str:
+    lines = [
+        f"A {c.a.short_id} {c.a.title}",
+        f"B {c.b.short_id} {c.b.title}",
+        f"{c.shared} shared message(s)"
+        + (f" up to {c.ancestor.id[:8]}" if c.ancestor else " (no common history)"),
+        _side("A", c.metrics_a),
+        _side("B", c.metrics_b),
+    ]
+    for i, pair in enumerate(c.pairs, 1):
+        lines.append(f"\n— turn {i} {'(same)' if pair.same else '(differs)'}")
+        for tag, turn in (("A", pair.a), ("B", pair.b)):
+            if turn is None:
+                lines.append(f"  {tag}: (nothing)")
+                continue
+            if turn.prompt is not None:
+                lines.append(f"  {tag} you › {turn.prompt.text[:200]}")
+            tools = ", ".join(t.name for t in turn.tools)
+            lines.append(f"  {tag} › {turn.text[:400]}" + (f"  [tools: {tools}]" if tools else ""))
+        if not pair.same:
+            changed = [c for c in pair.chunks if c.op != "equal"]
+            for chunk in changed[:5]:
+                lines.append(f"    - {chunk.a.strip()[:80]!r}  + {chunk.b.strip()[:80]!r}")
+    return "\n".join(lines)
+
+
+def cmd_compare(engine: Engine, args: argparse.Namespace) -> int:
+    comparison = engine.compare(args.a, args.b)
+    if args.json:
+        emit_json(comparison.to_dict())
+    else:
+        print(render_comparison(comparison))
+    return 0
+
+
+def cmd_fanout(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.engine.explore.fanout import fanout, parse_target
+
+    targets = [parse_target(spec) for spec in args.models.split(",") if spec.strip()]
+    results = asyncio.run(fanout(engine, args.session, args.prompt, targets, at=args.at))
+    if args.json:
+        emit_json(
+            [
+                {
+                    "session": s.id,
+                    "title": s.title,
+                    "outcome": r.outcome,
+                    "error": r.error,
+                    "cost_usd": r.cost_usd,
+                    "output_tokens": r.output_tokens,
+                }
+                for s, r in results
+            ]
+        )
+    else:
+        for session, result in results:
+            print(
+                f"{session.short_id}  {session.title}  {result.outcome}"
+                + (f": {result.error}" if result.error else "")
+            )
+    return 0 if all(r.outcome == "success" for _, r in results) else 1
+
+
+def cmd_checkpoint(engine: Engine, args: argparse.Namespace) -> int:
+    session = engine.checkpoint(args.session, args.message, args.name)
+    print(
+        f"{session.short_id}: checkpoint “{session.checkpoints[-1][1]}” at "
+        f"{session.checkpoints[-1][0][:8]}"
+    )
+    return 0
+
+
+def cmd_restore(engine: Engine, args: argparse.Namespace) -> int:
+    fork = engine.restore(args.session, args.name)
+    print(fork.id)
+    return 0
+
+
+def add_commands(add: object) -> None:
+    """Register the subcommands with the CLI's `add` helper."""
+    p = add(
+        "compare",
+        cmd_compare,
+        "compare two sessions side by side",  # type: ignore[operator]
+        json_flag=True,
+    )
+    p.add_argument("a")
+    p.add_argument("b")
+    p = add(
+        "fanout",
+        cmd_fanout,
+        "send one prompt to new forks, one per model, at once",  # type: ignore[operator]
+        json_flag=True,
+    )
+    p.add_argument("session")
+    p.add_argument("prompt")
+    p.add_argument(
+        "--models", required=True, help="comma-separated: model, provider/model or provider/"
+    )
+    p.add_argument("--at", metavar="MESSAGE", help="fork point (default: the head)")
+    p = add("checkpoint", cmd_checkpoint, "name a message as a checkpoint")  # type: ignore[operator]
+    p.add_argument("session")
+    p.add_argument("message")
+    p.add_argument("name")
+    p = add("restore", cmd_restore, "fork a session from one of its checkpoints")  # type: ignore[operator]
+    p.add_argument("session")
+    p.add_argument("name")

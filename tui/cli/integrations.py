@@ -1,0 +1,125 @@
+"""Subcommands that talk to the world outside the store: providers, settings paths,
+importing from Claude Code or a forktree JSON export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tui.cli.housekeeping import cmd_import_json
+from tui.cli.output import EXIT_USAGE, emit_json
+from tui.engine import Engine
+
+
+def cmd_providers(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.engine.config.settings import load_settings
+    from tui.engine.providers.registry import configured, default_provider_name, reachable
+
+    settings, problems = load_settings()
+    for problem in problems:
+        print(f"forktree: warning: {problem}", file=sys.stderr)
+    default = default_provider_name(settings)
+    rows = []
+    for info in configured(settings).values():
+        up = (
+            True
+            if info.kind == "echo"
+            else reachable(
+                info.base_url
+                or (
+                    "https://api.anthropic.com"
+                    if info.kind == "anthropic"
+                    else "https://api.openai.com"
+                )
+            )
+        )
+        rows.append(
+            {
+                "name": info.name,
+                "kind": info.kind,
+                "model": info.model,
+                "base_url": info.base_url,
+                "key_from": info.key_source,
+                "key_set": info.has_key,
+                "reachable": up,
+                "default": info.name == default,
+            }
+        )
+    if args.json:
+        emit_json(rows)
+        return 0
+    for r in rows:
+        key = (
+            ""
+            if r["kind"] == "echo"
+            else (
+                f"  key: {r['key_from']} {'set' if r['key_set'] else 'missing'}"
+                if r["key_from"]
+                else "  key: none"
+            )
+        )
+        where = f"  {r['base_url']}" if r["base_url"] else ""
+        print(
+            f"{'*' if r['default'] else ' '} {r['name']:<10} {r['model']:<22}"
+            f"{'reachable' if r['reachable'] else 'UNREACHABLE'}{where}{key}"
+        )
+    return 0
+
+
+def cmd_config(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.engine.config.paths import data_dir
+    from tui.engine.config.settings import settings_path
+
+    print({"path": settings_path(), "store": data_dir()}[args.what])
+    return 0
+
+
+def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.engine.importers.claude_code import ClaudeCodeImporter, default_root
+
+    if args.source == "json":
+        if not args.path:
+            print("forktree: error: import json needs a FILE", file=sys.stderr)
+            return EXIT_USAGE
+        return cmd_import_json(engine, args.path)
+
+    root = Path(args.path).expanduser() if args.path else default_root()
+    if not root.exists():
+        print(
+            f"forktree: error: {root} does not exist (set CLAUDE_CONFIG_DIR or give a path)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    importer = ClaudeCodeImporter(engine)
+    if sys.stderr.isatty() and not args.json:
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+        columns = (
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, transient=True) as bar:
+            task = bar.add_task("importing Claude Code sessions", total=None)
+            report = importer.run(
+                root, lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    else:
+        report = importer.run(root)
+    summary = report.to_dict()
+    if args.json:
+        emit_json(summary)
+        return 0 if not summary["failed"] else 1
+    print(
+        f"{summary['imported']} imported, {summary['updated']} updated, "
+        f"{summary['unchanged']} unchanged, {summary['failed']} failed: "
+        f"{summary['sessions']} sessions, {summary['messages']} messages"
+    )
+    for f in report.files:
+        if f.action == "failed":
+            print(f"  failed {f.path}: {f.reason}")
+        elif f.skipped_lines:
+            print(f"  {f.path}: skipped {f.skipped_lines} unreadable line(s)")
+    return 0 if not summary["failed"] else 1

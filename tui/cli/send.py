@@ -1,0 +1,113 @@
+"""`forktree send`: one prompt, the reply streamed to stdout; tool calls, their results
+and permission questions go to stderr (asked on the terminal, else rejected)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from tui.engine import Engine
+from tui.engine.config.settings import load_settings
+from tui.engine.sessions.events import ReplyUpdated, TextDelta, ToolCall, ToolOutput, ToolResult
+from tui.engine.tools import Approver, Decision, PermissionRequest, Verdict, nobody_approves
+from tui.engine.turns.runtime import RunSettings, RuntimeEvent, SessionRuntime, TurnResult
+from tui.engine.turns.tool_step import mcp_hub, tool_setup
+
+ANSWERS = {"y": Decision.ALLOW_ONCE, "a": Decision.ALLOW_ALWAYS, "n": Decision.REJECT}
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(text)
+    sys.stderr.flush()
+
+
+async def _read_line(question: str) -> str:
+    _say(question)
+    line = await asyncio.to_thread(sys.stdin.readline)
+    return line.strip()
+
+
+async def ask_on_terminal(request: PermissionRequest) -> Verdict:
+    """Shows the call in full and waits for y (once), a (always) or n (reject)."""
+    _say(f"\n── {request.name} wants to {request.summary}  (in {request.folder})\n")
+    if request.name == "run_command":
+        _say(f"   $ {request.input.get('command', '')}\n")
+    elif request.name in ("write_file", "edit_file"):
+        shown = request.input.get("content", request.input.get("new_text", ""))
+        lines = str(shown).splitlines()
+        _say("".join(f"   │ {line}\n" for line in lines[:20]))
+        if len(lines) > 20:
+            _say(f"   │ … {len(lines) - 20} more lines\n")
+    while True:
+        answer = (
+            await _read_line("   allow? [y] once  [a] always, this session  [n] no: ")
+        ).lower()
+        if answer[:1] in ANSWERS:
+            decision = ANSWERS[answer[:1]]
+            break
+        if answer == "":  # end of input: nobody there to say yes
+            return Verdict(Decision.REJECT, "no answer")
+    if decision is not Decision.REJECT:
+        return Verdict(decision)
+    return Verdict(decision, await _read_line("   why not? (optional): "))
+
+
+async def _show(event: RuntimeEvent) -> None:
+    if not isinstance(event, ReplyUpdated):
+        return
+    inner = event.event
+    if type(inner) is TextDelta:
+        sys.stdout.write(inner.text)
+        sys.stdout.flush()
+    elif isinstance(inner, ToolCall):
+        _say(f"\n⚙ {inner.name} {inner.input}\n")
+    elif isinstance(inner, ToolOutput):
+        _say(inner.text)
+    elif isinstance(inner, ToolResult):
+        first = inner.content.strip().splitlines()[:1]
+        _say(f"  {'✗' if inner.is_error else '✓'} {first[0][:200] if first else ''}\n")
+
+
+def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
+    from_stdin = args.prompt == "-"
+    prompt = sys.stdin.read() if from_stdin else args.prompt
+    session = engine.session(args.session)
+    approver: Approver = nobody_approves
+    if not from_stdin and sys.stdin.isatty():
+        approver = ask_on_terminal
+    settings = load_settings()[0]
+    hub = None if args.no_tools else mcp_hub(settings)
+    tools = None
+    if not args.no_tools:
+        tools = tool_setup(settings.tools, approver, hub, lambda p: _say(f"forktree: {p}\n"))
+    run_settings = RunSettings(model_titles=settings.model_titles)
+    runtime = SessionRuntime(engine, session.id, run_settings, listener=_show, tools=tools)
+
+    async def run() -> TurnResult:
+        try:
+            return await runtime.send(prompt)
+        finally:
+            if hub is not None:
+                await hub.close()
+
+    try:
+        result = asyncio.run(run())
+    except KeyboardInterrupt:
+        sys.stdout.write("\n")
+        print("forktree: interrupted; the partial reply is kept", file=sys.stderr)
+        return 130
+    sys.stdout.write("\n")
+    if result.outcome != "success":
+        print(f"forktree: reply {result.outcome}: {result.error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def add_command(add) -> None:  # type: ignore[no-untyped-def]
+    p = add("send", cmd_send, "send a prompt and stream the reply to stdout")
+    p.add_argument("session")
+    p.add_argument("prompt", help="the prompt, or - to read it from stdin")
+    p.add_argument(
+        "--no-tools", action="store_true", help="do not offer the agent tools to the model"
+    )

@@ -1,0 +1,1 @@
+"""Settings and paths: where the store and settings live, and the settings file."""

@@ -1,0 +1,152 @@
+"""Branch operations (mixed into Engine): fork at any message, revert, edit-and-resend.
+None copies messages; the old tail always stays reachable as a branch."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from tui.engine.errors import InvalidInputError
+from tui.engine.sessions.model import Message, Origin, Role, Session, Totals, new_id, now
+
+if TYPE_CHECKING:
+    from tui.engine.engine import Engine
+
+
+class BranchingMixin:
+    """Mixed into Engine; `self` is the Engine."""
+
+    def fork(
+        self: Engine,
+        session_id: str,
+        at: str | None = None,
+        title: str | None = None,
+        provider: str | None = None,
+        model: str | None = None,
+    ) -> Session:
+        """A new branch whose head is `at` (default: the session's head). Copies nothing."""
+        with self.store.transaction():
+            parent = self.session(session_id)
+            point = (
+                self.message(parent.id, at)
+                if at
+                else (
+                    self.store.get_message(parent.root_id, parent.head_id)
+                    if parent.head_id
+                    else None
+                )
+            )
+            stamp = now()
+            fork = Session(
+                id=new_id(),
+                title=self._clean_title(title) if title else f"{parent.title} (fork)",
+                root_id=parent.root_id,
+                head_id=point.id if point else None,
+                parent_session_id=parent.id,
+                fork_point_id=point.id if point else None,
+                fork_depth=point.depth if point else None,
+                created=stamp,
+                updated=stamp,
+                provider=provider or parent.provider,
+                model=model if model is not None else parent.model,
+                system_prompt=parent.system_prompt,
+                totals=point.totals if point else Totals(),
+                origin=self._fork_origin(parent, point),
+            )
+            self.store.put_session(fork)
+        return fork
+
+    @staticmethod
+    def _fork_origin(parent: Session, point: Message | None) -> Origin:
+        """A fork of a Claude Code session resumes it with --fork-session; Claude Code
+        can only continue from a session's end, so an earlier fork point drops the link."""
+        origin = parent.origin
+        if parent.provider != "claude_code" or not origin.source_id:
+            return origin
+        if point is not None and point.id == parent.head_id:
+            return replace(origin, fork_pending=True)
+        return replace(origin, source_id=None, fork_pending=None)
+
+    def revert(self: Engine, session_id: str, to_message_id: str) -> tuple[Session, Session | None]:
+        """Move the head back to an earlier message; the old tail stays as a new branch.
+
+        Returns the moved session and the branch keeping the old tail (None when the
+        head did not move)."""
+        with self.store.transaction():
+            session = self.session(session_id)
+            target = self.message(session.id, to_message_id)
+            if target.id == session.head_id:
+                return session, None
+            kept = self._keep_tail(session, target, "before revert")
+            moved = self._move_head(session, target)
+        return moved, kept
+
+    def _keep_tail(self: Engine, session: Session, fork_point: Message | None, why: str) -> Session:
+        stamp = now()
+        kept = Session(
+            id=new_id(),
+            title=f"{session.title} ({why})",
+            root_id=session.root_id,
+            head_id=session.head_id,
+            parent_session_id=session.id,
+            fork_point_id=fork_point.id if fork_point else None,
+            fork_depth=fork_point.depth if fork_point else None,
+            created=stamp,
+            updated=stamp,
+            provider=session.provider,
+            model=session.model,
+            system_prompt=session.system_prompt,
+            totals=session.totals,
+            origin=session.origin,
+        )
+        self.store.put_session(kept)
+        return kept
+
+    def prepare_edit(self: Engine, session_id: str, message_id: str) -> Session:
+        """Set up edit-and-resend of a user message: the old tail is kept as a branch and
+        the head moves to the message's parent, so the next send is its sibling.
+        Returns the branch keeping the old tail."""
+        with self.store.transaction():
+            session = self.session(session_id)
+            target = self.message(session.id, message_id)
+            if target.role is not Role.USER:
+                raise InvalidInputError("only your own messages can be edited and resent")
+            parent = (
+                self.store.get_message(session.root_id, target.parent_id)
+                if target.parent_id
+                else None
+            )
+            kept = self._keep_tail(session, parent, "before edit")
+            self.store.put_session(
+                session.with_changes(
+                    head_id=parent.id if parent else None,
+                    totals=parent.totals if parent else Totals(),
+                    updated=now(),
+                )
+            )
+        return kept
+
+    def checkpoint(self: Engine, session_id: str, message_ref: str, name: str) -> Session:
+        """Name a message of the session's transcript; the tree lists it under the session."""
+        with self.store.transaction():
+            session = self.session(session_id)
+            message = self.message(session.id, message_ref)
+            label = self._clean_title(name)[:60]
+            kept = tuple(c for c in session.checkpoints if c[0] != message.id)
+            changed = session.with_changes(checkpoints=(*kept, (message.id, label)))
+            self.store.put_session(changed)
+        return changed
+
+    def restore(self: Engine, session_id: str, name: str) -> Session:
+        """Fork from the checkpoint called `name` (or a unique prefix of it)."""
+        session = self.session(session_id)
+        found = [c for c in session.checkpoints if c[1] == name] or [
+            c for c in session.checkpoints if c[1].lower().startswith(name.lower())
+        ]
+        if len(found) != 1:
+            names = ", ".join(c[1] for c in session.checkpoints) or "none"
+            raise InvalidInputError(
+                f"no single checkpoint {name!r} in {session.short_id} (checkpoints: {names})"
+            )
+        message_id, label = found[0]
+        return self.fork(session.id, at=message_id, title=f"{label} (restored)")

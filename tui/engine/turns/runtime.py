@@ -1,0 +1,331 @@
+"""A live session: a state machine over turns, with a queue, abort, budget and turn limits.
+
+    idle -> initializing -> ready <-> processing -> completed | error | interrupted
+                                          |  \\-> waiting_tool, compacting (and back)
+    completed | error | interrupted -> processing (next queued prompt) or ready
+
+Every change is an event for the UI and CLI; every turn ends with a TurnResult.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tui.engine.engine import Engine
+from tui.engine.errors import ForktreeError, InvalidInputError
+from tui.engine.providers.pricing import estimate_cost
+from tui.engine.sessions.events import EngineEvent, TurnFinished
+from tui.engine.sessions.model import Message, MessageStatus, Role
+from tui.engine.turns.compaction import compact, needs_compaction
+from tui.engine.turns.streaming import check_prompt
+from tui.engine.turns.titles import model_title
+from tui.engine.turns.tool_step import ToolLoopMixin, ToolSetup
+
+
+class RunState(StrEnum):
+    IDLE = "idle"
+    INITIALIZING = "initializing"
+    READY = "ready"
+    PROCESSING = "processing"
+    WAITING_TOOL = "waiting_tool"
+    COMPACTING = "compacting"
+    COMPLETED = "completed"
+    ERROR = "error"
+    INTERRUPTED = "interrupted"
+
+
+_AFTER_TURN = {RunState.READY, RunState.PROCESSING}
+TRANSITIONS: dict[RunState, set[RunState]] = {
+    RunState.IDLE: {RunState.INITIALIZING},
+    RunState.INITIALIZING: {RunState.READY, RunState.ERROR},
+    RunState.READY: {RunState.PROCESSING, RunState.ERROR},
+    RunState.PROCESSING: {
+        RunState.COMPLETED,
+        RunState.ERROR,
+        RunState.INTERRUPTED,
+        RunState.WAITING_TOOL,
+        RunState.COMPACTING,
+    },
+    RunState.WAITING_TOOL: {RunState.PROCESSING, RunState.ERROR, RunState.INTERRUPTED},
+    RunState.COMPACTING: {RunState.PROCESSING, RunState.ERROR, RunState.INTERRUPTED},
+    RunState.COMPLETED: _AFTER_TURN,
+    RunState.ERROR: _AFTER_TURN | {RunState.INITIALIZING},
+    RunState.INTERRUPTED: _AFTER_TURN,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """Per-session limits and sampling settings (provider and model live on the session)."""
+
+    max_turns: int | None = None
+    max_budget_usd: float | None = None
+    max_tokens: int | None = None
+    temperature: float | None = None
+    auto_compact: bool = True
+    model_titles: bool = False  # after the first reply, ask the model for a short title
+
+
+@dataclass(frozen=True, slots=True)
+class StateChanged:
+    session_id: str
+    old: RunState
+    new: RunState
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    session_id: str
+    outcome: str  # success | error | interrupted
+    text: str
+    input_tokens: int | None
+    output_tokens: int | None
+    cost_usd: float | None
+    duration_s: float
+    turns: int
+    error: str | None = None
+    reply: Message | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRenamed:
+    """The session's model gave it a title after its first reply."""
+
+    session_id: str
+    title: str
+
+
+RuntimeEvent = StateChanged | TurnResult | SessionRenamed | EngineEvent
+Listener = Callable[[RuntimeEvent], Awaitable[None]]
+
+
+async def _ignore(event: RuntimeEvent) -> None:
+    return None
+
+
+class StateError(ForktreeError):
+    """A transition the state machine does not allow (a bug, reported clearly)."""
+
+
+class SessionRuntime(ToolLoopMixin):
+    """Runs the turns of one session in order; `abort()` stops the current one at once.
+    With `tools`, the model may call them: each prompt loops through tool rounds until
+    the model stops asking, or a limit is reached."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        session_id: str,
+        settings: RunSettings | None = None,
+        listener: Listener = _ignore,
+        tools: ToolSetup | None = None,
+    ) -> None:
+        self.engine = engine
+        self.session_id = engine.session(session_id).id
+        self.settings = settings or RunSettings()
+        self.listener = listener
+        self.tools = tools
+        self._stopped: str | None = None
+        self.state = RunState.IDLE
+        self.queue: deque[str] = deque()
+        self.results: list[TurnResult] = []
+        self._turn: asyncio.Task[Message | None] | None = None
+        self._aborting = False
+
+    async def _set(self, new: RunState, reason: str = "") -> None:
+        if new not in TRANSITIONS[self.state]:
+            raise StateError(f"session runtime cannot go from {self.state} to {new}")
+        old, self.state = self.state, new
+        await self.listener(StateChanged(self.session_id, old, new, reason))
+
+    @property
+    def busy(self) -> bool:
+        return self.state in (RunState.PROCESSING, RunState.WAITING_TOOL, RunState.COMPACTING)
+
+    async def start(self) -> None:
+        """Check the session's provider can be built: idle -> initializing -> ready|error."""
+        await self._set(RunState.INITIALIZING)
+        try:
+            self.engine.providers(self.engine.session(self.session_id).provider)
+        except ForktreeError as exc:
+            await self._set(RunState.ERROR, str(exc))
+            raise
+        await self._set(RunState.READY)
+
+    def submit(self, text: str) -> None:
+        """Queue a prompt; it is sent after the ones before it."""
+        self.queue.append(check_prompt(text))
+
+    async def run(self) -> list[TurnResult]:
+        """Send every queued prompt in order; returns the results of this run."""
+        if self.state in (RunState.IDLE, RunState.ERROR) and not self.results:
+            await self.start()
+        done: list[TurnResult] = []
+        while self.queue:
+            text = self.queue.popleft()
+            result = await self._one_turn(text)
+            done.append(result)
+            if result.outcome == "success" and self.settings.model_titles:
+                await self._retitle()
+            if result.outcome != "success" and self._aborting:
+                break
+        self._aborting = False
+        if self.state is not RunState.READY:
+            await self._set(RunState.READY)
+        return done
+
+    async def send(self, text: str) -> TurnResult:
+        self.submit(text)
+        results = await self.run()
+        return results[-1]
+
+    async def _retitle(self) -> None:
+        """After the first exchange, a title from the model (the prompt's stays on failure)."""
+        users = sum(1 for m in self.engine.transcript(self.session_id) if m.role is Role.USER)
+        if users == 1 and (title := await model_title(self.engine, self.session_id)):
+            await self.listener(SessionRenamed(self.session_id, title))
+
+    def abort(self, clear_queue: bool = True) -> None:
+        """Stop the reply streaming now (kept as interrupted); drop queued prompts."""
+        if clear_queue:
+            self.queue.clear()
+        if self._turn is not None and not self._turn.done():
+            self._aborting = True
+            self._turn.cancel()
+
+    def _turn_limit(self) -> str | None:
+        limit = self.settings.max_turns
+        if limit is None:
+            return None
+        turns = sum(1 for m in self.engine.transcript(self.session_id) if m.role is Role.ASSISTANT)
+        if turns >= limit:
+            return f"max turns reached ({turns} of {limit}); fork or raise the limit"
+        return None
+
+    def _limit_problem(self, text: str) -> str | None:
+        session = self.engine.session(self.session_id)
+        s = self.settings
+        if problem := self._turn_limit():
+            return problem
+        if s.max_budget_usd is not None:
+            spent = session.totals.cost_usd
+            if spent >= s.max_budget_usd:
+                return f"budget reached: ${spent:.4f} spent of ${s.max_budget_usd:.2f}"
+            context = sum(len(m.text) for m in self.engine.transcript(session.id)) + len(text)
+            ceiling = estimate_cost(context, s.max_tokens or 4096, session.model, session.provider)
+            if ceiling is not None and spent + ceiling > s.max_budget_usd:
+                return (
+                    f"the next reply could cost up to ${ceiling:.4f}, past the budget "
+                    f"(${spent:.4f} spent of ${s.max_budget_usd:.2f})"
+                )
+        return None
+
+    async def _one_turn(self, text: str) -> TurnResult:
+        started = time.monotonic()
+        problem = self._limit_problem(text)
+        await self._set(RunState.PROCESSING)
+        if problem:
+            self.queue.clear()
+            return await self._finish(started, None, "error", problem)
+        if self.settings.auto_compact and needs_compaction(self.engine, self.session_id, text):
+            await self._set(RunState.COMPACTING, "the context is nearly full")
+            try:
+                await compact(self.engine, self.session_id)
+            except ForktreeError as exc:
+                return await self._finish(started, None, "error", str(exc))
+            await self._set(RunState.PROCESSING)
+        self._stopped = None
+        self._turn = asyncio.ensure_future(self._agent(text))
+        try:
+            reply = await self._turn
+        except asyncio.CancelledError:
+            if not self._aborting:
+                raise
+            reply = self.engine.transcript(self.session_id)[-1]
+            return await self._finish(started, reply, "interrupted", reply.error or "stopped")
+        except (ForktreeError, InvalidInputError) as exc:
+            return await self._finish(started, None, "error", str(exc))
+        finally:
+            self._turn = None
+        if reply is None:
+            return await self._finish(started, None, "error", "no reply")
+        if self._stopped:
+            return await self._finish(
+                started, reply, "error", f"stopped: {self._stopped}; send a message to go on"
+            )
+        outcome = {MessageStatus.COMPLETE: "success", MessageStatus.INTERRUPTED: "interrupted"}.get(
+            reply.status, "error"
+        )
+        return await self._finish(started, reply, outcome, reply.error)
+
+    async def _agent(self, text: str) -> Message | None:
+        """The reply to `text`, after as many tool rounds as the model asks for."""
+        if self.tools is not None:
+            await self.tools.prepare()
+        specs = self.tools.registry.specs() if self.tools else ()
+        args = {
+            "max_tokens": self.settings.max_tokens,
+            "temperature": self.settings.temperature,
+            "tools": specs,
+        }
+        reply = await self._pump(self.engine.stream(self.session_id, text, **args))
+        rounds = 0
+        while (
+            self.tools is not None
+            and reply is not None
+            and reply.status is MessageStatus.COMPLETE
+            and reply.pending_calls()
+        ):
+            if rounds >= self.tools.max_rounds:
+                self._stopped = f"the limit of {self.tools.max_rounds} tool rounds was reached"
+            else:
+                self._stopped = self._turn_limit()
+            if self._stopped:
+                return await self.stop_tools(reply, f"not run: {self._stopped}")
+            reply = await self.run_tools(reply)
+            rounds += 1
+            reply = await self._pump(self.engine.continue_after_tools(self.session_id, **args))
+        return reply
+
+    async def _pump(self, stream: AsyncIterator[EngineEvent]) -> Message | None:
+        """Forward one reply's events to the listener; the final reply."""
+        final: Message | None = None
+        async with aclosing(stream) as events:
+            listener = None if self.listener is _ignore else self.listener
+            async for event in events:
+                if type(event) is TurnFinished:
+                    final = event.reply
+                if listener is not None:  # no per-token call when nobody listens
+                    await listener(event)
+        return final
+
+    async def _finish(
+        self, started: float, reply: Message | None, outcome: str, error: str | None
+    ) -> TurnResult:
+        turns = sum(1 for m in self.engine.transcript(self.session_id) if m.role is Role.ASSISTANT)
+        result = TurnResult(
+            session_id=self.session_id,
+            outcome=outcome,
+            text=reply.text if reply else "",
+            input_tokens=reply.usage.input_tokens if reply else None,
+            output_tokens=reply.usage.output_tokens if reply else None,
+            cost_usd=reply.usage.cost_usd if reply else None,
+            duration_s=time.monotonic() - started,
+            turns=turns,
+            error=error,
+            reply=reply,
+        )
+        self.results.append(result)
+        state = {"success": RunState.COMPLETED, "interrupted": RunState.INTERRUPTED}.get(
+            outcome, RunState.ERROR
+        )
+        await self._set(state, error or "")
+        await self.listener(result)
+        return result

@@ -1,0 +1,272 @@
+"""Sending a prompt and streaming the reply into the store (mixed into Engine)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from tui.engine.errors import InvalidInputError
+from tui.engine.providers import Provider, ProviderRequest
+from tui.engine.providers.pricing import with_cost
+from tui.engine.sessions.events import (
+    EngineEvent,
+    Failed,
+    ReplyStarted,
+    ReplyUpdated,
+    SessionBound,
+    TextDelta,
+    TurnFinished,
+    TurnStarted,
+)
+from tui.engine.sessions.model import (
+    Message,
+    MessageStatus,
+    Role,
+    Session,
+    SessionStatus,
+    TextPart,
+    ToolResultPart,
+    Usage,
+    pid_alive,
+)
+from tui.engine.tools.base import ToolSpec
+from tui.engine.turns.reply import ReplyBuilder
+
+DEFAULT_TITLE = "New session"
+MAX_PROMPT_CHARS = 1_000_000
+
+
+UNRUN = "not run: the turn ended before this tool call was carried out"
+
+
+def model_context(transcript: list[Message]) -> tuple[Message, ...]:
+    """What the model is sent: everything from the latest compact summary on, with an
+    error result for any tool call left without one (an abort or a crash mid-turn)."""
+    start = max((i for i, m in enumerate(transcript) if m.compact), default=0)
+    return tuple(_answered(m) for m in transcript[start:])
+
+
+def _answered(message: Message) -> Message:
+    if message.role is not Role.ASSISTANT or not message.parts:
+        return message
+    pending = message.pending_calls()
+    if not pending:
+        return message
+    results = tuple(ToolResultPart(c.tool_id, UNRUN, is_error=True) for c in pending)
+    return message.with_changes(parts=(*message.parts, *results))
+
+
+def check_prompt(text: str) -> str:
+    """The prompt, or a clear InvalidInputError when it is empty or too large."""
+    if not text or not text.strip():
+        raise InvalidInputError("the prompt is empty")
+    if len(text) > MAX_PROMPT_CHARS:
+        raise InvalidInputError(
+            f"the prompt is {len(text):,} characters; the limit is {MAX_PROMPT_CHARS:,}"
+        )
+    return text
+
+
+if TYPE_CHECKING:
+    from tui.engine.engine import Engine
+
+
+class StreamingMixin:
+    """Turns: the user message, the streamed reply saved as it grows, recovery of replies
+    a dead process left streaming. Mixed into Engine; `self` is the Engine."""
+
+    def _is_orphaned(self: Engine, message: Message) -> bool:
+        return message.status is MessageStatus.STREAMING and not (
+            message.writer_pid == os.getpid() or pid_alive(message.writer_pid)
+        )
+
+    def _recover(self: Engine, session: Session, message: Message) -> Message:
+        fixed = message.with_changes(
+            status=MessageStatus.INTERRUPTED,
+            writer_pid=None,
+            error=message.error or "the process streaming it stopped",
+        )
+        with self.store.transaction():
+            self.store.put_messages(session.root_id, [fixed])
+            current = self.store.get_session(session.id)
+            if current.status is SessionStatus.BUSY:
+                self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
+        return fixed
+
+    async def stream(
+        self: Engine,
+        session_id: str,
+        text: str,
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        tools: tuple[ToolSpec, ...] = (),
+    ) -> AsyncIterator[EngineEvent]:
+        """Send `text` and stream the reply. The partial reply is saved at least every
+        `flush_interval` seconds and at the end; cancelling keeps it as interrupted.
+        `tools` are offered to providers that can call them."""
+        check_prompt(text)
+        session = self.session(session_id)
+        if (
+            session.provider == "claude_code"
+            and session.head_id
+            and session.origin.kind != "native"
+            and not session.origin.source_id
+        ):
+            raise InvalidInputError(
+                "Claude Code can only continue a session from its end; this branch starts "
+                "earlier (or is a subagent's). Pick another model for it with ctrl+o "
+                "(or `forktree fork --model`) to continue it here."
+            )
+        provider = self.providers(session.provider)
+        with self.store.transaction():
+            session = self.session(session.id)
+            user = self._child(session, Role.USER, (TextPart(text),), None, Usage())
+            self.store.put_messages(session.root_id, [user])
+            session = self._move_head(session, user, retitle=text)
+            session, reply = self._open_reply(session, provider.default_model)
+        self._index(session.root_id, [user])
+        yield TurnStarted(session.id, user, reply)
+        async with aclosing(
+            self._stream_reply(session, reply, provider, max_tokens, temperature, tools)
+        ) as events:  # closed at once when the caller stops: the reply is saved now
+            async for event in events:
+                yield event
+
+    async def continue_after_tools(
+        self: Engine,
+        session_id: str,
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        tools: tuple[ToolSpec, ...] = (),
+    ) -> AsyncIterator[EngineEvent]:
+        """Stream the model's next reply once the head's tool calls have their results."""
+        session = self.session(session_id)
+        provider = self.providers(session.provider)
+        with self.store.transaction():
+            session, reply = self._open_reply(self.session(session.id), provider.default_model)
+        yield ReplyStarted(session.id, reply)
+        async with aclosing(
+            self._stream_reply(session, reply, provider, max_tokens, temperature, tools)
+        ) as events:  # closed at once when the caller stops: the reply is saved now
+            async for event in events:
+                yield event
+
+    def _open_reply(self: Engine, session: Session, default_model: str) -> tuple[Session, Message]:
+        """An empty streaming assistant reply under the head (inside a transaction)."""
+        reply = self._child(
+            session,
+            Role.ASSISTANT,
+            (),
+            session.model or default_model,
+            Usage(),
+            status=MessageStatus.STREAMING,
+        )
+        self.store.put_messages(session.root_id, [reply])
+        return self._move_head(session, reply, status=SessionStatus.BUSY), reply
+
+    async def _stream_reply(
+        self: Engine,
+        session: Session,
+        reply: Message,
+        provider: Provider,
+        max_tokens: int | None,
+        temperature: float | None,
+        tools: tuple[ToolSpec, ...],
+    ) -> AsyncIterator[EngineEvent]:
+        started = time.monotonic()
+        history = model_context(self.transcript(session.id)[:-1])
+        resume = (
+            session.origin.source_id
+            if session.provider == "claude_code"
+            and session.origin.kind in ("claude_code", "native")
+            else None
+        )
+        request = ProviderRequest(
+            messages=history,
+            model=session.model,
+            system_prompt=session.system_prompt,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            resume_id=resume,
+            cwd=session.origin.cwd,
+            fork=bool(session.origin.fork_pending),
+            tools=tools if getattr(provider, "supports_tools", False) else (),
+        )
+        builder = ReplyBuilder(reply)
+        status, error = MessageStatus.INTERRUPTED, "the reply was stopped"
+        last_flush = time.monotonic()
+        try:
+            async with aclosing(provider.stream(request)) as events:
+                async for event in events:
+                    kind = type(event)
+                    if kind is TextDelta:  # nearly every event: the fast path first
+                        builder.add_text(event.text)  # type: ignore[union-attr]
+                    elif kind is SessionBound:
+                        session = self._bind(session, event.external_id)  # type: ignore[union-attr]
+                        continue
+                    elif kind is Failed:
+                        # a reply that had begun is kept as interrupted; else it is an error
+                        partial = builder.chars > 0 or builder.has_parts
+                        status = MessageStatus.INTERRUPTED if partial else MessageStatus.ERROR
+                        error = event.error  # type: ignore[union-attr]
+                        break
+                    else:
+                        builder.apply(event)
+                    if time.monotonic() - last_flush >= self.flush_interval:
+                        self.store.put_messages(
+                            session.root_id, [builder.build(MessageStatus.STREAMING)]
+                        )
+                        last_flush = time.monotonic()
+                    yield ReplyUpdated(session.id, reply, event)
+                else:
+                    status, error = MessageStatus.COMPLETE, None
+        finally:
+            builder.usage = with_cost(builder.usage, reply.model, session.provider)
+            final = builder.build(status, error)
+            self._finish(session, final)
+        yield TurnFinished(session.id, final, time.monotonic() - started)
+
+    def record_tool_result(
+        self: Engine, session_id: str, message_id: str, result: ToolResultPart
+    ) -> Message:
+        """Add a tool's result to the message that called it (saved at once)."""
+        session = self.session(session_id)
+        with self.store.transaction():
+            message = self.store.get_message(session.root_id, message_id)
+            message = message.with_changes(parts=(*message.parts, result))
+            self.store.put_messages(session.root_id, [message])
+        self._index(session.root_id, [message])
+        return message
+
+    def _bind(self: Engine, session: Session, external_id: str) -> Session:
+        """Remember the provider's own session id (a fork gets a new one)."""
+        with self.store.transaction():
+            current = self.store.get_session(session.id)
+            origin = replace(current.origin, source_id=external_id, fork_pending=None)
+            self.store.put_session(current.with_changes(origin=origin))
+        return session.with_changes(origin=origin)
+
+    def _finish(self: Engine, session: Session, reply: Message) -> None:
+        with self.store.transaction():
+            self.store.put_messages(session.root_id, [reply])
+            current = self.store.get_session(session.id)
+            if current.head_id == reply.id:
+                self._move_head(current, reply, status=SessionStatus.IDLE)
+            elif current.status is SessionStatus.BUSY:
+                self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
+        self._index(session.root_id, [reply])
+
+    async def send(self: Engine, session_id: str, text: str) -> Message:
+        """Send `text` and wait for the whole reply."""
+        final: Message | None = None
+        async for event in self.stream(session_id, text):
+            if isinstance(event, TurnFinished):
+                final = event.reply
+        assert final is not None
+        return final

@@ -1,0 +1,173 @@
+"""The agent loop's tool step (mixed into SessionRuntime): ask, run, record each call
+of a reply, so the model's next reply can read the results."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from tui.engine.config.paths import data_dir
+from tui.engine.config.settings import Settings, ToolSettings
+from tui.engine.sessions.events import ReplyUpdated, ToolOutput, ToolResult
+from tui.engine.sessions.model import Message, ToolResultPart, ToolUsePart
+from tui.engine.tools import (
+    Approver,
+    PermissionPolicy,
+    PermissionRequest,
+    ToolContext,
+    ToolRegistry,
+    Verdict,
+    Workspace,
+    execute,
+    nobody_approves,
+)
+from tui.engine.tools.mcp import MCPHub
+from tui.engine.tools.redact import safe_env
+
+if TYPE_CHECKING:
+    from tui.engine.turns.runtime import SessionRuntime
+
+ABORTED = "not run: the user stopped the turn"
+
+
+@dataclass(slots=True)
+class ToolSetup:
+    """The tools one session's model may call, and who allows them."""
+
+    registry: ToolRegistry = field(default_factory=ToolRegistry)
+    policy: PermissionPolicy = field(default_factory=PermissionPolicy)
+    approver: Approver = nobody_approves
+    roots: tuple[str, ...] = ()  # folders besides the session's own
+    shell_timeout: float = 120.0
+    max_rounds: int = 20  # tool rounds per prompt
+    hub: MCPHub | None = None  # MCP servers, shared by every session of the process
+    on_problem: Callable[[str], None] = lambda problem: None
+    prepared: bool = False
+
+    async def prepare(self) -> None:
+        """Start the MCP servers (once) and offer their tools too."""
+        if self.prepared:
+            return
+        self.prepared = True
+        if self.hub is not None:
+            for problem in await self.hub.start():
+                self.on_problem(problem)
+            for tool in self.hub.tools():
+                self.registry.add(tool)
+
+
+def tool_setup(
+    settings: ToolSettings,
+    approver: Approver = nobody_approves,
+    hub: MCPHub | None = None,
+    on_problem: Callable[[str], None] = lambda problem: None,
+) -> ToolSetup | None:
+    """The tools the settings allow (None when tools are turned off)."""
+    if not settings.enabled:
+        return None
+    return ToolSetup(
+        policy=PermissionPolicy(settings.auto_allow),
+        approver=approver,
+        roots=settings.roots,
+        shell_timeout=settings.shell_timeout,
+        max_rounds=settings.max_rounds,
+        hub=hub,
+        on_problem=on_problem,
+    )
+
+
+def mcp_hub(settings: Settings) -> MCPHub | None:
+    """The configured MCP servers (not started yet), or None when there are none."""
+    if not settings.mcp_servers or not settings.tools.enabled:
+        return None
+    return MCPHub(settings.mcp_servers, data_dir() / "logs")
+
+
+def rejection(verdict: Verdict) -> str:
+    reason = verdict.reason.strip()
+    return "the user rejected this call" + (f": {reason}" if reason else "")
+
+
+class ToolLoopMixin:
+    """Runs the pending tool calls of a reply, one at a time, in the model's order."""
+
+    def folder(self: SessionRuntime) -> str:
+        """The session's working folder: fixed the first time its tools run."""
+        session = self.engine.session(self.session_id)
+        if session.origin.cwd:
+            return session.origin.cwd
+        cwd = os.getcwd()
+        with self.engine.store.transaction():
+            current = self.engine.store.get_session(session.id)
+            origin = replace(current.origin, cwd=cwd)
+            self.engine.store.put_session(current.with_changes(origin=origin))
+        return cwd
+
+    async def run_tools(self: SessionRuntime, reply: Message) -> Message:
+        """Every pending call of `reply` answered (run, rejected or stopped); saved."""
+        assert self.tools is not None
+        setup = self.tools
+        workspace = Workspace(self.folder(), setup.roots)
+        env = safe_env(os.environ)
+        try:
+            for call in reply.pending_calls():
+                result = await self._answer(setup, workspace, env, reply, call)
+                reply = await self._record(reply, result)
+        except asyncio.CancelledError:  # an abort: every call left gets a result
+            await self.stop_tools(reply, ABORTED)
+            raise
+        return reply
+
+    async def stop_tools(self: SessionRuntime, reply: Message, why: str) -> Message:
+        """Answer every call still pending with an error saying `why` they did not run."""
+        for call in reply.pending_calls():
+            reply = await self._record(reply, ToolResultPart(call.tool_id, why, True))
+        return reply
+
+    async def _answer(
+        self: SessionRuntime,
+        setup: ToolSetup,
+        workspace: Workspace,
+        env: dict[str, str],
+        reply: Message,
+        call: ToolUsePart,
+    ) -> ToolResultPart:
+        from tui.engine.turns.runtime import RunState
+
+        tool = setup.registry.get(call.name)
+        if tool is not None and setup.policy.needs_asking(tool):
+            await self._set(RunState.WAITING_TOOL, f"{call.name} waits for your answer")
+            verdict = await setup.approver(
+                PermissionRequest(
+                    session_id=self.session_id,
+                    tool_id=call.tool_id,
+                    name=call.name,
+                    input=call.input,
+                    summary=tool.describe(call.input),
+                    writes=tool.writes,
+                    folder=str(workspace.root),
+                )
+            )
+            setup.policy.record(tool, verdict)
+            await self._set(RunState.PROCESSING, f"running {call.name}")
+            if not verdict.allowed:
+                return ToolResultPart(call.tool_id, rejection(verdict), is_error=True)
+
+        async def output(text: str) -> None:
+            await self.listener(
+                ReplyUpdated(self.session_id, reply, ToolOutput(call.tool_id, text))
+            )
+
+        context = ToolContext(workspace, output, env, setup.shell_timeout)
+        return await execute(setup.registry, call, context)
+
+    async def _record(self: SessionRuntime, reply: Message, result: ToolResultPart) -> Message:
+        reply = self.engine.record_tool_result(self.session_id, reply.id, result)
+        event = ToolResult(
+            result.tool_id, result.content, result.is_error, result.exit_code, result.duration_s
+        )
+        await self.listener(ReplyUpdated(self.session_id, reply, event))
+        return reply

@@ -1,0 +1,1 @@
+"""Small helpers with no forktree knowledge: display formatting, fuzzy matching, GC pauses."""
