@@ -1,4 +1,4 @@
-"""`forktree compare` and `forktree fanout`: exploring several directions from one point."""
+"""Subcommands on branches: fork, revert, checkpoint, restore; compare and fan-out."""
 
 from __future__ import annotations
 
@@ -6,12 +6,35 @@ import argparse
 import asyncio
 from typing import TYPE_CHECKING
 
-from tui.cli.output import emit_json
+from tui.cli.common import AddCommand, emit_json, session_json
 from tui.engine import Engine
 from tui.engine.util.humanize import money
 
 if TYPE_CHECKING:  # loaded by the commands that use them: launching the app needs neither
     from tui.engine.explore.compare import Comparison, SideMetrics
+
+
+def cmd_fork(engine: Engine, args: argparse.Namespace) -> int:
+    fork = engine.fork(
+        args.session, at=args.at, title=args.title, model=args.model, provider=args.provider
+    )
+    if args.json:
+        emit_json(session_json(fork))
+    else:
+        print(fork.id)
+    return 0
+
+
+def cmd_revert(engine: Engine, args: argparse.Namespace) -> int:
+    moved, kept = engine.revert(args.session, args.message)
+    if kept is None:
+        print(f"{moved.short_id} is already at that message")
+    else:
+        print(
+            f"{moved.short_id} now ends at {moved.head_id[:8] if moved.head_id else '-'}; "
+            f"the old tail is kept as {kept.short_id} ({kept.title})"
+        )
+    return 0
 
 
 def _side(label: str, m: SideMetrics) -> str:
@@ -101,21 +124,22 @@ def cmd_restore(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(add: object) -> None:
+def add_commands(add: AddCommand) -> None:
     """Register the subcommands with the CLI's `add` helper."""
-    p = add(
-        "compare",
-        cmd_compare,
-        "compare two sessions side by side",  # type: ignore[operator]
-        json_flag=True,
-    )
+    p = add("fork", cmd_fork, "fork a session at a message (default: its head)", json_flag=True)
+    p.add_argument("session")
+    p.add_argument("--at", metavar="MESSAGE")
+    p.add_argument("--title")
+    p.add_argument("--model", help="model for the fork")
+    p.add_argument("--provider", help="provider for the fork (see `forktree providers`)")
+    p = add("revert", cmd_revert, "move a session back to a message; the old tail is kept")
+    p.add_argument("session")
+    p.add_argument("message")
+    p = add("compare", cmd_compare, "compare two sessions side by side", json_flag=True)
     p.add_argument("a")
     p.add_argument("b")
     p = add(
-        "fanout",
-        cmd_fanout,
-        "send one prompt to new forks, one per model, at once",  # type: ignore[operator]
-        json_flag=True,
+        "fanout", cmd_fanout, "send one prompt to new forks, one per model, at once", json_flag=True
     )
     p.add_argument("session")
     p.add_argument("prompt")
@@ -123,10 +147,10 @@ def add_commands(add: object) -> None:
         "--models", required=True, help="comma-separated: model, provider/model or provider/"
     )
     p.add_argument("--at", metavar="MESSAGE", help="fork point (default: the head)")
-    p = add("checkpoint", cmd_checkpoint, "name a message as a checkpoint")  # type: ignore[operator]
+    p = add("checkpoint", cmd_checkpoint, "name a message as a checkpoint")
     p.add_argument("session")
     p.add_argument("message")
     p.add_argument("name")
-    p = add("restore", cmd_restore, "fork a session from one of its checkpoints")  # type: ignore[operator]
+    p = add("restore", cmd_restore, "fork a session from one of its checkpoints")
     p.add_argument("session")
     p.add_argument("name")

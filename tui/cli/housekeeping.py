@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from tui.cli.common import AddCommand
 from tui.engine import Engine, InvalidInputError
 from tui.engine.explore.cleanup import apply, candidates
 from tui.engine.importers.json_import import import_json
@@ -39,10 +40,10 @@ def cmd_import_json(engine: Engine, path: str) -> int:
     return 0
 
 
-def add_commands(add: object) -> None:
+def add_commands(add: AddCommand) -> None:
     p = add(
         "cleanup",
-        cmd_cleanup,  # type: ignore[operator]
+        cmd_cleanup,
         "archive (or delete) old sessions or ones matching a search; a dry run first",
     )
     p.add_argument("--older-than", type=float, metavar="DAYS")
@@ -62,10 +63,10 @@ def cmd_compact(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
-def add_compact_command(add: object) -> None:
+def add_compact_command(add: AddCommand) -> None:
     p = add(
         "compact",
-        cmd_compact,  # type: ignore[operator]
+        cmd_compact,
         "summarise the session so far; the model then sees only the summary onward",
     )
     p.add_argument("session")

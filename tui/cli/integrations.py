@@ -7,8 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from tui.cli.common import EXIT_USAGE, AddCommand, emit_json
 from tui.cli.housekeeping import cmd_import_json
-from tui.cli.output import EXIT_USAGE, emit_json
 from tui.engine import Engine
 
 
@@ -123,3 +123,22 @@ def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
         elif f.skipped_lines:
             print(f"  {f.path}: skipped {f.skipped_lines} unreadable line(s)")
     return 0 if not summary["failed"] else 1
+
+
+def add_commands(add: AddCommand) -> None:
+    p = add("import", cmd_import, "import sessions from another tool (claude-code)", json_flag=True)
+    p.add_argument("source", choices=["claude-code", "json"])
+    p.add_argument(
+        "path",
+        nargs="?",
+        help="a projects folder or one .jsonl file (default: "
+        "$CLAUDE_CONFIG_DIR/projects or ~/.claude/projects)",
+    )
+    add(
+        "providers",
+        cmd_providers,
+        "list configured providers and whether they answer",
+        json_flag=True,
+    )
+    p = add("config", cmd_config, "print where settings and the store live")
+    p.add_argument("what", choices=["path", "store"], help="path: the settings file")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
-from tui.cli.output import emit_json
+from tui.cli.common import AddCommand, emit_json
 from tui.engine import Engine, InvalidInputError
 from tui.engine.util.humanize import age
 
@@ -61,11 +61,11 @@ def cmd_search(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(add: object) -> None:
+def add_commands(add: AddCommand) -> None:
     p = add(
         "search",
         cmd_search,
-        "full-text search over every message",  # type: ignore[operator]
+        "full-text search over every message",
         json_flag=True,
     )
     p.add_argument("query")

@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import sys
 
+from tui.cli.common import AddCommand
 from tui.engine import Engine
 from tui.engine.config.settings import load_settings
 from tui.engine.sessions.events import ReplyUpdated, TextDelta, ToolCall, ToolOutput, ToolResult
@@ -104,7 +105,7 @@ def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
-def add_command(add) -> None:  # type: ignore[no-untyped-def]
+def add_commands(add: AddCommand) -> None:
     p = add("send", cmd_send, "send a prompt and stream the reply to stdout")
     p.add_argument("session")
     p.add_argument("prompt", help="the prompt, or - to read it from stdin")

@@ -1,0 +1,186 @@
+"""Subcommands on whole sessions: new, list, show, tree, rename, archive, rm, export, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui.cli.common import AddCommand, emit_json, session_json, session_line
+from tui.engine import Engine, Message
+from tui.engine.explore.export import to_json, to_markdown
+from tui.engine.sessions.forest import build_forest
+from tui.engine.util.humanize import money
+
+
+def cmd_new(engine: Engine, args: argparse.Namespace) -> int:
+    session = engine.new_session(
+        title=args.title, provider=args.provider, model=args.model, system_prompt=args.system
+    )
+    if args.json:
+        emit_json(session_json(session))
+    else:
+        print(session.id)
+    return 0
+
+
+def cmd_list(engine: Engine, args: argparse.Namespace) -> int:
+    sessions = engine.sessions(include_archived=args.all)
+    if args.json:
+        emit_json([session_json(s) for s in sessions])
+    elif not sessions:
+        print("no sessions yet: `forktree new` or `forktree demo`")
+    else:
+        for session in sessions:
+            print(session_line(session))
+    return 0
+
+
+def _message_text(message: Message) -> list[str]:
+    head = f"[{message.id[:8]}] {message.role.value}"
+    if message.status.value != "complete":
+        head += f" ({message.status.value})"
+    lines = [head + " ›"]
+    for part in message.parts:
+        if part.kind == "text":
+            lines.append(part.text)  # type: ignore[union-attr]
+        elif part.kind == "thinking":
+            lines.append(f"  (thinking) {part.text}")  # type: ignore[union-attr]
+        elif part.kind == "tool_use":
+            lines.append(f"  (tool {part.name}) {json.dumps(part.input)}")  # type: ignore[union-attr]
+        else:
+            lines.append(f"  (result) {part.content[:500]}")  # type: ignore[union-attr]
+    if message.error:
+        lines.append(f"  ! {message.error}")
+    return lines
+
+
+def cmd_show(engine: Engine, args: argparse.Namespace) -> int:
+    session = engine.session(args.session)
+    messages = engine.transcript(session.id)
+    if args.json:
+        data = session_json(session)
+        data["transcript"] = [m.to_dict() for m in messages]
+        emit_json(data)
+        return 0
+    t = session.totals
+    print(session_line(session))
+    print(f"tokens {t.input_tokens} in / {t.output_tokens} out · {money(t.cost_usd)}")
+    for message in messages:
+        print()
+        print("\n".join(_message_text(message)))
+    return 0
+
+
+def cmd_tree(engine: Engine, args: argparse.Namespace) -> int:
+    sessions = engine.sessions(include_archived=args.all)
+    forest = build_forest(sessions)
+    if args.json:
+
+        def nest(node: Any) -> dict[str, Any]:
+            data = session_json(node.session)
+            data["children"] = [nest(c) for c in node.children]
+            return data
+
+        emit_json([nest(n) for n in forest])
+        return 0
+    if not forest:
+        print("no sessions yet: `forktree new` or `forktree demo`")
+    for root in forest:
+        for depth, node in root.walk():
+            s = node.session
+            at = f" @ {s.fork_point_id[:8]}" if depth and s.fork_point_id else ""
+            prefix = "  " * (depth - 1) + "└ " if depth else ""
+            print(f"{prefix}{session_line(s)}{at}")
+    return 0
+
+
+def cmd_rename(engine: Engine, args: argparse.Namespace) -> int:
+    session = engine.rename(args.session, args.title)
+    print(f"{session.short_id} renamed to {session.title}")
+    return 0
+
+
+def cmd_archive(engine: Engine, args: argparse.Namespace) -> int:
+    session = engine.archive(args.session, archived=not args.undo)
+    print(f"{session.short_id} {'unarchived' if args.undo else 'archived'}")
+    return 0
+
+
+def cmd_rm(engine: Engine, args: argparse.Namespace) -> int:
+    session = engine.session(args.session)
+    if not args.yes and sys.stdin.isatty():
+        answer = input(f"delete {session.short_id} ({session.title})? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("kept")
+            return 1
+    engine.delete(session.id)
+    print(f"{session.short_id} deleted")
+    return 0
+
+
+def cmd_export(engine: Engine, args: argparse.Namespace) -> int:
+    session = engine.session(args.session)
+    if args.tree:
+        from tui.engine.explore.export import tree_to_json_data
+
+        family = engine.family(session.id)
+        ids = engine.store.family_message_ids(session.root_id)
+        messages = [engine.store.get_message(session.root_id, mid) for mid in ids]
+        if args.format == "md":
+            text = "\n\n---\n\n".join(to_markdown(s, engine.transcript(s.id)) for s in family)
+        else:
+            text = json.dumps(tree_to_json_data(family, messages), indent=2, ensure_ascii=False)
+            text += "\n"
+    else:
+        messages = engine.transcript(session.id)
+        text = to_markdown(session, messages) if args.format == "md" else to_json(session, messages)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_demo(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.engine.sessions.demo import build_demo
+
+    made = build_demo(engine)
+    print(f"added {len(made)} demo sessions with forks and a revert; try `forktree tree`")
+    return 0
+
+
+def add_commands(add: AddCommand) -> None:
+    p = add("new", cmd_new, "start a new session and print its id", json_flag=True)
+    p.add_argument("--title")
+    p.add_argument("--provider", help="provider name (default: the configured one, else echo)")
+    p.add_argument("--model")
+    p.add_argument("--system", help="system prompt")
+    p = add("list", cmd_list, "list sessions, most recent first", json_flag=True)
+    p.add_argument("--all", action="store_true", help="include archived sessions")
+    p = add("show", cmd_show, "print a session's transcript", json_flag=True)
+    p.add_argument("session")
+    p = add("tree", cmd_tree, "print sessions as a tree of forks", json_flag=True)
+    p.add_argument("--all", action="store_true", help="include archived sessions")
+    p = add("rename", cmd_rename, "rename a session")
+    p.add_argument("session")
+    p.add_argument("title")
+    p = add("archive", cmd_archive, "archive a session (hidden by default)")
+    p.add_argument("session")
+    p.add_argument("--undo", action="store_true", help="unarchive")
+    p = add("rm", cmd_rm, "delete a session; its forks move up to its parent")
+    p.add_argument("session")
+    p.add_argument("-y", "--yes", action="store_true", help="do not ask")
+    p = add("export", cmd_export, "export a session as Markdown or JSON")
+    p.add_argument("session")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument(
+        "--tree",
+        action="store_true",
+        help="the whole family: every fork (JSON re-imports losslessly)",
+    )
+    add("demo", cmd_demo, "add demo sessions to the store")
