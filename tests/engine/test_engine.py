@@ -206,13 +206,13 @@ def test_orphaned_streaming_reply_reads_as_interrupted(engine: Engine) -> None:
     sid = engine.new_session().id
     engine.append(sid, "user", "hi")
     session = engine.session(sid)
-    msg = engine._child(
+    msg = engine.writer.child(
         session, Role.ASSISTANT, (), None, engine_usage(), status=MessageStatus.STREAMING
     )
     msg = msg.with_changes(writer_pid=2**22 + 12345)  # no such process
     with engine.store.transaction():
         engine.store.put_messages(session.root_id, [msg])
-        engine._move_head(session, msg, status=SessionStatus.BUSY)
+        engine.writer.move_head(session, msg, status=SessionStatus.BUSY)
     reply = engine.transcript(sid)[-1]
     assert reply.status is MessageStatus.INTERRUPTED
     assert engine.session(sid).status is SessionStatus.IDLE

@@ -193,7 +193,7 @@ def test_quiet_folders_are_not_listed_but_changes_in_them_are_seen(
     engine.search("first")
     assert engine.search_index._folders  # remembered, so the next search skips them
     other = Engine.open(isolated_env)
-    other._index = lambda root_id, messages: None  # type: ignore[method-assign]  # no index
+    other.writer.on_written = lambda root_id, messages: None  # this engine keeps no index
     other.append(sid, "assistant", "second words from elsewhere")
     other.close()
     assert [h.snippet for h in engine.search("elsewhere")] == ["second words from [elsewhere]"]

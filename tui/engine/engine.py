@@ -1,4 +1,7 @@
-"""The engine facade: every session operation the UI, CLI, tests and benchmarks use."""
+"""The engine facade: every session operation the UI, CLI, tests and benchmarks use.
+
+The work is done by parts it composes, one per room: a `SessionWriter` (ids, transcripts,
+head moves), `Branching` (fork, revert, edit, checkpoints) and a `Streamer` (turns)."""
 
 from __future__ import annotations
 
@@ -11,44 +14,37 @@ from tui.engine.config.paths import data_dir
 from tui.engine.errors import InvalidInputError
 from tui.engine.providers import Provider, default_provider_name, get_provider
 from tui.engine.sessions import tree
-from tui.engine.sessions.branching import BranchingMixin
+from tui.engine.sessions.branching import Branching
 from tui.engine.sessions.model import (
     Message,
-    MessageStatus,
     Origin,
     Part,
     Role,
     Session,
     SessionRow,
-    SessionStatus,
     TextPart,
-    Totals,
     Usage,
     new_id,
     now,
 )
-from tui.engine.store import NotFoundError, SessionStore, TinyDBStore
-from tui.engine.store.tinydb_store import resolve_unique
-from tui.engine.turns.streaming import DEFAULT_TITLE, StreamingMixin
+from tui.engine.sessions.writer import (
+    DEFAULT_TITLE,
+    TITLE_CHARS,
+    SessionWriter,
+    clean_title,
+    title_from_prompt,
+)
+from tui.engine.store import SessionStore, TinyDBStore
+from tui.engine.turns.streaming import Streamer
 
 if TYPE_CHECKING:  # loaded when first used: start-up needs neither
     from tui.engine.explore.compare import Comparison
     from tui.engine.explore.search import Filters, Hit, SearchIndex
 
-TITLE_CHARS = 60
+__all__ = ["DEFAULT_TITLE", "TITLE_CHARS", "Engine", "title_from_prompt"]
 
 
-def title_from_prompt(prompt: str) -> str:
-    """A readable title: the prompt's first non-empty line, cut at a word near 60 chars."""
-    line = next((ln.strip() for ln in prompt.splitlines() if ln.strip()), "")
-    line = "".join(ch for ch in line if ch.isprintable())
-    if len(line) <= TITLE_CHARS:
-        return line or DEFAULT_TITLE
-    cut = line[:TITLE_CHARS].rsplit(" ", 1)[0]
-    return (cut if len(cut) > TITLE_CHARS // 2 else line[:TITLE_CHARS]) + "…"
-
-
-class Engine(BranchingMixin, StreamingMixin):
+class Engine:
     """Sessions as branches of a message tree, over a SessionStore and providers."""
 
     def __init__(
@@ -59,13 +55,34 @@ class Engine(BranchingMixin, StreamingMixin):
     ) -> None:
         self.store = store
         self.providers = providers
-        self.flush_interval = flush_interval
         self._search: SearchIndex | None = None
+        self.writer = SessionWriter(store, self._index)
+        self.branching = Branching(self.writer)
+        self.streamer = Streamer(self.writer, providers, flush_interval)
+        # each operation is the method of the part that owns it
+        self.session = self.writer.session
+        self.transcript = self.writer.transcript
+        self.message = self.writer.message
+        self.fork = self.branching.fork
+        self.revert = self.branching.revert
+        self.prepare_edit = self.branching.prepare_edit
+        self.checkpoint = self.branching.checkpoint
+        self.restore = self.branching.restore
+        self.stream = self.streamer.stream
+        self.continue_after_tools = self.streamer.continue_after_tools
+        self.record_tool_result = self.streamer.record_tool_result
+        self.send = self.streamer.send
 
     @classmethod
-    def open(cls, home: str | os.PathLike[str] | None = None, **kwargs: object) -> Engine:
+    def open(
+        cls,
+        home: str | os.PathLike[str] | None = None,
+        providers: Callable[[str], Provider] = get_provider,
+        flush_interval: float = 0.5,
+    ) -> Engine:
         """An engine on the TinyDB store at `home` (default: FORKTREE_HOME or user data dir)."""
-        return cls(TinyDBStore(Path(home) if home else data_dir()), **kwargs)  # type: ignore[arg-type]
+        store = TinyDBStore(Path(home) if home else data_dir())
+        return cls(store, providers, flush_interval)
 
     @property
     def problems(self) -> list[str]:
@@ -114,43 +131,6 @@ class Engine(BranchingMixin, StreamingMixin):
             found = [r for r in found if not r.archived]
         return sorted(found, key=lambda r: r.updated, reverse=True)
 
-    def session(self, ref: str) -> Session:
-        """A session by full id or unique prefix."""
-        ref = ref.strip()
-        try:
-            return self.store.get_session(ref)
-        except NotFoundError:
-            pass
-        if not ref:
-            raise NotFoundError("no session id given")
-        return resolve_unique(
-            self.store.match_sessions(ref), ref, "session", lambda s: f"{s.short_id} ({s.title})"
-        )
-
-    def _lookup(self, session: Session) -> tree.Lookup:
-        root = session.root_id
-        return lambda mid: self.store.get_message(root, mid)
-
-    def transcript(self, session_id: str) -> list[Message]:
-        """The session's messages, root first; a reply left streaming by a dead
-        process is shown (and saved) as interrupted."""
-        session = self.session(session_id)
-        messages = tree.ancestry(session.head_id, self._lookup(session))
-        if messages and self._is_orphaned(messages[-1]):
-            messages[-1] = self._recover(session, messages[-1])
-        return messages
-
-    def message(self, session_id: str, ref: str) -> Message:
-        """A message of the session's transcript by full id or unique prefix."""
-        ref = ref.strip().lower()
-        messages = self.transcript(session_id)
-        return resolve_unique(
-            [m for m in messages if m.id.startswith(ref)] if ref else [],
-            ref,
-            "message",
-            lambda m: f"{m.id[:8]} ({m.role.value})",
-        )
-
     def stored(self, session_id: str, message_id: str) -> Message:
         """A message of the session as it is stored now, by exact id (the tool loop adds
         results to a reply after it has finished streaming)."""
@@ -174,7 +154,7 @@ class Engine(BranchingMixin, StreamingMixin):
         a, b = self.session(a_id), self.session(b_id)
         if a.root_id != b.root_id:
             return tree.BranchDiff(None, 0, self.transcript(a.id), self.transcript(b.id))
-        return tree.branch_diff(a.head_id, b.head_id, self._lookup(a))
+        return tree.branch_diff(a.head_id, b.head_id, self.writer.lookup(a))
 
     def compare(self, a_id: str, b_id: str) -> Comparison:
         """Two sessions side by side: shared prefix, aligned tails, differences, metrics."""
@@ -199,7 +179,7 @@ class Engine(BranchingMixin, StreamingMixin):
         stamp = now()
         session = Session(
             id=sid,
-            title=self._clean_title(title) if title else DEFAULT_TITLE,
+            title=clean_title(title) if title else DEFAULT_TITLE,
             root_id=sid,
             created=stamp,
             updated=stamp,
@@ -228,59 +208,11 @@ class Engine(BranchingMixin, StreamingMixin):
             raise InvalidInputError("a message needs text or parts")
         with self.store.transaction():
             session = self.session(session_id)
-            message = self._child(session, role, all_parts, model, usage or Usage(), created)
+            message = self.writer.child(session, role, all_parts, model, usage or Usage(), created)
             self.store.put_messages(session.root_id, [message])
-            self._move_head(session, message, retitle=text if role is Role.USER else None)
+            self.writer.move_head(session, message, retitle=text if role is Role.USER else None)
         self._index(session.root_id, [message])
         return message
-
-    def _child(
-        self,
-        session: Session,
-        role: Role,
-        parts: tuple[Part, ...],
-        model: str | None,
-        usage: Usage,
-        created: float | None = None,
-        status: MessageStatus = MessageStatus.COMPLETE,
-    ) -> Message:
-        parent = (
-            self.store.get_message(session.root_id, session.head_id) if session.head_id else None
-        )
-        base = parent.totals if parent else Totals()
-        return Message(
-            id=new_id(),
-            parent_id=parent.id if parent else None,
-            role=role,
-            parts=parts,
-            created=created if created is not None else now(),
-            model=model,
-            usage=usage,
-            status=status,
-            depth=parent.depth + 1 if parent else 0,
-            totals=base.plus(usage),
-            writer_pid=os.getpid() if status is MessageStatus.STREAMING else None,
-        )
-
-    def _move_head(
-        self,
-        session: Session,
-        message: Message,
-        retitle: str | None = None,
-        status: SessionStatus | None = None,
-    ) -> Session:
-        title = session.title
-        if retitle and title == DEFAULT_TITLE and session.totals.messages == 0:
-            title = title_from_prompt(retitle)
-        updated = session.with_changes(
-            head_id=message.id,
-            totals=message.totals,
-            updated=max(now(), session.updated),
-            title=title,
-            status=status or session.status,
-        )
-        self.store.put_session(updated)
-        return updated
 
     def set_model(self, session_id: str, provider: str, model: str | None = None) -> Session:
         """Switch the provider/model this session's next replies come from."""
@@ -294,7 +226,7 @@ class Engine(BranchingMixin, StreamingMixin):
     def rename(self, session_id: str, title: str) -> Session:
         with self.store.transaction():
             session = self.session(session_id)
-            renamed = session.with_changes(title=self._clean_title(title), updated=now())
+            renamed = session.with_changes(title=clean_title(title), updated=now())
             self.store.put_session(renamed)
         return renamed
 
@@ -318,14 +250,7 @@ class Engine(BranchingMixin, StreamingMixin):
                     )
             self.store.remove_session(session)
             heads = [s.head_id for s in family if s.id != session.id]
-            keep = tree.reachable(heads, self._lookup(session))
+            keep = tree.reachable(heads, self.writer.lookup(session))
             doomed = [m for m in self.store.family_message_ids(session.root_id) if m not in keep]
             self.store.remove_messages(session.root_id, doomed)
         return session
-
-    @staticmethod
-    def _clean_title(title: str) -> str:
-        cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in title).split())
-        if not cleaned:
-            raise InvalidInputError("the title is empty")
-        return cleaned[:200]

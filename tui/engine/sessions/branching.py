@@ -1,23 +1,24 @@
-"""Branch operations (mixed into Engine): fork at any message, revert, edit-and-resend.
+"""Branch operations: fork at any message, revert, edit-and-resend, checkpoints.
 None copies messages; the old tail always stays reachable as a branch."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from tui.engine.errors import InvalidInputError
 from tui.engine.sessions.model import Message, Origin, Role, Session, Totals, new_id, now
-
-if TYPE_CHECKING:
-    from tui.engine.engine import Engine
+from tui.engine.sessions.writer import SessionWriter, clean_title
 
 
-class BranchingMixin:
-    """Mixed into Engine; `self` is the Engine."""
+class Branching:
+    """Writes branches through the writer it is given."""
+
+    def __init__(self, writer: SessionWriter) -> None:
+        self.writer = writer
+        self.store = writer.store
 
     def fork(
-        self: Engine,
+        self,
         session_id: str,
         at: str | None = None,
         title: str | None = None,
@@ -26,9 +27,9 @@ class BranchingMixin:
     ) -> Session:
         """A new branch whose head is `at` (default: the session's head). Copies nothing."""
         with self.store.transaction():
-            parent = self.session(session_id)
+            parent = self.writer.session(session_id)
             point = (
-                self.message(parent.id, at)
+                self.writer.message(parent.id, at)
                 if at
                 else (
                     self.store.get_message(parent.root_id, parent.head_id)
@@ -39,7 +40,7 @@ class BranchingMixin:
             stamp = now()
             fork = Session(
                 id=new_id(),
-                title=self._clean_title(title) if title else f"{parent.title} (fork)",
+                title=clean_title(title) if title else f"{parent.title} (fork)",
                 root_id=parent.root_id,
                 head_id=point.id if point else None,
                 parent_session_id=parent.id,
@@ -67,21 +68,21 @@ class BranchingMixin:
             return replace(origin, fork_pending=True)
         return replace(origin, source_id=None, fork_pending=None)
 
-    def revert(self: Engine, session_id: str, to_message_id: str) -> tuple[Session, Session | None]:
+    def revert(self, session_id: str, to_message_id: str) -> tuple[Session, Session | None]:
         """Move the head back to an earlier message; the old tail stays as a new branch.
 
         Returns the moved session and the branch keeping the old tail (None when the
         head did not move)."""
         with self.store.transaction():
-            session = self.session(session_id)
-            target = self.message(session.id, to_message_id)
+            session = self.writer.session(session_id)
+            target = self.writer.message(session.id, to_message_id)
             if target.id == session.head_id:
                 return session, None
             kept = self._keep_tail(session, target, "before revert")
-            moved = self._move_head(session, target)
+            moved = self.writer.move_head(session, target)
         return moved, kept
 
-    def _keep_tail(self: Engine, session: Session, fork_point: Message | None, why: str) -> Session:
+    def _keep_tail(self, session: Session, fork_point: Message | None, why: str) -> Session:
         stamp = now()
         kept = Session(
             id=new_id(),
@@ -102,13 +103,13 @@ class BranchingMixin:
         self.store.put_session(kept)
         return kept
 
-    def prepare_edit(self: Engine, session_id: str, message_id: str) -> Session:
+    def prepare_edit(self, session_id: str, message_id: str) -> Session:
         """Set up edit-and-resend of a user message: the old tail is kept as a branch and
         the head moves to the message's parent, so the next send is its sibling.
         Returns the branch keeping the old tail."""
         with self.store.transaction():
-            session = self.session(session_id)
-            target = self.message(session.id, message_id)
+            session = self.writer.session(session_id)
+            target = self.writer.message(session.id, message_id)
             if target.role is not Role.USER:
                 raise InvalidInputError("only your own messages can be edited and resent")
             parent = (
@@ -126,20 +127,20 @@ class BranchingMixin:
             )
         return kept
 
-    def checkpoint(self: Engine, session_id: str, message_ref: str, name: str) -> Session:
+    def checkpoint(self, session_id: str, message_ref: str, name: str) -> Session:
         """Name a message of the session's transcript; the tree lists it under the session."""
         with self.store.transaction():
-            session = self.session(session_id)
-            message = self.message(session.id, message_ref)
-            label = self._clean_title(name)[:60]
+            session = self.writer.session(session_id)
+            message = self.writer.message(session.id, message_ref)
+            label = clean_title(name)[:60]
             kept = tuple(c for c in session.checkpoints if c[0] != message.id)
             changed = session.with_changes(checkpoints=(*kept, (message.id, label)))
             self.store.put_session(changed)
         return changed
 
-    def restore(self: Engine, session_id: str, name: str) -> Session:
+    def restore(self, session_id: str, name: str) -> Session:
         """Fork from the checkpoint called `name` (or a unique prefix of it)."""
-        session = self.session(session_id)
+        session = self.writer.session(session_id)
         found = [c for c in session.checkpoints if c[1] == name] or [
             c for c in session.checkpoints if c[1].lower().startswith(name.lower())
         ]

@@ -15,7 +15,6 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
-from enum import StrEnum
 
 from tui.engine.engine import Engine
 from tui.engine.errors import ForktreeError, InvalidInputError
@@ -23,41 +22,10 @@ from tui.engine.providers.pricing import estimate_cost
 from tui.engine.sessions.events import EngineEvent, TurnFinished
 from tui.engine.sessions.model import Message, MessageStatus, Role
 from tui.engine.turns.compaction import compact, needs_compaction
+from tui.engine.turns.states import TRANSITIONS, RunState, StateChanged, StateError
 from tui.engine.turns.streaming import check_prompt
 from tui.engine.turns.titles import model_title
-from tui.engine.turns.tool_step import ToolLoopMixin, ToolSetup
-
-
-class RunState(StrEnum):
-    IDLE = "idle"
-    INITIALIZING = "initializing"
-    READY = "ready"
-    PROCESSING = "processing"
-    WAITING_TOOL = "waiting_tool"
-    COMPACTING = "compacting"
-    COMPLETED = "completed"
-    ERROR = "error"
-    INTERRUPTED = "interrupted"
-
-
-_AFTER_TURN = {RunState.READY, RunState.PROCESSING}
-TRANSITIONS: dict[RunState, set[RunState]] = {
-    RunState.IDLE: {RunState.INITIALIZING},
-    RunState.INITIALIZING: {RunState.READY, RunState.ERROR},
-    RunState.READY: {RunState.PROCESSING, RunState.ERROR},
-    RunState.PROCESSING: {
-        RunState.COMPLETED,
-        RunState.ERROR,
-        RunState.INTERRUPTED,
-        RunState.WAITING_TOOL,
-        RunState.COMPACTING,
-    },
-    RunState.WAITING_TOOL: {RunState.PROCESSING, RunState.ERROR, RunState.INTERRUPTED},
-    RunState.COMPACTING: {RunState.PROCESSING, RunState.ERROR, RunState.INTERRUPTED},
-    RunState.COMPLETED: _AFTER_TURN,
-    RunState.ERROR: _AFTER_TURN | {RunState.INITIALIZING},
-    RunState.INTERRUPTED: _AFTER_TURN,
-}
+from tui.engine.turns.tool_step import ToolSetup, ToolStep
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +38,6 @@ class RunSettings:
     temperature: float | None = None
     auto_compact: bool = True
     model_titles: bool = False  # after the first reply, ask the model for a short title
-
-
-@dataclass(frozen=True, slots=True)
-class StateChanged:
-    session_id: str
-    old: RunState
-    new: RunState
-    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +70,7 @@ async def _ignore(event: RuntimeEvent) -> None:
     return None
 
 
-class StateError(ForktreeError):
-    """A transition the state machine does not allow (a bug, reported clearly)."""
-
-
-class SessionRuntime(ToolLoopMixin):
+class SessionRuntime:
     """Runs the turns of one session in order; `abort()` stops the current one at once.
     With `tools`, the model may call them: each prompt loops through tool rounds until
     the model stops asking, or a limit is reached."""
@@ -132,6 +88,9 @@ class SessionRuntime(ToolLoopMixin):
         self.settings = settings or RunSettings()
         self.listener = listener
         self.tools = tools
+        self.tool_step = (
+            ToolStep(engine, self.session_id, tools, self._emit, self._set) if tools else None
+        )
         self._stopped: str | None = None
         self.state = RunState.IDLE
         self.queue: deque[str] = deque()
@@ -144,6 +103,9 @@ class SessionRuntime(ToolLoopMixin):
             raise StateError(f"session runtime cannot go from {self.state} to {new}")
         old, self.state = self.state, new
         await self.listener(StateChanged(self.session_id, old, new, reason))
+
+    async def _emit(self, event: RuntimeEvent) -> None:
+        await self.listener(event)
 
     @property
     def busy(self) -> bool:
@@ -267,31 +229,36 @@ class SessionRuntime(ToolLoopMixin):
 
     async def _agent(self, text: str) -> Message | None:
         """The reply to `text`, after as many tool rounds as the model asks for."""
-        if self.tools is not None:
-            await self.tools.prepare()
-        specs = self.tools.registry.specs() if self.tools else ()
-        args = {
-            "max_tokens": self.settings.max_tokens,
-            "temperature": self.settings.temperature,
-            "tools": specs,
-        }
-        reply = await self._pump(self.engine.stream(self.session_id, text, **args))
+        step, tools = self.tool_step, self.tools
+        if tools is not None:
+            await tools.prepare()
+        specs = tools.registry.specs() if tools else ()
+        max_tokens, temperature = self.settings.max_tokens, self.settings.temperature
+        reply = await self._pump(
+            self.engine.stream(
+                self.session_id, text, max_tokens=max_tokens, temperature=temperature, tools=specs
+            )
+        )
         rounds = 0
         while (
-            self.tools is not None
+            step is not None
             and reply is not None
             and reply.status is MessageStatus.COMPLETE
             and reply.pending_calls()
         ):
-            if rounds >= self.tools.max_rounds:
-                self._stopped = f"the limit of {self.tools.max_rounds} tool rounds was reached"
+            if rounds >= step.setup.max_rounds:
+                self._stopped = f"the limit of {step.setup.max_rounds} tool rounds was reached"
             else:
                 self._stopped = self._turn_limit()
             if self._stopped:
-                return await self.stop_tools(reply, f"not run: {self._stopped}")
-            reply = await self.run_tools(reply)
+                return await step.stop(reply, f"not run: {self._stopped}")
+            reply = await step.run(reply)
             rounds += 1
-            reply = await self._pump(self.engine.continue_after_tools(self.session_id, **args))
+            reply = await self._pump(
+                self.engine.continue_after_tools(
+                    self.session_id, max_tokens=max_tokens, temperature=temperature, tools=specs
+                )
+            )
         return reply
 
     async def _pump(self, stream: AsyncIterator[EngineEvent]) -> Message | None:

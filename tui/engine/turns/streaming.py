@@ -1,13 +1,11 @@
-"""Sending a prompt and streaming the reply into the store (mixed into Engine)."""
+"""Sending a prompt and streaming the reply into the store, saved as it grows."""
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from tui.engine.errors import InvalidInputError
 from tui.engine.providers import Provider, ProviderRequest
@@ -31,12 +29,11 @@ from tui.engine.sessions.model import (
     TextPart,
     ToolResultPart,
     Usage,
-    pid_alive,
 )
+from tui.engine.sessions.writer import SessionWriter
 from tui.engine.tools.base import ToolSpec
 from tui.engine.turns.reply import ReplyBuilder
 
-DEFAULT_TITLE = "New session"
 MAX_PROMPT_CHARS = 1_000_000
 
 
@@ -71,34 +68,23 @@ def check_prompt(text: str) -> str:
     return text
 
 
-if TYPE_CHECKING:
-    from tui.engine.engine import Engine
+ProviderFactory = Callable[[str], Provider]
 
 
-class StreamingMixin:
-    """Turns: the user message, the streamed reply saved as it grows, recovery of replies
-    a dead process left streaming. Mixed into Engine; `self` is the Engine."""
+class Streamer:
+    """Turns: the user message, then the streamed reply, saved at least every
+    `flush_interval` seconds and at the end, through the writer it is given."""
 
-    def _is_orphaned(self: Engine, message: Message) -> bool:
-        return message.status is MessageStatus.STREAMING and not (
-            message.writer_pid == os.getpid() or pid_alive(message.writer_pid)
-        )
-
-    def _recover(self: Engine, session: Session, message: Message) -> Message:
-        fixed = message.with_changes(
-            status=MessageStatus.INTERRUPTED,
-            writer_pid=None,
-            error=message.error or "the process streaming it stopped",
-        )
-        with self.store.transaction():
-            self.store.put_messages(session.root_id, [fixed])
-            current = self.store.get_session(session.id)
-            if current.status is SessionStatus.BUSY:
-                self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
-        return fixed
+    def __init__(
+        self, writer: SessionWriter, providers: ProviderFactory, flush_interval: float = 0.5
+    ) -> None:
+        self.writer = writer
+        self.store = writer.store
+        self.providers = providers
+        self.flush_interval = flush_interval
 
     async def stream(
-        self: Engine,
+        self,
         session_id: str,
         text: str,
         *,
@@ -110,7 +96,7 @@ class StreamingMixin:
         `flush_interval` seconds and at the end; cancelling keeps it as interrupted.
         `tools` are offered to providers that can call them."""
         check_prompt(text)
-        session = self.session(session_id)
+        session = self.writer.session(session_id)
         if (
             session.provider == "claude_code"
             and session.head_id
@@ -124,12 +110,12 @@ class StreamingMixin:
             )
         provider = self.providers(session.provider)
         with self.store.transaction():
-            session = self.session(session.id)
-            user = self._child(session, Role.USER, (TextPart(text),), None, Usage())
+            session = self.writer.session(session.id)
+            user = self.writer.child(session, Role.USER, (TextPart(text),), None, Usage())
             self.store.put_messages(session.root_id, [user])
-            session = self._move_head(session, user, retitle=text)
+            session = self.writer.move_head(session, user, retitle=text)
             session, reply = self._open_reply(session, provider.default_model)
-        self._index(session.root_id, [user])
+        self.writer.written(session.root_id, [user])
         yield TurnStarted(session.id, user, reply)
         async with aclosing(
             self._stream_reply(session, reply, provider, max_tokens, temperature, tools)
@@ -138,7 +124,7 @@ class StreamingMixin:
                 yield event
 
     async def continue_after_tools(
-        self: Engine,
+        self,
         session_id: str,
         *,
         max_tokens: int | None = None,
@@ -146,10 +132,12 @@ class StreamingMixin:
         tools: tuple[ToolSpec, ...] = (),
     ) -> AsyncIterator[EngineEvent]:
         """Stream the model's next reply once the head's tool calls have their results."""
-        session = self.session(session_id)
+        session = self.writer.session(session_id)
         provider = self.providers(session.provider)
         with self.store.transaction():
-            session, reply = self._open_reply(self.session(session.id), provider.default_model)
+            session, reply = self._open_reply(
+                self.writer.session(session.id), provider.default_model
+            )
         yield ReplyStarted(session.id, reply)
         async with aclosing(
             self._stream_reply(session, reply, provider, max_tokens, temperature, tools)
@@ -157,9 +145,9 @@ class StreamingMixin:
             async for event in events:
                 yield event
 
-    def _open_reply(self: Engine, session: Session, default_model: str) -> tuple[Session, Message]:
+    def _open_reply(self, session: Session, default_model: str) -> tuple[Session, Message]:
         """An empty streaming assistant reply under the head (inside a transaction)."""
-        reply = self._child(
+        reply = self.writer.child(
             session,
             Role.ASSISTANT,
             (),
@@ -168,10 +156,10 @@ class StreamingMixin:
             status=MessageStatus.STREAMING,
         )
         self.store.put_messages(session.root_id, [reply])
-        return self._move_head(session, reply, status=SessionStatus.BUSY), reply
+        return self.writer.move_head(session, reply, status=SessionStatus.BUSY), reply
 
     async def _stream_reply(
-        self: Engine,
+        self,
         session: Session,
         reply: Message,
         provider: Provider,
@@ -180,7 +168,7 @@ class StreamingMixin:
         tools: tuple[ToolSpec, ...],
     ) -> AsyncIterator[EngineEvent]:
         started = time.monotonic()
-        history = model_context(self.transcript(session.id)[:-1])
+        history = model_context(self.writer.transcript(session.id)[:-1])
         resume = (
             session.origin.source_id
             if session.provider == "claude_code"
@@ -233,18 +221,18 @@ class StreamingMixin:
         yield TurnFinished(session.id, final, time.monotonic() - started)
 
     def record_tool_result(
-        self: Engine, session_id: str, message_id: str, result: ToolResultPart
+        self, session_id: str, message_id: str, result: ToolResultPart
     ) -> Message:
         """Add a tool's result to the message that called it (saved at once)."""
-        session = self.session(session_id)
+        session = self.writer.session(session_id)
         with self.store.transaction():
             message = self.store.get_message(session.root_id, message_id)
             message = message.with_changes(parts=(*message.parts, result))
             self.store.put_messages(session.root_id, [message])
-        self._index(session.root_id, [message])
+        self.writer.written(session.root_id, [message])
         return message
 
-    def _bind(self: Engine, session: Session, external_id: str) -> Session:
+    def _bind(self, session: Session, external_id: str) -> Session:
         """Remember the provider's own session id (a fork gets a new one)."""
         with self.store.transaction():
             current = self.store.get_session(session.id)
@@ -252,17 +240,17 @@ class StreamingMixin:
             self.store.put_session(current.with_changes(origin=origin))
         return session.with_changes(origin=origin)
 
-    def _finish(self: Engine, session: Session, reply: Message) -> None:
+    def _finish(self, session: Session, reply: Message) -> None:
         with self.store.transaction():
             self.store.put_messages(session.root_id, [reply])
             current = self.store.get_session(session.id)
             if current.head_id == reply.id:
-                self._move_head(current, reply, status=SessionStatus.IDLE)
+                self.writer.move_head(current, reply, status=SessionStatus.IDLE)
             elif current.status is SessionStatus.BUSY:
                 self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
-        self._index(session.root_id, [reply])
+        self.writer.written(session.root_id, [reply])
 
-    async def send(self: Engine, session_id: str, text: str) -> Message:
+    async def send(self, session_id: str, text: str) -> Message:
         """Send `text` and wait for the whole reply."""
         final: Message | None = None
         async for event in self.stream(session_id, text):

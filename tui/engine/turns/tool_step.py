@@ -1,11 +1,11 @@
-"""The agent loop's tool step (mixed into SessionRuntime): ask, run, record each call
-of a reply, so the model's next reply can read the results."""
+"""The agent loop's tool step: ask, run and record each call of a reply, so the model's
+next reply can read the results. The session runtime owns one per session with tools."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -26,9 +26,13 @@ from tui.engine.tools import (
 )
 from tui.engine.tools.mcp import MCPHub
 from tui.engine.tools.redact import safe_env
+from tui.engine.turns.states import RunState
 
 if TYPE_CHECKING:
-    from tui.engine.turns.runtime import SessionRuntime
+    from tui.engine.engine import Engine
+
+Emit = Callable[[ReplyUpdated], Awaitable[None]]
+SetState = Callable[[RunState, str], Awaitable[None]]
 
 ABORTED = "not run: the user stopped the turn"
 
@@ -91,10 +95,20 @@ def rejection(verdict: Verdict) -> str:
     return "the user rejected this call" + (f": {reason}" if reason else "")
 
 
-class ToolLoopMixin:
-    """Runs the pending tool calls of a reply, one at a time, in the model's order."""
+class ToolStep:
+    """Runs the pending tool calls of a reply, one at a time, in the model's order:
+    `emit` hears of output and results, `set_state` of waiting for an answer."""
 
-    def folder(self: SessionRuntime) -> str:
+    def __init__(
+        self, engine: Engine, session_id: str, setup: ToolSetup, emit: Emit, set_state: SetState
+    ) -> None:
+        self.engine = engine
+        self.session_id = session_id
+        self.setup = setup
+        self.emit = emit
+        self.set_state = set_state
+
+    def folder(self) -> str:
         """The session's working folder: fixed the first time its tools run."""
         session = self.engine.session(self.session_id)
         if session.origin.cwd:
@@ -106,10 +120,9 @@ class ToolLoopMixin:
             self.engine.store.put_session(current.with_changes(origin=origin))
         return cwd
 
-    async def run_tools(self: SessionRuntime, reply: Message) -> Message:
+    async def run(self, reply: Message) -> Message:
         """Every pending call of `reply` answered (run, rejected or stopped); saved."""
-        assert self.tools is not None
-        setup = self.tools
+        setup = self.setup
         workspace = Workspace(self.folder(), setup.roots)
         env = safe_env(os.environ)
         try:
@@ -117,29 +130,27 @@ class ToolLoopMixin:
                 result = await self._answer(setup, workspace, env, reply, call)
                 reply = await self._record(reply, result)
         except asyncio.CancelledError:  # an abort: every call left gets a result
-            await self.stop_tools(reply, ABORTED)
+            await self.stop(reply, ABORTED)
             raise
         return reply
 
-    async def stop_tools(self: SessionRuntime, reply: Message, why: str) -> Message:
+    async def stop(self, reply: Message, why: str) -> Message:
         """Answer every call still pending with an error saying `why` they did not run."""
         for call in reply.pending_calls():
             reply = await self._record(reply, ToolResultPart(call.tool_id, why, True))
         return reply
 
     async def _answer(
-        self: SessionRuntime,
+        self,
         setup: ToolSetup,
         workspace: Workspace,
         env: dict[str, str],
         reply: Message,
         call: ToolUsePart,
     ) -> ToolResultPart:
-        from tui.engine.turns.runtime import RunState
-
         tool = setup.registry.get(call.name)
         if tool is not None and setup.policy.needs_asking(tool):
-            await self._set(RunState.WAITING_TOOL, f"{call.name} waits for your answer")
+            await self.set_state(RunState.WAITING_TOOL, f"{call.name} waits for your answer")
             verdict = await setup.approver(
                 PermissionRequest(
                     session_id=self.session_id,
@@ -152,22 +163,20 @@ class ToolLoopMixin:
                 )
             )
             setup.policy.record(tool, verdict)
-            await self._set(RunState.PROCESSING, f"running {call.name}")
+            await self.set_state(RunState.PROCESSING, f"running {call.name}")
             if not verdict.allowed:
                 return ToolResultPart(call.tool_id, rejection(verdict), is_error=True)
 
         async def output(text: str) -> None:
-            await self.listener(
-                ReplyUpdated(self.session_id, reply, ToolOutput(call.tool_id, text))
-            )
+            await self.emit(ReplyUpdated(self.session_id, reply, ToolOutput(call.tool_id, text)))
 
         context = ToolContext(workspace, output, env, setup.shell_timeout)
         return await execute(setup.registry, call, context)
 
-    async def _record(self: SessionRuntime, reply: Message, result: ToolResultPart) -> Message:
+    async def _record(self, reply: Message, result: ToolResultPart) -> Message:
         reply = self.engine.record_tool_result(self.session_id, reply.id, result)
         event = ToolResult(
             result.tool_id, result.content, result.is_error, result.exit_code, result.duration_s
         )
-        await self.listener(ReplyUpdated(self.session_id, reply, event))
+        await self.emit(ReplyUpdated(self.session_id, reply, event))
         return reply
