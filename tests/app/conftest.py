@@ -52,10 +52,11 @@ async def settle(pilot: Pilot[None]) -> None:
     """Wait until every turn (queued ones too) finished and the screen caught up."""
     screen = main_screen(pilot.app)  # type: ignore[arg-type]
     while True:
+        await screen.controller.wait_idle()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        queued = any(rt.queue for rt in screen.runtimes.values())
-        if not queued and not any(w.is_running for w in screen.turns.values()):
+        queued = any(rt.queue for rt in screen.controller.runtimes.values())
+        if not queued and not any(screen.is_streaming(sid) for sid in screen.controller.turns):
             return
 
 

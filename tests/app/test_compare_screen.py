@@ -128,8 +128,8 @@ async def test_fanout_three_forks_stream_at_once_and_ui_stays_responsive(
         assert isinstance(app.screen, TextPromptScreen)
         app.screen.query_one("Input").value = "echo/a, echo/b, echo/c"  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await wait_for(lambda: len(screen.turns) == 3)
-        running = [w for w in screen.turns.values() if w.is_running]
+        await wait_for(lambda: len(screen.controller.turns) == 3)
+        running = [sid for sid in screen.controller.turns if screen.is_streaming(sid)]
         assert len(running) == 3  # all three stream at the same time
         assert len(screen.session_tree.busy) == 3
         # the UI answers while they stream: the switcher opens and closes

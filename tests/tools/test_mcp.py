@@ -17,8 +17,8 @@ from tui.engine.providers.http import RetryPolicy
 from tui.engine.sessions.model import Origin, ToolUsePart
 from tui.engine.tools import Decision, PermissionRequest, ToolContext, Verdict, Workspace, execute
 from tui.engine.tools.mcp import MCPHub
+from tui.engine.turns.run_factory import mcp_hub, tool_setup
 from tui.engine.turns.runtime import SessionRuntime
-from tui.engine.turns.tool_step import mcp_hub, tool_setup
 
 SERVER = str(Path(__file__).parent.parent / "fakes" / "mcp_server.py")
 

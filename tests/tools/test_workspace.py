@@ -113,7 +113,7 @@ async def test_write_lands_inside_with_parents_and_keeps_mode(layout: tuple[Path
 
 def test_tool_settings_never_pre_allow_writing_tools(tmp_path: Path) -> None:
     from tui.engine.config.settings import load_settings
-    from tui.engine.turns.tool_step import tool_setup
+    from tui.engine.turns.run_factory import tool_setup
 
     path = tmp_path / "settings.toml"
     path.write_text(

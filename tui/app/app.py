@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding
 
+from tui.app.actions.registry import bindings
 from tui.app.commands import ForktreeCommands
 from tui.app.gc_policy import IdleCollector
+from tui.app.keymap import checked_keymap
 from tui.app.screens.main import MainScreen
 from tui.app.themes import load_themes
 from tui.app.ui_state import load_ui_state, save_ui_state
 from tui.engine import Engine
+from tui.engine.config.settings import load_settings
 
 DEFAULT_THEME = "forktree-dark"
 GC_INTERVAL = 5.0  # seconds between checks for a due full collection
@@ -22,7 +24,7 @@ class ForktreeApp(App[None]):
     TITLE = "forktree"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ForktreeCommands}
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit")]
+    BINDINGS = bindings("app")
     # Below 110 columns the side pane starts hidden (ctrl+t shows it) and the tree narrows.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
@@ -48,6 +50,10 @@ class ForktreeApp(App[None]):
 
     def on_mount(self) -> None:
         self.collector.take_over()
+        keymap, problems = checked_keymap(load_settings()[0].keys)
+        self.set_keymap(keymap)
+        for problem in problems:
+            self.notify(problem, title="Keys", severity="warning", timeout=15)
         self.push_screen(MainScreen(self.engine))
         self.set_timer(GC_START_S, self.collector.start)  # after the first paint is out
         self.set_interval(GC_INTERVAL, self.collector.tick)
@@ -61,7 +67,11 @@ class ForktreeApp(App[None]):
         await super().on_event(event)
 
     def _streaming(self) -> bool:
-        return any(w.is_running for w in self.workers if w.group == "turn")
+        return any(
+            screen.controller.turns and any(not t.done() for t in screen.controller.turns.values())
+            for screen in self.screen_stack
+            if isinstance(screen, MainScreen)
+        )
 
     def on_unmount(self) -> None:
         self.collector.stop()

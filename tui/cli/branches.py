@@ -7,11 +7,12 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from tui.cli.common import AddCommand, emit_json, session_json
-from tui.engine import Engine
+from tui.engine import Engine, Session
 from tui.engine.util.humanize import money
 
 if TYPE_CHECKING:  # loaded by the commands that use them: launching the app needs neither
     from tui.engine.explore.compare import Comparison, SideMetrics
+    from tui.engine.turns.runtime import TurnResult
 
 
 def cmd_fork(engine: Engine, args: argparse.Namespace) -> int:
@@ -82,10 +83,19 @@ def cmd_compare(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_fanout(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.cli.send import terminal_runs
     from tui.engine.explore.fanout import fanout, parse_target
 
     targets = [parse_target(spec) for spec in args.models.split(",") if spec.strip()]
-    results = asyncio.run(fanout(engine, args.session, args.prompt, targets, at=args.at))
+    runs = terminal_runs(engine, ask=True)
+
+    async def run() -> list[tuple[Session, TurnResult]]:
+        try:
+            return await fanout(engine, args.session, args.prompt, targets, args.at, runs=runs)
+        finally:
+            await runs.close()
+
+    results = asyncio.run(run())
     if args.json:
         emit_json(
             [

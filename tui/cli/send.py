@@ -9,11 +9,10 @@ import sys
 
 from tui.cli.common import AddCommand
 from tui.engine import Engine
-from tui.engine.config.settings import load_settings
 from tui.engine.sessions.events import ReplyUpdated, TextDelta, ToolCall, ToolOutput, ToolResult
 from tui.engine.tools import Approver, Decision, PermissionRequest, Verdict, nobody_approves
-from tui.engine.turns.runtime import RunSettings, RuntimeEvent, SessionRuntime, TurnResult
-from tui.engine.turns.tool_step import mcp_hub, tool_setup
+from tui.engine.turns.run_factory import RunFactory
+from tui.engine.turns.runtime import RuntimeEvent, TurnResult
 
 ANSWERS = {"y": Decision.ALLOW_ONCE, "a": Decision.ALLOW_ALWAYS, "n": Decision.REJECT}
 
@@ -70,27 +69,34 @@ async def _show(event: RuntimeEvent) -> None:
         _say(f"  {'✗' if inner.is_error else '✓'} {first[0][:200] if first else ''}\n")
 
 
+def terminal_runs(engine: Engine, ask: bool, tools: bool = True) -> RunFactory:
+    """Runs for the command line: tool calls asked about on the terminal one at a time
+    (when `ask` and there is one), else rejected; problems go to stderr."""
+    approver: Approver = nobody_approves
+    if ask and sys.stdin.isatty():
+        one_at_a_time = asyncio.Lock()
+
+        async def approver(request: PermissionRequest) -> Verdict:
+            async with one_at_a_time:
+                return await ask_on_terminal(request)
+
+    return RunFactory(
+        engine, approver=approver, on_problem=lambda p: _say(f"forktree: {p}\n"), tools=tools
+    )
+
+
 def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
     from_stdin = args.prompt == "-"
     prompt = sys.stdin.read() if from_stdin else args.prompt
     session = engine.session(args.session)
-    approver: Approver = nobody_approves
-    if not from_stdin and sys.stdin.isatty():
-        approver = ask_on_terminal
-    settings = load_settings()[0]
-    hub = None if args.no_tools else mcp_hub(settings)
-    tools = None
-    if not args.no_tools:
-        tools = tool_setup(settings.tools, approver, hub, lambda p: _say(f"forktree: {p}\n"))
-    run_settings = RunSettings(model_titles=settings.model_titles)
-    runtime = SessionRuntime(engine, session.id, run_settings, listener=_show, tools=tools)
+    runs = terminal_runs(engine, ask=not from_stdin, tools=not args.no_tools)
+    runtime = runs.runtime(session.id, listener=_show)
 
     async def run() -> TurnResult:
         try:
             return await runtime.send(prompt)
         finally:
-            if hub is not None:
-                await hub.close()
+            await runs.close()
 
     try:
         result = asyncio.run(run())

@@ -5,8 +5,6 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
-from textual import work
-
 from tui.engine import Engine, ForktreeError
 from tui.engine.store import TinyDBStore
 
@@ -24,57 +22,67 @@ def resume_command(cwd: str | None, claude_session_id: str) -> str:
 
 
 class ClaudeCodeActions:
-    """Mixed into MainScreen."""
+    """Act through the screen they are given."""
 
-    def action_import_claude_code(self: MainScreen) -> None:  # type: ignore[misc]
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+
+    def import_claude_code(self) -> None:
         from tui.engine.importers.claude_code import default_root  # loaded when first used
 
         root = default_root()
         if not root.exists():
-            self.notify(
+            self.screen.notify(
                 f"No Claude Code history at {root} (set CLAUDE_CONFIG_DIR).", severity="warning"
             )
             return
         from textual.widgets import ProgressBar  # only while an import runs
 
-        bars = self.query("#import-progress").results(ProgressBar)
+        bars = self.screen.query("#import-progress").results(ProgressBar)
         bar = next(bars, None) or ProgressBar(id="import-progress", show_eta=False)
         if not bar.is_attached:
-            self.mount(bar, before=self.prompt)
+            self.screen.mount(bar, before=self.screen.prompt)
         bar.update(total=None, progress=0)
-        self._import_in_background(str(root), bar)
+        self.screen.run_worker(
+            lambda: self._import_in_background(str(root), bar),
+            thread=True,
+            exclusive=True,
+            group="import",
+            exit_on_error=False,
+        )
 
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def _import_in_background(self: MainScreen, root: str, bar: ProgressBar) -> None:  # type: ignore[misc]
+    def _import_in_background(self, root: str, bar: ProgressBar) -> None:
         # its own store object: the import never shares caches with the UI thread, and
         # the store's file lock keeps the two writers apart
         from pathlib import Path
 
         from tui.engine.importers.claude_code import ClaudeCodeImporter
 
-        engine = Engine(TinyDBStore(self.engine.store.home))  # type: ignore[attr-defined]
+        engine = Engine(TinyDBStore(self.screen.engine.store.home))  # type: ignore[attr-defined]
         try:
             report = ClaudeCodeImporter(engine).run(
                 Path(root),
-                lambda done, total: self.app.call_from_thread(
+                lambda done, total: self.screen.app.call_from_thread(
                     bar.update, total=total, progress=done
                 ),
             )
         except (ForktreeError, OSError) as exc:
-            self.app.call_from_thread(self.notify, f"Import failed: {exc}", severity="error")
+            self.screen.app.call_from_thread(
+                self.screen.notify, f"Import failed: {exc}", severity="error"
+            )
             report = None
         finally:
             engine.close()
-        self.app.call_from_thread(self._import_done, report)
+        self.screen.app.call_from_thread(self._import_done, report)
 
-    def _import_done(self: MainScreen, report: ImportReport | None) -> None:  # type: ignore[misc]
-        for bar in self.query("#import-progress"):
+    def _import_done(self, report: ImportReport | None) -> None:
+        for bar in self.screen.query("#import-progress"):
             bar.remove()
         if report is None:
             return
         summary = report.to_dict()
         changed = summary["imported"] or summary["updated"]
-        self.notify(
+        self.screen.notify(
             f"Claude Code: {summary['imported']} imported, {summary['updated']} "
             f"updated, {summary['unchanged']} unchanged"
             + (f", {summary['failed']} failed" if summary["failed"] else ""),
@@ -82,15 +90,17 @@ class ClaudeCodeActions:
             timeout=6,
         )
         if changed:
-            self.refresh_tree()
+            self.screen.refresh_tree()
 
-    def action_open_in_claude(self: MainScreen) -> None:  # type: ignore[misc]
-        if self.current is None:
+    def open_in_claude(self) -> None:
+        if self.screen.current is None:
             return
-        session = self.engine.session(self.current)
+        session = self.screen.engine.session(self.screen.current)
         if session.origin.kind != "claude_code" or not session.origin.source_id:
-            self.notify("This session has no Claude Code session to resume.", severity="warning")
+            self.screen.notify(
+                "This session has no Claude Code session to resume.", severity="warning"
+            )
             return
         command = resume_command(session.origin.cwd, session.origin.source_id)
-        self.app.copy_to_clipboard(command)
-        self.notify(command, title="Copied: run it in a shell", timeout=10)
+        self.screen.app.copy_to_clipboard(command)
+        self.screen.notify(command, title="Copied: run it in a shell", timeout=10)

@@ -6,17 +6,18 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Tree
-from textual.worker import Worker
 
 from tui.app.actions.branches import BranchActions
 from tui.app.actions.claude_code import ClaudeCodeActions
+from tui.app.actions.registry import bindings
 from tui.app.actions.sessions import SessionActions
+from tui.app.controller import RunWatcher, SessionController
+from tui.app.screens.live_events import LiveEvents
 from tui.app.screens.permission import PermissionScreen
 from tui.app.screens.switcher import SwitcherScreen
 from tui.app.widgets.keys_footer import KeysFooter
@@ -27,65 +28,34 @@ from tui.app.widgets.side_pane import SidePane
 from tui.app.widgets.transcript import Transcript
 from tui.engine import Engine, ForktreeError, Role, Session
 from tui.engine.config.settings import load_settings
-from tui.engine.sessions.events import (
-    ReplyStarted,
-    ReplyUpdated,
-    TextDelta,
-    ToolOutput,
-    ToolResult,
-    TurnFinished,
-    TurnStarted,
-)
 from tui.engine.tools import PermissionRequest, Verdict
-from tui.engine.tools.mcp import MCPHub
 from tui.engine.turns.runtime import (
-    RunSettings,
-    RunState,
-    RuntimeEvent,
-    SessionRenamed,
     SessionRuntime,
-    StateChanged,
-    TurnResult,
 )
-from tui.engine.turns.tool_step import mcp_hub, tool_setup
 
 if TYPE_CHECKING:
     from tui.app.widgets.message_view import MessageView
 
 
-class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None]):
+class MainScreen(Screen[None]):
     AUTO_FOCUS = "#prompt"  # focused once on mount (each focus change rebuilds the footer)
-    BINDINGS = [
-        Binding("ctrl+n", "new_session", "New", id="main.new"),
-        Binding("ctrl+k", "switch", "Switch", id="main.switch", priority=True),
-        Binding("alt+down", "next_session(1)", "Next", show=False, id="main.next"),
-        Binding("alt+up", "next_session(-1)", "Prev", show=False, id="main.prev"),
-        Binding("escape", "abort", "Abort", show=False, id="main.abort"),
-        Binding("ctrl+f", "fork", "Fork", id="main.fork"),
-        Binding("f2", "rename", "Rename", show=False, id="main.rename"),
-        Binding("f3", "archive", "Archive", show=False, id="main.archive"),
-        Binding("f8", "delete", "Delete", show=False, id="main.delete"),
-        Binding("f4", "export", "Export", show=False, id="main.export"),
-        Binding("ctrl+b", "toggle_tree", "Tree", id="main.toggle_tree"),
-        Binding("ctrl+t", "toggle_side", "Tools", id="main.toggle_side"),
-        Binding("f9", "next_theme", "Theme", show=False, id="main.theme"),
-        Binding("ctrl+o", "pick_model", "Model", id="main.model"),
-        Binding("f5", "compare", "Compare", id="main.compare"),
-        Binding("ctrl+g", "search", "Search", id="main.search"),
-        Binding("ctrl+r", "family_graph", "Graph", show=False, id="main.graph"),
-        Binding("tab", "app.focus_next", "Focus", show=False),
-    ]
+    BINDINGS = bindings("main")
 
     def __init__(self, engine: Engine) -> None:
         super().__init__()
         self.engine = engine
         self.current: str | None = None
-        self.runtimes: dict[str, SessionRuntime] = {}
-        self.turns: dict[str, Worker[None]] = {}
         self.live: MessageView | None = None
         self.marked: list[str] = []
         self.show_archived = False
-        self.mcp: MCPHub | None = None
+        watcher = RunWatcher(self._run_started, self._run_failed, self._run_finished)
+        self.events = LiveEvents(self)
+        self.controller = SessionController(
+            engine, self.events.show, self._approve, watcher, self._tool_problem
+        )
+        self.sessions = SessionActions(self)
+        self.branches = BranchActions(self)
+        self.claude_code = ClaudeCodeActions(self)
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -164,11 +134,11 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
         self.current = session.id
         self.live = None
         with self.app.batch_update():  # one layout and paint for the whole switch
-            self._show_header()
+            self.show_header()
             self.session_tree.select_session(session.id)
             await self.transcript.show(messages, live=self.is_streaming(session.id))
             self.live = self.transcript.live
-            for text in self.runtime_for(session.id).queue:
+            for text in self.controller.queued(session.id):
                 await self.transcript.add_queued(text)
             last = next((m for m in reversed(messages) if m.role is Role.ASSISTANT), None)
             await self.side.show(last, self._subagents())
@@ -183,7 +153,7 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
             if s.origin.kind == "claude_code_subagent" and s.origin.source_id
         }
 
-    def _show_header(self, state: str | None = None) -> None:
+    def show_header(self, state: str | None = None) -> None:
         if self.current is None:
             return
         session = self.engine.session(self.current)
@@ -230,27 +200,17 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
     # -- sending and streaming ---------------------------------------------------------
 
     def runtime_for(self, session_id: str) -> SessionRuntime:
-        runtime = self.runtimes.get(session_id)
-        if runtime is None:
-            settings = load_settings()[0]
-            if self.mcp is None:
-                self.mcp = mcp_hub(settings)
-            tools = tool_setup(settings.tools, self._approve, self.mcp, self._tool_problem)
-            runtime = self.runtimes[session_id] = SessionRuntime(
-                self.engine,
-                session_id,
-                RunSettings(model_titles=settings.model_titles),
-                listener=self._show_event,
-                tools=tools,
-            )
-        return runtime
+        return self.controller.runtime_for(session_id)
+
+    @property
+    def runtimes(self) -> dict[str, SessionRuntime]:
+        return self.controller.runtimes
 
     def _tool_problem(self, problem: str) -> None:
         self.notify(problem, title="Tools", severity="warning", timeout=15)
 
     async def on_unmount(self) -> None:
-        if self.mcp is not None:
-            await self.mcp.close()  # the MCP servers stop with the app
+        await self.controller.close()  # turns stop (kept as interrupted), MCP servers end
 
     async def _approve(self, request: PermissionRequest) -> Verdict:
         """Ask the user about one tool call; an abort meanwhile closes the question."""
@@ -270,98 +230,42 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
                 screen.dismiss(None)  # type: ignore[arg-type]
 
     def is_streaming(self, session_id: str | None) -> bool:
-        worker = self.turns.get(session_id or "")
-        return worker is not None and worker.is_running
+        return self.controller.is_streaming(session_id)
 
     @on(PromptArea.Submitted)
     async def _submitted(self, event: PromptArea.Submitted) -> None:
         if self.current is None:
             return
-        runtime = self.runtime_for(self.current)
         try:
-            runtime.submit(event.text)
+            started = self.controller.send(self.current, event.text)
         except ForktreeError as exc:
             self.notify(str(exc), title="Not sent", severity="error")
             return
-        if self.is_streaming(self.current):
+        if not started:
             await self.transcript.add_queued(event.text)
-            return
-        self.turns[self.current] = self._run(runtime)
 
     @on(PromptArea.UpFromEmpty)
     def _up_from_prompt(self) -> None:
         self.transcript.focus_last()
 
-    @work(group="turn", exit_on_error=False)
-    async def _run(self, runtime: SessionRuntime) -> None:
-        """Send the session's queued prompts in order; the runtime calls `_show_event`."""
-        sid = runtime.session_id
-        self.session_tree.busy.add(sid)
-        try:
-            await runtime.run()
-        except ForktreeError as exc:
-            self.notify(str(exc), title="Not sent", severity="error")
-            runtime.queue.clear()
-        finally:
-            self.session_tree.busy.discard(sid)
-            if sid == self.current:
-                for queued in self.transcript.query(".queued"):
-                    await queued.remove()
-            self.refresh_tree()
-            self._show_header()
+    def _run_started(self, session_id: str) -> None:
+        self.session_tree.busy.add(session_id)
 
-    async def _show_event(self, event: RuntimeEvent) -> None:
-        showing = event.session_id == self.current
-        if isinstance(event, StateChanged):
-            self.session_tree.set_waiting(event.session_id, event.new is RunState.WAITING_TOOL)
-            if showing:
-                self._show_header(event.new.value)
-        elif isinstance(event, TurnResult):
-            live = self.live
-            if (
-                showing
-                and live is not None
-                and event.reply is not None
-                and event.reply.id == live.message.id
-            ):
-                await self.transcript.finish_live(event.reply)  # aborted turns end here
-                self.live = self.transcript.live
-            if event.outcome == "error" and event.error:
-                self.notify(event.error, title="Reply failed", severity="error", timeout=10)
-            self.refresh_node(event.session_id)
-        elif isinstance(event, TurnStarted):
-            self.refresh_node(event.session_id)
-            if showing:
-                await self.transcript.pop_queued()
-                await self.transcript.add(event.user)
-                self.live = await self.transcript.start_live(event.reply)
-                await self.side.start_live(event.reply.id)
-        elif isinstance(event, SessionRenamed):
-            self.refresh_node(event.session_id)
-            if showing:
-                self._show_header()
-        elif isinstance(event, ReplyStarted):
-            if showing:
-                self.live = await self.transcript.start_live(event.reply)
-                self.side.next_reply(event.reply.id)
-        elif isinstance(event, ReplyUpdated) and showing:
-            inner = event.event
-            if type(inner) is TextDelta:
-                if self.live is not None:
-                    await self.live.write(inner.text)
-            elif isinstance(inner, ToolOutput | ToolResult):
-                if self.side.owns(inner.tool_id):  # the pane shows the call
-                    await self.side.apply_event(inner)
-            elif self.live is not None:
-                await self.side.apply_event(inner)
-        elif isinstance(event, TurnFinished) and showing and self.live is not None:
-            await self.transcript.finish_live(event.reply)
-            self.live = self.transcript.live
+    def _run_failed(self, session_id: str, error: str) -> None:
+        self.notify(error, title="Not sent", severity="error")
+
+    async def _run_finished(self, session_id: str) -> None:
+        self.session_tree.busy.discard(session_id)
+        if not self.is_attached:
+            return
+        if session_id == self.current:
+            for queued in self.transcript.query(".queued"):
+                await queued.remove()
+        self.refresh_tree()
+        self.show_header()
 
     def action_abort(self) -> None:
-        runtime = self.runtimes.get(self.current or "")
-        if runtime is not None and self.is_streaming(runtime.session_id):
-            runtime.abort()
+        if self.controller.abort(self.current):
             self.notify("Stopped; the partial reply is kept as interrupted.")
 
     # -- actions -----------------------------------------------------------------------
@@ -400,5 +304,61 @@ class MainScreen(SessionActions, BranchActions, ClaudeCodeActions, Screen[None])
             return
         self.side.display = not self.side.display
 
-    def action_next_theme(self) -> None:
-        self.app.action_next_theme()  # type: ignore[attr-defined]
+    # -- actions that live with what they act on (tui/app/actions/) ----------------------
+
+    async def action_fork(self) -> None:
+        await self.branches.fork()
+
+    async def action_edit(self) -> None:
+        await self.branches.edit()
+
+    async def action_revert(self) -> None:
+        await self.branches.revert()
+
+    def action_compare(self) -> None:
+        self.branches.compare()
+
+    def action_fanout(self) -> None:
+        self.branches.fanout()
+
+    def action_winner(self) -> None:
+        self.branches.winner()
+
+    def action_mark(self) -> None:
+        self.branches.mark()
+
+    def action_checkpoint(self) -> None:
+        self.branches.checkpoint()
+
+    def action_family_graph(self) -> None:
+        self.branches.family_graph()
+
+    def action_rename(self) -> None:
+        self.sessions.rename()
+
+    async def action_archive(self) -> None:
+        await self.sessions.archive()
+
+    def action_delete(self) -> None:
+        self.sessions.delete()
+
+    def action_export(self) -> None:
+        self.sessions.export()
+
+    def action_pick_model(self) -> None:
+        self.sessions.pick_model()
+
+    def action_copy_message(self) -> None:
+        self.sessions.copy_message()
+
+    def action_copy_branch(self) -> None:
+        self.sessions.copy_branch()
+
+    async def action_compact(self) -> None:
+        await self.sessions.compact()
+
+    def action_import_claude_code(self) -> None:
+        self.claude_code.import_claude_code()
+
+    def action_open_in_claude(self) -> None:
+        self.claude_code.open_in_claude()

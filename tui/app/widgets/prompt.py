@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import events
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
+from tui.app.actions.registry import bindings
+
 
 class PromptArea(TextArea):
-    BINDINGS = [
-        Binding("ctrl+j,alt+enter", "newline", "Newline", id="prompt.newline"),
-    ]
+    BINDINGS = bindings("prompt")
 
     @dataclass
     class Submitted(Message):
@@ -27,14 +26,12 @@ class PromptArea(TextArea):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(soft_wrap=True, show_line_numbers=False, **kwargs)  # type: ignore[arg-type]
 
+    def action_submit(self) -> None:
+        if self.text.strip():
+            self.post_message(self.Submitted(self.text))
+            self.clear()
+
     async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
-            event.prevent_default()
-            event.stop()
-            if self.text.strip():
-                self.post_message(self.Submitted(self.text))
-                self.clear()
-            return
         if event.key == "up" and not self.text:
             event.prevent_default()
             event.stop()

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual import on
-from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from tui.app.actions.registry import bindings
 from tui.engine.errors import ForktreeError
 from tui.engine.sessions.forest import Node, build_forest
 from tui.engine.sessions.model import Session, SessionRow
@@ -25,13 +25,7 @@ EAGER_LIMIT = 400  # up to this many sessions the tree is built whole and expand
 class SessionTree(Tree[str]):
     """Each node's data is a session id. Enter or a click opens it."""
 
-    BINDINGS = [
-        Binding("r", "screen.rename", "Rename", id="tree.rename"),
-        Binding("a", "screen.archive", "Archive", id="tree.archive"),
-        Binding("d", "screen.delete", "Delete", id="tree.delete"),
-        Binding("m", "screen.mark", "Mark to compare", id="tree.mark"),
-        Binding("A", "screen.toggle_archived", "Archived", id="tree.archived"),
-    ]
+    BINDINGS = bindings("tree")
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__("sessions", **kwargs)  # type: ignore[arg-type]

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import DescendantFocus
 from textual.widgets import Static
 
+from tui.app.actions.registry import bindings
 from tui.app.widgets.history import History
 from tui.engine.sessions.model import Message, MessageStatus
 
@@ -27,17 +27,7 @@ class Transcript(VerticalScroll, can_focus=True):
     """Focused, it shows a cursor on a message: up/down move it; f/e/r act on that
     message. (Focusing the container itself never scrolls it, unlike a tall child.)"""
 
-    BINDINGS = [
-        Binding("up,k", "move(-1)", "Prev msg", show=False, id="transcript.prev"),
-        Binding("down,j", "move(1)", "Next msg", show=False, id="transcript.next"),
-        Binding("f", "screen.fork", "Fork here", id="transcript.fork"),
-        Binding("e", "screen.edit", "Edit & resend", id="transcript.edit"),
-        Binding("r", "screen.revert", "Revert here", id="transcript.revert"),
-        Binding("c", "screen.copy_message", "Copy", id="transcript.copy"),
-        Binding("b", "screen.checkpoint", "Checkpoint", id="transcript.checkpoint"),
-        Binding("home", "more", "Earlier", show=False, id="transcript.more"),
-        Binding("end", "latest", "Latest", show=False, id="transcript.latest"),
-    ]
+    BINDINGS = bindings("transcript")
 
     Focused = History.Focused
 

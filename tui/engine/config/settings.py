@@ -23,6 +23,9 @@ max_rounds = 20                     # tool rounds per prompt
 command = "github-mcp-server"
 args = ["stdio"]
 pass_env = ["GITHUB_TOKEN"]         # variables handed over from forktree's environment
+
+[keys]                              # remap keys by binding id (the README's key table)
+"main.fork" = "f10"
 """
 
 from __future__ import annotations
@@ -79,6 +82,7 @@ class Settings:
     providers: dict[str, ProviderSettings] = field(default_factory=dict)
     tools: ToolSettings = field(default_factory=ToolSettings)
     mcp_servers: tuple[MCPServerSettings, ...] = ()
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys, as written
 
 
 def settings_path() -> Path:
@@ -130,7 +134,22 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
         providers=providers,
         tools=_tool_settings(data.get("tools", {}), f"{path}: [tools]", problems),
         mcp_servers=_mcp_servers(data.get("mcp", {}), f"{path}: [mcp.servers", problems),
+        keys=_keys(data.get("keys", {}), f"{path}: [keys]", problems),
     ), problems
+
+
+def _keys(raw: object, where: str, problems: list[str]) -> dict[str, str]:
+    """Binding id -> keys; which ids and keys exist is the app's to check."""
+    if not isinstance(raw, dict):
+        problems.append(f"{where} must be a table of binding id = \"key\"")
+        return {}
+    keys: dict[str, str] = {}
+    for binding_id, value in raw.items():
+        if isinstance(value, str) and value.strip():
+            keys[str(binding_id)] = value.strip()
+        else:
+            problems.append(f"{where} {binding_id}: the keys must be a non-empty string")
+    return keys
 
 
 def _mcp_servers(raw: object, where: str, problems: list[str]) -> tuple[MCPServerSettings, ...]:

@@ -1,5 +1,6 @@
 """Fan-out: one prompt to N new forks at once (each its own provider/model), streamed in
-parallel; then keep a winner and archive (never delete) the rest."""
+parallel, each run built like any other (tools included); then keep a winner and archive
+(never delete) the rest."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import asyncio
 from tui.engine.engine import Engine
 from tui.engine.errors import InvalidInputError
 from tui.engine.sessions.model import Session
-from tui.engine.turns.runtime import Listener, SessionRuntime, TurnResult, _ignore
+from tui.engine.turns.run_factory import RunFactory
+from tui.engine.turns.runtime import Listener, TurnResult, ignore_events
 from tui.engine.turns.streaming import check_prompt
 
 
@@ -48,14 +50,21 @@ async def fanout(
     prompt: str,
     targets: list[tuple[str | None, str | None]],
     at: str | None = None,
-    listener: Listener = _ignore,
+    listener: Listener = ignore_events,
+    runs: RunFactory | None = None,
 ) -> list[tuple[Session, TurnResult]]:
-    """Send `prompt` to a new fork per target, all streaming at once."""
+    """Send `prompt` to a new fork per target, all streaming at once; `runs` builds each
+    fork's runtime (default: from the settings, with no one to approve tool calls)."""
     check_prompt(prompt)
     forks = make_forks(engine, session_id, targets, at)
-    results = await asyncio.gather(
-        *(SessionRuntime(engine, f.id, listener=listener).send(prompt) for f in forks)
-    )
+    factory = runs or RunFactory(engine)
+    try:
+        results = await asyncio.gather(
+            *(factory.runtime(f.id, listener=listener).send(prompt) for f in forks)
+        )
+    finally:
+        if runs is None:
+            await factory.close()
     return list(zip(forks, results, strict=True))
 
 

@@ -66,7 +66,7 @@ RuntimeEvent = StateChanged | TurnResult | SessionRenamed | EngineEvent
 Listener = Callable[[RuntimeEvent], Awaitable[None]]
 
 
-async def _ignore(event: RuntimeEvent) -> None:
+async def ignore_events(event: RuntimeEvent) -> None:
     return None
 
 
@@ -80,7 +80,7 @@ class SessionRuntime:
         engine: Engine,
         session_id: str,
         settings: RunSettings | None = None,
-        listener: Listener = _ignore,
+        listener: Listener = ignore_events,
         tools: ToolSetup | None = None,
     ) -> None:
         self.engine = engine
@@ -265,7 +265,7 @@ class SessionRuntime:
         """Forward one reply's events to the listener; the final reply."""
         final: Message | None = None
         async with aclosing(stream) as events:
-            listener = None if self.listener is _ignore else self.listener
+            listener = None if self.listener is ignore_events else self.listener
             async for event in events:
                 if type(event) is TurnFinished:
                     final = event.reply

@@ -9,8 +9,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from tui.engine.config.paths import data_dir
-from tui.engine.config.settings import Settings, ToolSettings
 from tui.engine.sessions.events import ReplyUpdated, ToolOutput, ToolResult
 from tui.engine.sessions.model import Message, ToolResultPart, ToolUsePart
 from tui.engine.tools import (
@@ -61,33 +59,6 @@ class ToolSetup:
                 self.on_problem(problem)
             for tool in self.hub.tools():
                 self.registry.add(tool)
-
-
-def tool_setup(
-    settings: ToolSettings,
-    approver: Approver = nobody_approves,
-    hub: MCPHub | None = None,
-    on_problem: Callable[[str], None] = lambda problem: None,
-) -> ToolSetup | None:
-    """The tools the settings allow (None when tools are turned off)."""
-    if not settings.enabled:
-        return None
-    return ToolSetup(
-        policy=PermissionPolicy(settings.auto_allow),
-        approver=approver,
-        roots=settings.roots,
-        shell_timeout=settings.shell_timeout,
-        max_rounds=settings.max_rounds,
-        hub=hub,
-        on_problem=on_problem,
-    )
-
-
-def mcp_hub(settings: Settings) -> MCPHub | None:
-    """The configured MCP servers (not started yet), or None when there are none."""
-    if not settings.mcp_servers or not settings.tools.enabled:
-        return None
-    return MCPHub(settings.mcp_servers, data_dir() / "logs")
 
 
 def rejection(verdict: Verdict) -> str:
