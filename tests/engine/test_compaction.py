@@ -9,6 +9,7 @@ import pytest
 
 from tui.engine import Engine, Role
 from tui.engine.providers import ProviderRequest
+from tui.engine.providers.base import Capabilities
 from tui.engine.sessions.events import Done, ProviderEvent, TextDelta
 from tui.engine.turns import compaction as compaction_mod
 from tui.engine.turns.compaction import compact, needs_compaction
@@ -20,6 +21,7 @@ class Recording:
 
     name = "recording"
     default_model = "rec-1"
+    capabilities = Capabilities()
 
     def __init__(self) -> None:
         self.requests: list[ProviderRequest] = []

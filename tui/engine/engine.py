@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from tui.engine.config.paths import data_dir
 from tui.engine.errors import InvalidInputError
 from tui.engine.providers import Provider, default_provider_name, get_provider
+from tui.engine.providers.registry import capabilities as provider_capabilities
 from tui.engine.sessions import tree
-from tui.engine.sessions.branching import Branching
+from tui.engine.sessions.branching import Branching, CapabilitiesOf
 from tui.engine.sessions.model import (
     Message,
     Origin,
@@ -52,12 +53,13 @@ class Engine:
         store: SessionStore,
         providers: Callable[[str], Provider] = get_provider,
         flush_interval: float = 0.5,
+        capabilities: CapabilitiesOf = provider_capabilities,
     ) -> None:
         self.store = store
         self.providers = providers
         self._search: SearchIndex | None = None
         self.writer = SessionWriter(store, self._index)
-        self.branching = Branching(self.writer)
+        self.branching = Branching(self.writer, capabilities)
         self.streamer = Streamer(self.writer, providers, flush_interval)
         # each operation is the method of the part that owns it
         self.session = self.writer.session

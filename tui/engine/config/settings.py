@@ -141,7 +141,7 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
 def _keys(raw: object, where: str, problems: list[str]) -> dict[str, str]:
     """Binding id -> keys; which ids and keys exist is the app's to check."""
     if not isinstance(raw, dict):
-        problems.append(f"{where} must be a table of binding id = \"key\"")
+        problems.append(f'{where} must be a table of binding id = "key"')
         return {}
     keys: dict[str, str] = {}
     for binding_id, value in raw.items():

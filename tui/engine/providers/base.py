@@ -28,11 +28,30 @@ class ProviderRequest:
     tools: tuple[ToolSpec, ...] = ()  # offered to the model, when the provider can call tools
 
 
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a provider can do: the engine asks these instead of checking names."""
+
+    tools: bool = False  # takes forktree's tools in the request and streams their calls
+    native_sessions: bool = False  # the agent keeps its own session: resumed by its id
+    resumes_from_end_only: bool = False  # ...and can continue that session only from its end
+    priced: bool = True  # a reply's cost comes from the price table when it does not say it
+    titles: bool = True  # worth asking for a short title after the first reply
+
+
+HTTP_API = Capabilities(tools=True)  # Anthropic and OpenAI-compatible servers
+AGENT_CLI = Capabilities(
+    native_sessions=True, resumes_from_end_only=True, priced=False, titles=False
+)  # Claude Code: its own tools, sessions and costs
+OFFLINE = Capabilities(titles=False)  # the echo provider: nothing worth titling
+
+
 class Provider(Protocol):
     """Streams one reply. Cancelling the iteration stops the underlying request."""
 
     name: str
     default_model: str
+    capabilities: Capabilities
 
     def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]: ...
 

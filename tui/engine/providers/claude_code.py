@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from tui.engine.importers.claude_code_parse import content_text
-from tui.engine.providers.base import ProviderRequest
+from tui.engine.providers.base import AGENT_CLI, ProviderRequest
 from tui.engine.providers.defaults import CLAUDE_CODE_MODEL
 from tui.engine.sessions.events import (
     Done,
@@ -40,6 +40,7 @@ class ClaudeCodeProvider:
 
     name = "claude_code"
     default_model = CLAUDE_CODE_MODEL
+    capabilities = AGENT_CLI
 
     def __init__(self, binary: str | None = None) -> None:
         self.binary = binary or os.environ.get("FORKTREE_CLAUDE_BIN", "claude")

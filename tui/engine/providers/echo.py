@@ -10,7 +10,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 
-from tui.engine.providers.base import ProviderRequest
+from tui.engine.providers.base import OFFLINE, ProviderRequest
 from tui.engine.sessions.events import (
     Done,
     ProviderEvent,
@@ -34,6 +34,7 @@ class EchoProvider:
 
     name = "echo"
     default_model = "echo-1"
+    capabilities = OFFLINE
 
     def __init__(self, delay: float = 0.0) -> None:
         self.delay = delay

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from tui.engine.providers.base import HTTP_API
 from tui.engine.sessions.events import Failed, ProviderEvent
 
 ProviderRequestLike = Any  # base.ProviderRequest (kept loose to avoid an import cycle)
@@ -205,7 +206,7 @@ class HTTPProvider:
 
     name = "http"
     path = ""
-    supports_tools = True  # tools in the request; the model's calls come back as ToolCall
+    capabilities = HTTP_API  # tools in the request; the model's calls come back as ToolCall
 
     def __init__(
         self,

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from tui.engine.config.settings import ProviderSettings, Settings, load_settings
-from tui.engine.providers.base import Provider, ProviderError
+from tui.engine.providers.base import (
+    AGENT_CLI,
+    HTTP_API,
+    OFFLINE,
+    Capabilities,
+    Provider,
+    ProviderError,
+)
 from tui.engine.providers.defaults import ANTHROPIC_MODEL, CLAUDE_CODE_MODEL, OPENAI_MODEL
 from tui.engine.providers.echo import EchoProvider
 
@@ -107,6 +114,16 @@ def default_provider_name(
     if settings.default_provider in available:
         return settings.default_provider  # type: ignore[return-value]
     return next((n for n in PREFERENCE if n in available), "echo")
+
+
+def capabilities(name: str, settings: Settings | None = None) -> Capabilities:
+    """What the provider called `name` can do, without building it (no key needed)."""
+    if name == "claude_code":
+        return AGENT_CLI
+    if name == "echo":
+        return OFFLINE
+    info = configured(settings).get(name)
+    return OFFLINE if info is not None and info.kind == "echo" else HTTP_API
 
 
 def build(

@@ -3,19 +3,24 @@ None copies messages; the old tail always stays reachable as a branch."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from tui.engine.errors import InvalidInputError
+from tui.engine.providers.base import Capabilities
 from tui.engine.sessions.model import Message, Origin, Role, Session, Totals, new_id, now
 from tui.engine.sessions.writer import SessionWriter, clean_title
+
+CapabilitiesOf = Callable[[str], Capabilities]  # a provider's name -> what it can do
 
 
 class Branching:
     """Writes branches through the writer it is given."""
 
-    def __init__(self, writer: SessionWriter) -> None:
+    def __init__(self, writer: SessionWriter, capabilities: CapabilitiesOf) -> None:
         self.writer = writer
         self.store = writer.store
+        self.capabilities = capabilities
 
     def fork(
         self,
@@ -57,12 +62,12 @@ class Branching:
             self.store.put_session(fork)
         return fork
 
-    @staticmethod
-    def _fork_origin(parent: Session, point: Message | None) -> Origin:
-        """A fork of a Claude Code session resumes it with --fork-session; Claude Code
-        can only continue from a session's end, so an earlier fork point drops the link."""
+    def _fork_origin(self, parent: Session, point: Message | None) -> Origin:
+        """A fork of an agent's own session (Claude Code) resumes it natively as a fork;
+        an agent that continues only from a session's end loses the link at an earlier
+        fork point."""
         origin = parent.origin
-        if parent.provider != "claude_code" or not origin.source_id:
+        if not self.capabilities(parent.provider).native_sessions or not origin.source_id:
             return origin
         if point is not None and point.id == parent.head_id:
             return replace(origin, fork_pending=True)

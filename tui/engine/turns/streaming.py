@@ -97,18 +97,18 @@ class Streamer:
         `tools` are offered to providers that can call them."""
         check_prompt(text)
         session = self.writer.session(session_id)
+        provider = self.providers(session.provider)
         if (
-            session.provider == "claude_code"
+            provider.capabilities.resumes_from_end_only
             and session.head_id
             and session.origin.kind != "native"
             and not session.origin.source_id
         ):
             raise InvalidInputError(
-                "Claude Code can only continue a session from its end; this branch starts "
-                "earlier (or is a subagent's). Pick another model for it with ctrl+o "
+                f"{provider.name} can only continue a session from its end; this branch "
+                "starts earlier (or is a subagent's). Pick another model for it with ctrl+o "
                 "(or `forktree fork --model`) to continue it here."
             )
-        provider = self.providers(session.provider)
         with self.store.transaction():
             session = self.writer.session(session.id)
             user = self.writer.child(session, Role.USER, (TextPart(text),), None, Usage())
@@ -169,10 +169,10 @@ class Streamer:
     ) -> AsyncIterator[EngineEvent]:
         started = time.monotonic()
         history = model_context(self.writer.transcript(session.id)[:-1])
+        capabilities = provider.capabilities
         resume = (
             session.origin.source_id
-            if session.provider == "claude_code"
-            and session.origin.kind in ("claude_code", "native")
+            if capabilities.native_sessions and session.origin.kind in ("claude_code", "native")
             else None
         )
         request = ProviderRequest(
@@ -184,7 +184,7 @@ class Streamer:
             resume_id=resume,
             cwd=session.origin.cwd,
             fork=bool(session.origin.fork_pending),
-            tools=tools if getattr(provider, "supports_tools", False) else (),
+            tools=tools if capabilities.tools else (),
         )
         builder = ReplyBuilder(reply)
         status, error = MessageStatus.INTERRUPTED, "the reply was stopped"
@@ -215,7 +215,8 @@ class Streamer:
                 else:
                     status, error = MessageStatus.COMPLETE, None
         finally:
-            builder.usage = with_cost(builder.usage, reply.model, session.provider)
+            if capabilities.priced:
+                builder.usage = with_cost(builder.usage, reply.model, session.provider)
             final = builder.build(status, error)
             self._finish(session, final)
         yield TurnFinished(session.id, final, time.monotonic() - started)

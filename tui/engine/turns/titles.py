@@ -18,7 +18,6 @@ ASK = (
 )
 CONTEXT_CHARS = 2000
 QUOTES = "\"'“”‘’`*#"
-NO_TITLES = {"echo", "claude_code"}  # the offline echo, and an agent that keeps its own
 
 
 def clean_title(raw: str) -> str | None:
@@ -36,7 +35,11 @@ async def model_title(engine: Engine, session_id: str) -> str | None:
     """Ask the session's model for a title and apply it, unless the user renamed the
     session meanwhile. The new title, or None when nothing changed."""
     session = engine.session(session_id)
-    if session.provider in NO_TITLES:
+    try:
+        provider = engine.providers(session.provider)
+    except ForktreeError:
+        return None
+    if not provider.capabilities.titles:
         return None
     transcript = engine.transcript(session.id)
     prompt = next((m for m in transcript if m.role is Role.USER), None)
@@ -48,7 +51,7 @@ async def model_title(engine: Engine, session_id: str) -> str | None:
     request = ProviderRequest((ask,), model=session.model, system_prompt=ASK, max_tokens=24)
     pieces: list[str] = []
     try:
-        async with aclosing(engine.providers(session.provider).stream(request)) as events:
+        async with aclosing(provider.stream(request)) as events:
             async for event in events:
                 if isinstance(event, TextDelta):
                     pieces.append(event.text)
