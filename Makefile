@@ -21,12 +21,15 @@ compile: $(STAMP)
 run: compile
 	$(PY) -m tui
 
-test: compile
-	$(PY) -m ruff check tui tests
+test: compile lint
 	$(PY) -m pytest -q
 
+# ruff; the import contracts in pyproject.toml (engine below app and CLI, store below
+# the engine's parts, providers and tools below the facade); and the type checker
 lint: $(STAMP)
 	$(PY) -m ruff check tui tests
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m mypy
 
 bench: compile
 	$(PY) -m tests.bench $(ARGS)

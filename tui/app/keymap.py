@@ -10,6 +10,7 @@ from tui.app.actions.registry import BY_ID
 MODIFIERS = {"ctrl", "alt", "shift", "super", "meta", "hyper"}
 KEY_NAMES = {k.value for k in Keys} | {"space", "tab", "enter", "escape", "backspace", "delete"}
 # keys the prompt (a TextArea) keeps for editing while it has the focus
+# (TextArea's BINDINGS are all Binding objects; the class attribute is typed more loosely)
 PROMPT_KEYS = {key for b in TextArea.BINDINGS for key in b.key.split(",")}  # type: ignore[union-attr]
 
 

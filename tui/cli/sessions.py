@@ -12,6 +12,7 @@ from tui.cli.common import AddCommand, emit_json, session_json, session_line
 from tui.engine import Engine, Message
 from tui.engine.explore.export import to_json, to_markdown
 from tui.engine.sessions.forest import build_forest
+from tui.engine.sessions.model import TextPart, ThinkingPart, ToolUsePart
 from tui.engine.util.humanize import money
 
 
@@ -44,14 +45,14 @@ def _message_text(message: Message) -> list[str]:
         head += f" ({message.status.value})"
     lines = [head + " ›"]
     for part in message.parts:
-        if part.kind == "text":
-            lines.append(part.text)  # type: ignore[union-attr]
-        elif part.kind == "thinking":
-            lines.append(f"  (thinking) {part.text}")  # type: ignore[union-attr]
-        elif part.kind == "tool_use":
-            lines.append(f"  (tool {part.name}) {json.dumps(part.input)}")  # type: ignore[union-attr]
+        if isinstance(part, TextPart):
+            lines.append(part.text)
+        elif isinstance(part, ThinkingPart):
+            lines.append(f"  (thinking) {part.text}")
+        elif isinstance(part, ToolUsePart):
+            lines.append(f"  (tool {part.name}) {json.dumps(part.input)}")
         else:
-            lines.append(f"  (result) {part.content[:500]}")  # type: ignore[union-attr]
+            lines.append(f"  (result) {part.content[:500]}")
     if message.error:
         lines.append(f"  ! {message.error}")
     return lines

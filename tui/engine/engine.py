@@ -103,7 +103,7 @@ class Engine:
         if self._search is None:
             from tui.engine.explore.search import SearchIndex
 
-            self._search = SearchIndex(self.store)
+            self._search = SearchIndex(self.store, self.store.home)
         return self._search
 
     def search(self, text: str, filters: Filters | None = None, limit: int = 50) -> list[Hit]:
@@ -112,8 +112,7 @@ class Engine:
 
     def _index(self, root_id: str, messages: list[Message]) -> None:
         """Keep the search index current, once it exists (the first search builds it)."""
-        home = getattr(self.store, "home", None)
-        if self._search is None and not (home and (Path(home) / "search.sqlite3").exists()):
+        if self._search is None and not (self.store.home / "search.sqlite3").exists():
             return
         self.search_index.add(root_id, messages)
 

@@ -58,7 +58,7 @@ class ClaudeCodeActions:
 
         from tui.engine.importers.claude_code import ClaudeCodeImporter
 
-        engine = Engine(TinyDBStore(self.screen.engine.store.home))  # type: ignore[attr-defined]
+        engine = Engine(TinyDBStore(self.screen.engine.store.home))
         try:
             report = ClaudeCodeImporter(engine).run(
                 Path(root),

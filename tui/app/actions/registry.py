@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +166,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 BY_ID = {spec.id: spec for spec in ACTIONS}
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[BindingType]:
     """The bindings of one scope (`main`, `transcript`, `tree`, `prompt`, `app`)."""
     return [s.binding() for s in ACTIONS if s.scope == scope and s.key and s.bound]
 

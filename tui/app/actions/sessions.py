@@ -78,12 +78,12 @@ class SessionActions:
 
     async def _after_removal(self, session_id: str) -> None:
         remaining = self.screen.engine.sessions()
-        if session_id == self.screen.current:
-            self.screen.current = (
-                remaining[0].id if remaining else self.screen.engine.new_session().id
-            )
+        current = self.screen.current
+        if current is None or session_id == current:
+            current = remaining[0].id if remaining else self.screen.engine.new_session().id
+        self.screen.current = current
         self.screen.refresh_tree()
-        await self.screen.open_session(self.screen.current)  # type: ignore[arg-type]
+        await self.screen.open_session(current)
 
     def export(self) -> None:
         if self.screen.current is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from rich.text import Text
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.app.screens.filter_list import FilterListScreen
@@ -77,7 +78,7 @@ class FamilyGraphScreen(FilterListScreen[str]):
 
     def on_mount(self) -> None:
         super().on_mount()
-        options = self.query_one("OptionList")
+        options = self.query_one(OptionList)
         ids = [o.id for o in self.options("")]
         if self.current in ids:
-            options.highlighted = ids.index(self.current)  # type: ignore[attr-defined]
+            options.highlighted = ids.index(self.current)

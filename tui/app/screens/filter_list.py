@@ -44,6 +44,7 @@ class FilterListScreen(ModalScreen[T | None], Generic[T]):
 
     def pick(self, option_id: str, typed: str) -> None:
         """Enter on `option_id` (typed: what is in the input); dismiss to return."""
+        # subclasses whose T is not str override pick(); for the rest the id is the result
         self.dismiss(option_id)  # type: ignore[arg-type]
 
     def refill(self, query: str) -> None:

@@ -20,6 +20,7 @@ from tui.app.controller import RunWatcher, SessionController
 from tui.app.screens.live_events import LiveEvents
 from tui.app.screens.permission import PermissionScreen
 from tui.app.screens.switcher import SwitcherScreen
+from tui.app.widgets.history import History
 from tui.app.widgets.keys_footer import KeysFooter
 from tui.app.widgets.prompt import PromptArea
 from tui.app.widgets.session_header import SessionHeader
@@ -187,8 +188,8 @@ class MainScreen(Screen[None]):
         elif data and data not in (self.current, MORE):
             await self.open_session(data)
 
-    @on(Transcript.Focused)
-    async def _message_focused(self, event: Transcript.Focused) -> None:
+    @on(History.Focused)
+    async def _message_focused(self, event: History.Focused) -> None:
         if self.live is not None and self.live.message.id == event.message.id:
             return  # the pane follows the streaming reply already
         message = event.message
@@ -227,7 +228,7 @@ class MainScreen(Screen[None]):
             return await answer
         finally:
             if not answer.done() and screen.is_current:
-                screen.dismiss(None)  # type: ignore[arg-type]
+                screen.dismiss(None)
 
     def is_streaming(self, session_id: str | None) -> bool:
         return self.controller.is_streaming(session_id)

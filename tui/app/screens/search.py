@@ -83,9 +83,9 @@ class SearchScreen(ModalScreen[Jump | None]):
             options.highlighted = max(0, min(options.option_count - 1, current + step))
 
     def _pick(self, index: int | None) -> None:
-        if index is not None and 0 <= index < len(self.hits) and self.hits[index].session:
-            hit = self.hits[index]
-            self.dismiss((hit.session.id, hit.message_id))  # type: ignore[union-attr]
+        hit = self.hits[index] if index is not None and 0 <= index < len(self.hits) else None
+        if hit is not None and hit.session is not None:
+            self.dismiss((hit.session.id, hit.message_id))
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.segment import Segment
@@ -81,8 +81,8 @@ class History(Widget):
 
         message: Message
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:  # Widget's own keywords (id, classes…)
+        super().__init__(**kwargs)
         self.messages: list[Message] = []
         self.earlier = 0  # messages above these, not loaded (a label says how many)
         self.later = 0  # and below them (after a jump to an old message)

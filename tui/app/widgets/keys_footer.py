@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -14,8 +16,8 @@ class KeysFooter(Footer):
     focus, even when the keys shown stay the same: four times during start-up, and
     once for each move between messages. This one skips those rebuilds."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:  # Widget's own keywords (id, classes…)
+        super().__init__(**kwargs)
         self._shown: Shown | None = None
 
     def _keys(self) -> Shown:
@@ -29,7 +31,7 @@ class KeysFooter(Footer):
             ),
         )
 
-    def bindings_changed(self, screen: Screen) -> None:  # type: ignore[type-arg]
+    def bindings_changed(self, screen: Screen[Any]) -> None:
         if screen is self.screen and self._bindings_ready and screen.app.app_focus:
             keys = self._keys()
             if keys == self._shown:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual import events
 from textual.message import Message
@@ -23,8 +24,8 @@ class PromptArea(TextArea):
     class UpFromEmpty(Message):
         """Up was pressed on an empty prompt: the transcript takes the focus."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(soft_wrap=True, show_line_numbers=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:  # Widget's own keywords (id, classes…)
+        super().__init__(soft_wrap=True, show_line_numbers=False, **kwargs)
 
     def action_submit(self) -> None:
         if self.text.strip():

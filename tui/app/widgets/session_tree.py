@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -27,8 +28,8 @@ class SessionTree(Tree[str]):
 
     BINDINGS = bindings("tree")
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__("sessions", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:  # Widget's own keywords (id, classes…)
+        super().__init__("sessions", **kwargs)
         self.show_root = False
         self.guide_depth = 2
         self.busy: set[str] = set()
@@ -95,7 +96,7 @@ class SessionTree(Tree[str]):
         self._session_nodes = {}
         self._depths = {}
         self._shown_roots = 0
-        self._more_node: TreeNode[str] | None = None
+        self._more_node = None
         self._show_more(PAGE)
         if select:
             self.select_session(select)

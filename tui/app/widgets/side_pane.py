@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -43,8 +45,8 @@ def _meta(result: ToolResult | ToolResultPart) -> str:
 class SidePane(VerticalScroll, can_focus=True):
     """Shows the parts of the focused message, or of the reply streaming now."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:  # Widget's own keywords (id, classes…)
+        super().__init__(**kwargs)
         self._thinking: Static | None = None
         self._thinking_text: list[str] = []
         self._tools: dict[str, Collapsible] = {}

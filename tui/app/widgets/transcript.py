@@ -3,7 +3,7 @@ streaming Markdown, queued prompts last; it follows the bottom as the reply grow
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,8 +31,8 @@ class Transcript(VerticalScroll, can_focus=True):
 
     Focused = History.Focused
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:  # Widget's own keywords (id, classes…)
+        super().__init__(**kwargs)
         self.messages: list[Message] = []
         self.shown_from = 0  # the loaded part is messages[shown_from:shown_to]
         self.history = History()

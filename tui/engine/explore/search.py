@@ -25,6 +25,7 @@ from tui.engine.sessions.model import (
     ToolUsePart,
 )
 from tui.engine.sessions.tree import is_ancestor
+from tui.engine.store.protocol import SessionStore
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS messages USING fts5(
@@ -111,9 +112,11 @@ def _signature(path: Path) -> str:
 
 
 class SearchIndex:
-    def __init__(self, store: object) -> None:
+    """The FTS5 index of a file store, kept in `search.sqlite3` beside its files."""
+
+    def __init__(self, store: SessionStore, home: Path) -> None:
         self.store = store
-        self.home = Path(store.home)  # type: ignore[attr-defined]
+        self.home = home
         self.db = sqlite3.connect(
             self.home / "search.sqlite3", timeout=10.0, check_same_thread=False
         )
@@ -224,8 +227,8 @@ class SearchIndex:
         return len(stale) + len(gone)
 
     def _reindex(self, root_id: str) -> None:
-        ids = list(self.store.family_message_ids(root_id))  # type: ignore[attr-defined]
-        messages = [self.store.get_message(root_id, mid) for mid in ids]  # type: ignore[attr-defined]
+        ids = list(self.store.family_message_ids(root_id))
+        messages = [self.store.get_message(root_id, mid) for mid in ids]
         self._drop_family(root_id)
         self._put(root_id, messages)
         self._mark(root_id)
@@ -274,9 +277,9 @@ class SearchIndex:
 
     def _session_for(self, root_id: str, message_id: str, filters: Filters) -> Session | None:
         """The most recent session holding the message that passes the filters."""
-        lookup = lambda mid: self.store.get_message(root_id, mid)  # type: ignore[attr-defined]  # noqa: E731
+        lookup = lambda mid: self.store.get_message(root_id, mid)  # noqa: E731
         try:
-            family = self.store.family_sessions(root_id)  # type: ignore[attr-defined]
+            family = self.store.family_sessions(root_id)
         except Exception:
             return None
         for session in sorted(family, key=lambda s: s.updated, reverse=True):

@@ -90,7 +90,7 @@ def _signature(paths: list[Path]) -> list[list[int]]:
 class ClaudeCodeImporter:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.state_path = Path(engine.store.home) / STATE_FILE  # type: ignore[attr-defined]
+        self.state_path = engine.store.home / STATE_FILE
         self.state = self._load_state()
         self._forks: list[tuple[str, str]] = []
 
@@ -283,7 +283,9 @@ class ClaudeCodeImporter:
             ),
             None,
         )
-        return title_from_prompt(first.parts[0].text) if first else "Claude Code session"  # type: ignore[union-attr]
+        if first is None or not isinstance(text := first.parts[0], TextPart):
+            return "Claude Code session"
+        return title_from_prompt(text.text)
 
     def _subagents(
         self,

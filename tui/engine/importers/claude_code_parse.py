@@ -280,7 +280,8 @@ class TranscriptParser:
                 node.parts.append(ThinkingPart(str(block["thinking"])))
             elif btype in ("tool_use", "server_tool_use"):
                 tool_id = str(block.get("id", ""))
-                data = block.get("input") if isinstance(block.get("input"), dict) else {}
+                raw_input = block.get("input")
+                data: dict[str, Any] = raw_input if isinstance(raw_input, dict) else {}
                 node.parts.append(ToolUsePart(tool_id, str(block.get("name", "")), data))
                 self.out.tool_owner[tool_id] = node.key
                 if block.get("name") in TASK_TOOLS and isinstance(data.get("prompt"), str):

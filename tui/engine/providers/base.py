@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -53,7 +53,7 @@ class Provider(Protocol):
     default_model: str
     capabilities: Capabilities
 
-    def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]: ...
+    def stream(self, request: ProviderRequest) -> AsyncGenerator[ProviderEvent, None]: ...
 
 
 class ProviderError(ForktreeError):

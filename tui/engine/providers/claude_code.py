@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import orjson
@@ -57,7 +57,7 @@ class ClaudeCodeProvider:
             args.append(f"--append-system-prompt={request.system_prompt}")
         return args
 
-    async def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]:
+    async def stream(self, request: ProviderRequest) -> AsyncGenerator[ProviderEvent, None]:
         binary = shutil.which(self.binary)
         if binary is None:
             yield Failed(INSTALL_HINT)

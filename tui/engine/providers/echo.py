@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from tui.engine.providers.base import OFFLINE, ProviderRequest
 from tui.engine.sessions.events import (
@@ -43,7 +43,7 @@ class EchoProvider:
         # Always yield to the loop so consumers and cancellation stay responsive.
         await asyncio.sleep(self.delay)
 
-    async def stream(self, request: ProviderRequest) -> AsyncIterator[ProviderEvent]:
+    async def stream(self, request: ProviderRequest) -> AsyncGenerator[ProviderEvent, None]:
         prompt = next((m.text for m in reversed(request.messages) if m.role is Role.USER), "")
         words = len(prompt.split())
         turn = sum(1 for m in request.messages if m.role is Role.USER)

@@ -6,7 +6,7 @@ import asyncio
 import email.utils
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -157,7 +157,7 @@ async def stream_sse(
     key_source: str | None,
     timeout: httpx.Timeout,
     parser: StreamParser,
-) -> AsyncIterator[ProviderEvent]:
+) -> AsyncGenerator[ProviderEvent, None]:
     """POST, then stream the parsed events; every failure ends in one Failed event.
 
     Providers return this iterator directly and the SSE framing is inline, so each
@@ -239,7 +239,7 @@ class HTTPProvider:
     def parser(self) -> StreamParser:
         raise NotImplementedError
 
-    def stream(self, request: ProviderRequestLike) -> AsyncIterator[ProviderEvent]:
+    def stream(self, request: ProviderRequestLike) -> AsyncGenerator[ProviderEvent, None]:
         return stream_sse(
             name=self.name,
             url=f"{self.base_url}{self.path}",

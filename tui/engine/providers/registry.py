@@ -112,7 +112,7 @@ def default_provider_name(
     settings = settings or load_settings()[0]
     available = configured(settings, env)
     if settings.default_provider in available:
-        return settings.default_provider  # type: ignore[return-value]
+        return settings.default_provider
     return next((n for n in PREFERENCE if n in available), "echo")
 
 

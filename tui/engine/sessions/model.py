@@ -262,6 +262,7 @@ class Origin:
     def from_dict(cls, data: dict[str, Any] | None) -> Origin:
         if not data or data == _NATIVE_DOC:
             return NATIVE
+        # stored docs are written by to_dict(); the keys are exactly the slots
         return cls(**{k: data.get(k) for k in cls.__slots__ if k in data})  # type: ignore[arg-type]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Protocol
 
 from tui.engine.sessions.model import Message, Session, SessionRow
@@ -18,6 +19,7 @@ class SessionStore(Protocol):
     """
 
     problems: list[str]
+    home: Path  # a folder for this store's local files: the search index, logs
 
     def transaction(self) -> AbstractContextManager[None]: ...
 

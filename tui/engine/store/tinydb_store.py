@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -52,10 +52,21 @@ PARALLEL_FLUSH = 8  # files written by one commit before threads help
 WRITERS = 4
 
 
+
+def _doc(data: dict[str, Any], doc_id: str) -> Document:
+    """A document under our string id: TinyDB's annotations say int, but these tables
+    set `document_id_class = str`."""
+    return Document(data, doc_id=doc_id)  # type: ignore[arg-type]
+
+
+def _ids(ids: Iterable[str]) -> list[int]:
+    """String ids where TinyDB's annotations say int (see `_doc`)."""
+    return cast(list[int], list(ids))
+
 class _StrIdTable(Table):
     """TinyDB table keyed by our own string ids (TinyDB's documented extension point)."""
 
-    document_id_class = str  # type: ignore[assignment]
+    document_id_class = str  # type: ignore[assignment]  # our ids are strings (see _doc)
 
 
 class _DB(TinyDB):
@@ -283,7 +294,7 @@ class TinyDBStore:
             except CorruptFileError:
                 continue
             docs.extend(
-                Document(dict(d), doc_id=sid)
+                _doc(dict(d), sid)
                 for sid, d in sessions.items()
                 if shard_of(sid) == name
             )
@@ -340,10 +351,10 @@ class TinyDBStore:
         doc = session.to_dict()
         with self.transaction():
             family = self._family(session.root_id)
-            family.table(SESSIONS).upsert(Document(doc, doc_id=session.id))
+            family.table(SESSIONS).upsert(_doc(doc, session.id))
             family.memo.pop("__sessions__", None)
             shard = self._shard(shard_of(session.id))
-            shard.table(SESSIONS).upsert(Document(dict(doc), doc_id=session.id))
+            shard.table(SESSIONS).upsert(_doc(dict(doc), session.id))
             for key in _LISTED.values():
                 shard.memo.pop(key, None)
             shard.memo[f"s:{session.id}"] = session
@@ -351,10 +362,10 @@ class TinyDBStore:
     def remove_session(self, session: Session) -> None:
         with self.transaction():
             family = self._family(session.root_id)
-            family.table(SESSIONS).remove(doc_ids=[session.id])
+            family.table(SESSIONS).remove(doc_ids=_ids([session.id]))
             family.memo.pop("__sessions__", None)
             shard = self._shard(shard_of(session.id))
-            shard.table(SESSIONS).remove(doc_ids=[session.id])
+            shard.table(SESSIONS).remove(doc_ids=_ids([session.id]))
             for key in _LISTED.values():
                 shard.memo.pop(key, None)
             shard.memo.pop(f"s:{session.id}", None)
@@ -391,10 +402,10 @@ class TinyDBStore:
             family = self._family(root_id)
             raw = self._raw(family, MESSAGES)
             table = family.table(MESSAGES)
-            fresh = [Document(m.to_dict(), doc_id=m.id) for m in messages if m.id not in raw]
+            fresh = [_doc(m.to_dict(), m.id) for m in messages if m.id not in raw]
             for m in messages:
                 if m.id in raw:
-                    table.update(m.to_dict(), doc_ids=[m.id])
+                    table.update(m.to_dict(), doc_ids=_ids([m.id]))
             if fresh:
                 table.insert_multiple(fresh)
             for m in messages:
@@ -406,7 +417,7 @@ class TinyDBStore:
             return
         with self.transaction():
             family = self._family(root_id)
-            family.table(MESSAGES).remove(doc_ids=ids)
+            family.table(MESSAGES).remove(doc_ids=_ids(ids))
             for mid in ids:
                 family.memo.pop(mid, None)
 

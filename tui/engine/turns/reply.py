@@ -51,6 +51,7 @@ class ReplyBuilder:
         """A TextDelta's text: appended to the current text part (the common case)."""
         if self._kinds and self._kinds[-1] == "text":
             self.chars += len(text)
+            # the last kind is text, so the last part is a list of str pieces
             self._parts[-1].append(text)  # type: ignore[union-attr]
         else:
             self._add_text("text", text)

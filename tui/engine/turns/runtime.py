@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
 
@@ -261,7 +261,7 @@ class SessionRuntime:
             )
         return reply
 
-    async def _pump(self, stream: AsyncIterator[EngineEvent]) -> Message | None:
+    async def _pump(self, stream: AsyncGenerator[EngineEvent, None]) -> Message | None:
         """Forward one reply's events to the listener; the final reply."""
         final: Message | None = None
         async with aclosing(stream) as events:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import replace
 
@@ -91,7 +91,7 @@ class Streamer:
         max_tokens: int | None = None,
         temperature: float | None = None,
         tools: tuple[ToolSpec, ...] = (),
-    ) -> AsyncIterator[EngineEvent]:
+    ) -> AsyncGenerator[EngineEvent, None]:
         """Send `text` and stream the reply. The partial reply is saved at least every
         `flush_interval` seconds and at the end; cancelling keeps it as interrupted.
         `tools` are offered to providers that can call them."""
@@ -130,7 +130,7 @@ class Streamer:
         max_tokens: int | None = None,
         temperature: float | None = None,
         tools: tuple[ToolSpec, ...] = (),
-    ) -> AsyncIterator[EngineEvent]:
+    ) -> AsyncGenerator[EngineEvent, None]:
         """Stream the model's next reply once the head's tool calls have their results."""
         session = self.writer.session(session_id)
         provider = self.providers(session.provider)
@@ -166,7 +166,7 @@ class Streamer:
         max_tokens: int | None,
         temperature: float | None,
         tools: tuple[ToolSpec, ...],
-    ) -> AsyncIterator[EngineEvent]:
+    ) -> AsyncGenerator[EngineEvent, None]:
         started = time.monotonic()
         history = model_context(self.writer.transcript(session.id)[:-1])
         capabilities = provider.capabilities
@@ -187,11 +187,14 @@ class Streamer:
             tools=tools if capabilities.tools else (),
         )
         builder = ReplyBuilder(reply)
-        status, error = MessageStatus.INTERRUPTED, "the reply was stopped"
+        status = MessageStatus.INTERRUPTED
+        error: str | None = "the reply was stopped"
         last_flush = time.monotonic()
         try:
             async with aclosing(provider.stream(request)) as events:
                 async for event in events:
+                    # one type() call and `is` tests: the hot loop (mypy does not narrow
+                    # through `kind`, hence the ignores below)
                     kind = type(event)
                     if kind is TextDelta:  # nearly every event: the fast path first
                         builder.add_text(event.text)  # type: ignore[union-attr]
