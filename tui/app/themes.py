@@ -9,7 +9,15 @@ from textual.theme import Theme
 
 from tui.engine.config.paths import config_dir
 
-SHIPPED = Path(__file__).resolve().parents[2] / "themes"
+
+def shipped_themes_dir() -> Path:
+    """tui/themes/ in an installed wheel; the repository's themes/ folder in a checkout."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "themes"
+    return installed if installed.is_dir() else package.parent / "themes"
+
+
+SHIPPED = shipped_themes_dir()
 FIELDS = {
     "primary",
     "secondary",

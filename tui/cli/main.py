@@ -9,7 +9,7 @@ import gc
 import io
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from tui.cli import branches, housekeeping, integrations, search, send, sessions
 from tui.cli.common import EXIT_USAGE, Handler
@@ -39,6 +39,23 @@ class TerminalSafeWriter(io.TextIOBase):
         return self.inner.fileno()
 
 
+class VersionAction(argparse.Action):
+    """`--version`: the installed distribution's version, looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("forktree")
+        except PackageNotFoundError:
+            found = "unknown (not installed)"
+        print(f"forktree {found}")
+        parser.exit()
+
+
 def cmd_tui(engine: Engine, args: argparse.Namespace) -> int:
     from tui.app.app import ForktreeApp  # collection is paused since tui.launch's first line
 
@@ -55,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--home", help="store folder (default: $FORKTREE_HOME or the user data dir)"
     )
+    parser.add_argument("--version", action=VersionAction, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(
