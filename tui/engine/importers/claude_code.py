@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.engine.engine import Engine, title_from_prompt
@@ -22,9 +21,12 @@ from tui.engine.importers.claude_code_parse import (
     stable_id,
     to_message,
 )
+from tui.engine.importers.report import FileResult, ImportReport
 from tui.engine.sessions.model import Origin, Role, Session, SessionStatus, TextPart, ToolUsePart
 from tui.engine.store.atomic import write_atomic
 from tui.engine.util.gcpause import no_full_collections
+
+__all__ = ["ClaudeCodeImporter", "FileResult", "ImportReport", "default_root"]
 
 STATE_FILE = "imports/claude_code.json"
 BATCH_BYTES = 32 * 1024 * 1024  # input per transaction: fewer index shard rewrites
@@ -35,36 +37,6 @@ def default_root() -> Path:
     """CLAUDE_CONFIG_DIR/projects, else ~/.claude/projects."""
     base = os.environ.get("CLAUDE_CONFIG_DIR")
     return (Path(base).expanduser() if base else Path.home() / ".claude") / "projects"
-
-
-@dataclass
-class FileResult:
-    path: str
-    action: str  # imported | updated | unchanged | failed
-    sessions: int = 0
-    messages: int = 0
-    skipped_lines: int = 0
-    reason: str = ""
-
-
-@dataclass
-class ImportReport:
-    files: list[FileResult] = field(default_factory=list)
-
-    def count(self, action: str) -> int:
-        return sum(1 for f in self.files if f.action == action)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "imported": self.count("imported"),
-            "updated": self.count("updated"),
-            "unchanged": self.count("unchanged"),
-            "failed": self.count("failed"),
-            "sessions": sum(f.sessions for f in self.files),
-            "messages": sum(f.messages for f in self.files),
-            "skipped_lines": sum(f.skipped_lines for f in self.files),
-            "files": [f.__dict__ for f in self.files if f.action != "unchanged"],
-        }
 
 
 def _subagent_files(path: Path) -> list[Path]:

@@ -26,7 +26,7 @@ from tui.engine.sessions.model import (
     pid_alive,
 )
 from tui.engine.store import NotFoundError, SessionStore
-from tui.engine.store.tinydb_store import resolve_unique
+from tui.engine.store.errors import resolve_unique
 
 DEFAULT_TITLE = "New session"
 TITLE_CHARS = 60

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from tui.engine.errors import ForktreeError
+
+T = TypeVar("T")
 
 
 class StoreError(ForktreeError):
@@ -28,3 +33,16 @@ class CorruptFileError(StoreError):
 
 class StoreBusyError(StoreError):
     """Another process held the store lock for too long."""
+
+
+def resolve_unique(
+    matches: list[T], wanted: str, what: str, label: Callable[[T], str]
+) -> T:
+    """The one match for a short id, or a clear error naming the candidates."""
+    if not matches:
+        raise NotFoundError(f"no {what} matches {wanted!r}")
+    if len(matches) > 1:
+        names = ", ".join(label(m) for m in matches[:5])
+        more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
+        raise AmbiguousIdError(f"{what} id {wanted!r} is ambiguous: {names}{more}")
+    return matches[0]

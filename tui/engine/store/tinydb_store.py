@@ -16,89 +16,42 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from tinydb import TinyDB
-from tinydb.table import Document, Table
+from tinydb.table import Document
 
 from tui.engine.sessions.model import Message, Session, SessionRow
-from tui.engine.store.atomic import AtomicJSONStorage, write_atomic
+from tui.engine.store.atomic import write_atomic
 from tui.engine.store.errors import (
-    AmbiguousIdError,
     CorruptFileError,
     NotFoundError,
     StoreBusyError,
     StoreError,
 )
 from tui.engine.store.migrations import FORMAT_VERSION, upgrade
+from tui.engine.store.tinydb_files import (
+    MESSAGES,
+    SAFE_ID,
+    SESSIONS,
+    StoreFile,
+    shard_of,
+    str_doc,
+    str_ids,
+)
 
 if TYPE_CHECKING:
     from filelock import FileLock
 
-_HEX2 = re.compile(r"^[0-9a-f]{2}")
-_SAFE_ID = re.compile(r"^[0-9A-Za-z_-]{1,80}$")
-SESSIONS = "sessions"
-MESSAGES = "messages"
 _LISTED: dict[type, str] = {Session: "__all__", SessionRow: "__rows__"}  # shard memo keys
 PARALLEL_FLUSH = 8  # files written by one commit before threads help
 WRITERS = 4
-
-
-
-def _doc(data: dict[str, Any], doc_id: str) -> Document:
-    """A document under our string id: TinyDB's annotations say int, but these tables
-    set `document_id_class = str`."""
-    return Document(data, doc_id=doc_id)  # type: ignore[arg-type]
-
-
-def _ids(ids: Iterable[str]) -> list[int]:
-    """String ids where TinyDB's annotations say int (see `_doc`)."""
-    return cast(list[int], list(ids))
-
-class _StrIdTable(Table):
-    """TinyDB table keyed by our own string ids (TinyDB's documented extension point)."""
-
-    document_id_class = str  # type: ignore[assignment]  # our ids are strings (see _doc)
-
-
-class _DB(TinyDB):
-    table_class = _StrIdTable
-
-
-def shard_of(session_id: str) -> str:
-    """Index shard name for a session id: its first two hex digits."""
-    head = session_id[:2].lower()
-    return head if _HEX2.match(head) else "zz"
-
-
-class _File:
-    """One open TinyDB file with a memo of decoded objects, cleared when the file changes."""
-
-    def __init__(self, path: Path, on_dirty: Callable[[_File], None]) -> None:
-        self.storage = AtomicJSONStorage(str(path), on_defer=lambda _: on_dirty(self))
-        self.storage.defer = True
-        self.db = _DB(storage=lambda: self.storage)
-        self.memo: dict[str, Any] = {}
-        self.memo_gen = -1
-        self.path = path
-
-    def table(self, name: str) -> Table:
-        return self.db.table(name, cache_size=0)
-
-    def raw(self, name: str) -> dict[str, Any]:
-        data = self.storage.read() or {}
-        if self.storage.generation != self.memo_gen:
-            self.memo.clear()
-            self.memo_gen = self.storage.generation
-        return data.get(name, {})
 
 
 class TinyDBStore:
@@ -116,10 +69,10 @@ class TinyDBStore:
         self._file_lock: FileLock | None = None  # made by the first write
         self._thread_lock = threading.RLock()
         self._depth = 0
-        self._dirty: list[_File] = []
+        self._dirty: list[StoreFile] = []
         self._writers: ThreadPoolExecutor | None = None
-        self._shards: dict[str, _File] = {}
-        self._families: OrderedDict[str, _File] = OrderedDict()
+        self._shards: dict[str, StoreFile] = {}
+        self._families: OrderedDict[str, StoreFile] = OrderedDict()
         self._check_format()
 
     # -- format ------------------------------------------------------------------------
@@ -208,7 +161,7 @@ class TinyDBStore:
             self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="forktree-store")
         return self._writers
 
-    def _flush(self, files: list[_File]) -> None:
+    def _flush(self, files: list[StoreFile]) -> None:
         """Write these files; many at once go through a few threads, since creating,
         syncing and renaming a file mostly waits on the disk (and frees the GIL)."""
         if len(files) < PARALLEL_FLUSH:
@@ -220,29 +173,29 @@ class TinyDBStore:
         for future in futures:
             future.result()
 
-    def _mark_dirty(self, file: _File) -> None:
+    def _mark_dirty(self, file: StoreFile) -> None:
         if self._depth == 0:
             raise StoreError("internal: store write outside a transaction")
         if file not in self._dirty:
             self._dirty.append(file)
 
-    def _open(self, path: Path) -> _File:
-        return _File(path, self._mark_dirty)
+    def _open(self, path: Path) -> StoreFile:
+        return StoreFile(path, self._mark_dirty)
 
     # -- files -------------------------------------------------------------------------
 
-    def _shard(self, name: str) -> _File:
+    def _shard(self, name: str) -> StoreFile:
         file = self._shards.get(name)
         if file is None:
             file = self._shards[name] = self._open(self.home / "index" / f"{name}.json")
         return file
 
     def _family_path(self, root_id: str) -> Path:
-        if not _SAFE_ID.match(root_id):
+        if not SAFE_ID.match(root_id):
             raise NotFoundError(f"no session family {root_id!r}")
         return self.home / "families" / root_id[:2] / f"{root_id}.json"
 
-    def _family(self, root_id: str) -> _File:
+    def _family(self, root_id: str) -> StoreFile:
         file = self._families.get(root_id)
         if file is None:
             file = self._families[root_id] = self._open(self._family_path(root_id))
@@ -255,7 +208,7 @@ class TinyDBStore:
             self._families.move_to_end(root_id)
         return file
 
-    def _raw(self, file: _File, table: str) -> dict[str, Any]:
+    def _raw(self, file: StoreFile, table: str) -> dict[str, Any]:
         """A table's raw docs; a corrupt file is moved aside and read as empty."""
         try:
             return file.raw(table)
@@ -263,7 +216,7 @@ class TinyDBStore:
             self._quarantine(file, exc.reason)
             return file.raw(table)
 
-    def _quarantine(self, file: _File, reason: str) -> None:
+    def _quarantine(self, file: StoreFile, reason: str) -> None:
         with self.transaction():
             try:
                 file.storage.discard()
@@ -284,7 +237,7 @@ class TinyDBStore:
                 message += "; the messages of its sessions are in that file"
             self.problems.append(message)
 
-    def _rebuild_shard(self, shard: _File) -> int:
+    def _rebuild_shard(self, shard: StoreFile) -> int:
         name = shard.path.stem
         docs: list[Document] = []
         for path in (self.home / "families").glob("*/*.json"):
@@ -294,7 +247,7 @@ class TinyDBStore:
             except CorruptFileError:
                 continue
             docs.extend(
-                _doc(dict(d), sid)
+                str_doc(dict(d), sid)
                 for sid, d in sessions.items()
                 if shard_of(sid) == name
             )
@@ -304,7 +257,7 @@ class TinyDBStore:
 
     # -- sessions ----------------------------------------------------------------------
 
-    def _decoded(self, file: _File, kind: type[Session] | type[SessionRow]) -> list[Any]:
+    def _decoded(self, file: StoreFile, kind: type[Session] | type[SessionRow]) -> list[Any]:
         """Every session of an index shard as `kind`, decoded once per file version."""
         raw = self._raw(file, SESSIONS)
         key = _LISTED[kind]
@@ -351,10 +304,10 @@ class TinyDBStore:
         doc = session.to_dict()
         with self.transaction():
             family = self._family(session.root_id)
-            family.table(SESSIONS).upsert(_doc(doc, session.id))
+            family.table(SESSIONS).upsert(str_doc(doc, session.id))
             family.memo.pop("__sessions__", None)
             shard = self._shard(shard_of(session.id))
-            shard.table(SESSIONS).upsert(_doc(dict(doc), session.id))
+            shard.table(SESSIONS).upsert(str_doc(dict(doc), session.id))
             for key in _LISTED.values():
                 shard.memo.pop(key, None)
             shard.memo[f"s:{session.id}"] = session
@@ -362,10 +315,10 @@ class TinyDBStore:
     def remove_session(self, session: Session) -> None:
         with self.transaction():
             family = self._family(session.root_id)
-            family.table(SESSIONS).remove(doc_ids=_ids([session.id]))
+            family.table(SESSIONS).remove(doc_ids=str_ids([session.id]))
             family.memo.pop("__sessions__", None)
             shard = self._shard(shard_of(session.id))
-            shard.table(SESSIONS).remove(doc_ids=_ids([session.id]))
+            shard.table(SESSIONS).remove(doc_ids=str_ids([session.id]))
             for key in _LISTED.values():
                 shard.memo.pop(key, None)
             shard.memo.pop(f"s:{session.id}", None)
@@ -402,10 +355,10 @@ class TinyDBStore:
             family = self._family(root_id)
             raw = self._raw(family, MESSAGES)
             table = family.table(MESSAGES)
-            fresh = [_doc(m.to_dict(), m.id) for m in messages if m.id not in raw]
+            fresh = [str_doc(m.to_dict(), m.id) for m in messages if m.id not in raw]
             for m in messages:
                 if m.id in raw:
-                    table.update(m.to_dict(), doc_ids=_ids([m.id]))
+                    table.update(m.to_dict(), doc_ids=str_ids([m.id]))
             if fresh:
                 table.insert_multiple(fresh)
             for m in messages:
@@ -417,7 +370,7 @@ class TinyDBStore:
             return
         with self.transaction():
             family = self._family(root_id)
-            family.table(MESSAGES).remove(doc_ids=_ids(ids))
+            family.table(MESSAGES).remove(doc_ids=str_ids(ids))
             for mid in ids:
                 family.memo.pop(mid, None)
 
@@ -428,13 +381,3 @@ class TinyDBStore:
             self._writers.shutdown(wait=True)
             self._writers = None
 
-
-def resolve_unique(matches: list[Any], wanted: str, what: str, label: Any) -> Any:
-    """The one match for a short id, or a clear error naming the candidates."""
-    if not matches:
-        raise NotFoundError(f"no {what} matches {wanted!r}")
-    if len(matches) > 1:
-        names = ", ".join(label(m) for m in matches[:5])
-        more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
-        raise AmbiguousIdError(f"{what} id {wanted!r} is ambiguous: {names}{more}")
-    return matches[0]

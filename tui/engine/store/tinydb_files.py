@@ -1,0 +1,68 @@
+"""The TinyDB files a TinyDBStore is made of: string-keyed tables, one open file with
+its dirty flag, and which index shard a session lives in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, cast
+
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from tui.engine.store.atomic import AtomicJSONStorage
+
+HEX2 = re.compile(r"^[0-9a-f]{2}")
+SAFE_ID = re.compile(r"^[0-9A-Za-z_-]{1,80}$")
+SESSIONS = "sessions"
+MESSAGES = "messages"
+
+
+
+def str_doc(data: dict[str, Any], doc_id: str) -> Document:
+    """A document under our string id: TinyDB's annotations say int, but these tables
+    set `document_id_class = str`."""
+    return Document(data, doc_id=doc_id)  # type: ignore[arg-type]
+
+
+def str_ids(ids: Iterable[str]) -> list[int]:
+    """String ids where TinyDB's annotations say int (see `str_doc`)."""
+    return cast(list[int], list(ids))
+
+class StrIdTable(Table):
+    """TinyDB table keyed by our own string ids (TinyDB's documented extension point)."""
+
+    document_id_class = str  # type: ignore[assignment]  # our ids are strings (see str_doc)
+
+
+class StoreDB(TinyDB):
+    table_class = StrIdTable
+
+
+def shard_of(session_id: str) -> str:
+    """Index shard name for a session id: its first two hex digits."""
+    head = session_id[:2].lower()
+    return head if HEX2.match(head) else "zz"
+
+
+class StoreFile:
+    """One open TinyDB file with a memo of decoded objects, cleared when the file changes."""
+
+    def __init__(self, path: Path, on_dirty: Callable[[StoreFile], None]) -> None:
+        self.storage = AtomicJSONStorage(str(path), on_defer=lambda _: on_dirty(self))
+        self.storage.defer = True
+        self.db = StoreDB(storage=lambda: self.storage)
+        self.memo: dict[str, Any] = {}
+        self.memo_gen = -1
+        self.path = path
+
+    def table(self, name: str) -> Table:
+        return self.db.table(name, cache_size=0)
+
+    def raw(self, name: str) -> dict[str, Any]:
+        data = self.storage.read() or {}
+        if self.storage.generation != self.memo_gen:
+            self.memo.clear()
+            self.memo_gen = self.storage.generation
+        return data.get(name, {})
