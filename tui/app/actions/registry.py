@@ -46,7 +46,7 @@ class ActionSpec:
 A = ActionSpec
 ACTIONS: tuple[ActionSpec, ...] = (
     # the prompt
-    A("prompt.send", "submit", "Send", key="enter", show=False, palette=False, priority=True,
+    A("prompt.send", "", "Send", key="enter", show=False, palette=False, bound=False,
       row="send / new line (sending while a reply streams queues it)"),
     A("prompt.newline", "newline", "Newline", key="ctrl+j,alt+enter", palette=False,
       row="send / new line (sending while a reply streams queues it)"),

@@ -27,12 +27,19 @@ class PromptArea(TextArea):
     def __init__(self, **kwargs: Any) -> None:  # Widget's own keywords (id, classes…)
         super().__init__(soft_wrap=True, show_line_numbers=False, **kwargs)
 
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         if self.text.strip():
             self.post_message(self.Submitted(self.text))
             self.clear()
 
     async def _on_key(self, event: events.Key) -> None:
+        # Enter is read here, not bound: typed in one burst with the text (a fast typist,
+        # tmux send-keys), a binding never sees it and the text area takes it
+        if event.key == "enter":
+            event.prevent_default()
+            event.stop()
+            self.submit()
+            return
         if event.key == "up" and not self.text:
             event.prevent_default()
             event.stop()
