@@ -148,23 +148,25 @@ def test_a_commit_of_many_files_writes_them_all_or_reports_the_failure(
     again = Engine.open(isolated_env)
     assert [again.transcript(s)[0].text for s in sids] == [f"hello {s}" for s in sids]
 
-    real = atomic_mod.write_atomic
+    real = atomic_mod.AtomicJSONStorage.stage
     broken = sids[3]
 
-    def flaky(path: str, payload: bytes) -> None:
-        if broken in path:
+    def flaky(self: atomic_mod.AtomicJSONStorage, folder: str) -> str:
+        if broken in self.path:
             raise OSError(28, "No space left on device")
-        real(path, payload)
+        return real(self, folder)
 
-    monkeypatch.setattr(atomic_mod, "write_atomic", flaky)
+    monkeypatch.setattr(atomic_mod.AtomicJSONStorage, "stage", flaky)
     with pytest.raises(OSError, match="No space left"), engine.store.transaction():
         for sid in sids:
             engine.append(sid, "assistant", "second")
-    monkeypatch.setattr(atomic_mod, "write_atomic", real)
+    monkeypatch.setattr(atomic_mod.AtomicJSONStorage, "stage", real)
     # every file is whole: the failed family kept its old content, memory matches disk
     assert [len(engine.transcript(s)) for s in sids][3] == 1
     reopened = Engine.open(isolated_env)
     for sid in sids:  # each family is the old one or the new one, never torn
         texts = [m.text for m in reopened.transcript(sid)]
         assert texts in ([f"hello {sid}"], [f"hello {sid}", "second"])
+        assert texts == [f"hello {sid}"]  # and the commit was all or nothing: nothing
     assert not reopened.problems
+    assert not list((isolated_env / "staging").iterdir())  # no temp file left behind

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
-from tui.cli.common import AddCommand
+from tui.cli.common import AddCommand, emit_json
 from tui.engine import Engine, InvalidInputError
 from tui.engine.explore.cleanup import apply, candidates
 from tui.engine.importers.json_import import import_json
@@ -21,6 +22,16 @@ def cmd_cleanup(engine: Engine, args: argparse.Namespace) -> int:
     if not args.apply:
         print(f"dry run: would {verb} {len(found)} session(s); add --apply to do it")
         return 0
+    if args.delete and not args.yes and found:
+        if not sys.stdin.isatty():
+            raise InvalidInputError(
+                f"not deleting {len(found)} session(s) without asking: no terminal to ask on; "
+                "add -y to delete them"
+            )
+        answer = input(f"delete these {len(found)} session(s)? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("kept")
+            return 1
     done = apply(engine, found, delete=args.delete)
     print(f"{verb}d {done} session(s)")
     return 0
@@ -40,7 +51,42 @@ def cmd_import_json(engine: Engine, path: str) -> int:
     return 0
 
 
+def cmd_doctor(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.engine.store.doctor import doctor
+    from tui.engine.store.tinydb_store import TinyDBStore
+
+    if not isinstance(engine.store, TinyDBStore):
+        raise InvalidInputError("doctor checks the embedded TinyDB store; this one is not")
+    report = doctor(engine.store, repair=args.repair)
+    if args.json:
+        emit_json(report.to_dict())
+    else:
+        print(
+            f"checked {report.sessions} session(s), {report.messages} message(s) "
+            f"in {report.seconds:.2f}s"
+        )
+        for finding in report.findings:
+            print(f"  {finding.kind}: {finding.detail}")
+            if finding.fixed:
+                print(f"    fixed: {finding.fixed}")
+        left = report.open_problems
+        if not report.findings:
+            print("no problems found")
+        elif left and not args.repair:
+            print(f"{len(left)} problem(s); `forktree doctor --repair` fixes them")
+        elif left:
+            print(f"{len(left)} problem(s) could not be fixed")
+    return 1 if report.open_problems else 0
+
+
 def add_commands(add: AddCommand) -> None:
+    p = add(
+        "doctor",
+        cmd_doctor,
+        "check the store's invariants; --repair fixes them (never deleting a message)",
+        json_flag=True,
+    )
+    p.add_argument("--repair", action="store_true", help="fix what the check finds")
     p = add(
         "cleanup",
         cmd_cleanup,
@@ -50,6 +96,7 @@ def add_commands(add: AddCommand) -> None:
     p.add_argument("--match", metavar="QUERY", help="sessions holding a full-text match")
     p.add_argument("--delete", action="store_true", help="delete instead of archiving")
     p.add_argument("--apply", action="store_true", help="do it (default: only list)")
+    p.add_argument("-y", "--yes", action="store_true", help="delete without asking")
     add_compact_command(add)
 
 

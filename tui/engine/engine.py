@@ -5,6 +5,7 @@ head moves), `Branching` (fork, revert, edit, checkpoints) and a `Streamer` (tur
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -114,7 +115,27 @@ class Engine:
         """Keep the search index current, once it exists (the first search builds it)."""
         if self._search is None and not (self.store.home / "search.sqlite3").exists():
             return
-        self.search_index.add(root_id, messages)
+        import sqlite3  # with the index: start-up never loads it
+
+        try:
+            self.search_index.add(root_id, messages)
+        except sqlite3.Error as exc:  # a derived cache never fails the write it follows
+            self._drop_search_index(exc)
+
+    def _drop_search_index(self, exc: Exception) -> None:
+        """Move a damaged search index aside; the next search builds it again."""
+        if self._search is not None:
+            with contextlib.suppress(Exception):  # it is being thrown away
+                self._search.close()
+            self._search = None
+        path = self.store.home / "search.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            damaged = Path(f"{path}{suffix}")
+            with contextlib.suppress(OSError):
+                os.replace(damaged, self.store.home / "quarantine" / f"{damaged.name}.bad")
+        self.store.problems.append(
+            f"{path} was damaged ({exc}); moved aside, the next search rebuilds it"
+        )
 
     # -- reading -----------------------------------------------------------------------
 

@@ -200,7 +200,11 @@ class SessionTree(Tree[str]):
             self._show_more(family - self._shown_roots + 1)
         chain = []
         node = self._forest_nodes[session_id].session
-        while node.parent_session_id and node.parent_session_id in self._forest_nodes:
+        while (
+            node.parent_session_id
+            and node.parent_session_id in self._forest_nodes
+            and node.parent_session_id not in chain  # a looping parent chain ends here
+        ):
             node = self._forest_nodes[node.parent_session_id].session
             chain.append(node.id)
         for ancestor in reversed(chain):

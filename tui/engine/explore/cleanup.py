@@ -19,6 +19,8 @@ def candidates(
     """Sessions last updated more than `older_than_days` ago and/or holding a match."""
     if older_than_days is None and not matching:
         raise InvalidInputError("say which sessions: --older-than DAYS and/or --match QUERY")
+    if older_than_days is not None and not (0 <= older_than_days < 1e6):
+        raise InvalidInputError(f"--older-than takes a number of days >= 0, not {older_than_days}")
     pool = engine.sessions(include_archived=include_archived)
     if older_than_days is not None:
         cutoff = time.time() - older_than_days * 86400

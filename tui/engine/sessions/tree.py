@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from tui.engine.errors import ForktreeError
 from tui.engine.sessions.model import Message
 
 Lookup = Callable[[str], Message]
@@ -19,11 +20,23 @@ class TreeError(ValueError):
     """A message is not where the operation needs it to be."""
 
 
+class BrokenHistoryError(ForktreeError):
+    """A stored parent chain loops back on itself (`forktree doctor --repair` fixes it)."""
+
+
 def ancestry(head_id: str | None, get: Lookup) -> list[Message]:
-    """The transcript ending at `head_id`, root first."""
+    """The transcript ending at `head_id`, root first. A chain that loops (a damaged or
+    hand-edited file) is reported, never walked forever."""
     chain: list[Message] = []
+    seen: set[str] = set()
     current = head_id
     while current is not None:
+        if current in seen:
+            raise BrokenHistoryError(
+                f"the history of message {current[:8]} loops back on itself; "
+                "run `forktree doctor --repair`"
+            )
+        seen.add(current)
         message = get(current)
         chain.append(message)
         current = message.parent_id

@@ -32,10 +32,9 @@ def _signature(path: str) -> Signature | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def write_atomic(path: str, payload: bytes, keep_mode: bool = False) -> None:
-    """Write `payload` to `path` via temp file, fsync and rename. With `keep_mode`, a
-    file that exists keeps its permission bits (else the file is private, 0600)."""
-    folder = os.path.dirname(path) or "."
+def stage(payload: bytes, folder: str, mode_of: str | None = None) -> str:
+    """`payload` in a new fsynced temp file in `folder` (made if missing); its path.
+    With `mode_of`, the temp file takes that file's permission bits (else 0600)."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     except FileNotFoundError:  # the folder is new, or went away since we made it
@@ -45,15 +44,42 @@ def write_atomic(path: str, payload: bytes, keep_mode: bool = False) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            if keep_mode:
+            if mode_of is not None:
                 with contextlib.suppress(FileNotFoundError):
-                    os.fchmod(handle.fileno(), os.stat(path).st_mode & 0o7777)
+                    os.fchmod(handle.fileno(), os.stat(mode_of).st_mode & 0o7777)
             os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_atomic(
+    path: str, payload: bytes, keep_mode: bool = False, staging: str | None = None
+) -> None:
+    """Write `payload` to `path` via temp file, fsync and rename. With `keep_mode`, a
+    file that exists keeps its permission bits (else the file is private, 0600). The
+    temp file is made in `staging` (same filesystem) or else beside `path`."""
+    folder = staging or os.path.dirname(path) or "."
+    tmp = stage(payload, folder, path if keep_mode else None)
+    try:
+        if staging is not None:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def fsync_dir(folder: str) -> None:
+    """Make the folder's entries (a rename, a new or removed file) durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class AtomicJSONStorage(Storage):
@@ -72,6 +98,7 @@ class AtomicJSONStorage(Storage):
     ) -> None:
         self.path = path
         self.on_defer = on_defer
+        self.staging: str | None = None  # where temp files go (the store's staging folder)
         folder = os.path.dirname(path) or "."
         if create_dirs and folder not in _KNOWN_DIRS:
             os.makedirs(folder, exist_ok=True)
@@ -136,10 +163,18 @@ class AtomicJSONStorage(Storage):
         # orjson: several times faster than json.dumps on large session files
         payload = orjson.dumps(self._data)
         try:
-            write_atomic(self.path, payload)
+            write_atomic(self.path, payload, staging=self.staging)
         except BaseException:
             self.discard()
             raise
+        self.committed()
+
+    def stage(self, folder: str) -> str:
+        """The unwritten changes in a temp file in `folder`, for a multi-file commit
+        (see journal.py); `committed()` once it has been renamed into place."""
+        return stage(orjson.dumps(self._data), folder)
+
+    def committed(self) -> None:
         self.dirty = False
         self._sig = _signature(self.path)
 

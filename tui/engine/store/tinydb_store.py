@@ -14,6 +14,7 @@ docs, so a lost index shard is rebuilt from the families.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -34,6 +35,13 @@ from tui.engine.store.errors import (
     NotFoundError,
     StoreBusyError,
     StoreError,
+)
+from tui.engine.store.journal import (
+    JOURNAL,
+    STAGING,
+    commit_files,
+    needs_recovery,
+    recover,
 )
 from tui.engine.store.migrations import FORMAT_VERSION, upgrade
 from tui.engine.store.tinydb_files import (
@@ -64,8 +72,9 @@ class TinyDBStore:
         self.problems: list[str] = []
         self.lock_timeout = lock_timeout
         self._family_cache = family_cache
-        for sub in ("index", "families", "quarantine"):
+        for sub in ("index", "families", "quarantine", STAGING):
             (self.home / sub).mkdir(parents=True, exist_ok=True)
+        self.staging = str(self.home / STAGING)
         self._file_lock: FileLock | None = None  # made by the first write
         self._thread_lock = threading.RLock()
         self._depth = 0
@@ -73,7 +82,19 @@ class TinyDBStore:
         self._writers: ThreadPoolExecutor | None = None
         self._shards: dict[str, StoreFile] = {}
         self._families: OrderedDict[str, StoreFile] = OrderedDict()
+        self.recover()
         self._check_format()
+
+    def recover(self) -> tuple[list[str], int]:
+        """Finish a multi-file commit a killed process left journaled, and remove temp
+        files of writes that never committed (cheap when there is nothing to do).
+        Returns notes on what it completed, and how many temp files it removed."""
+        if not needs_recovery(self.home):
+            return [], 0
+        with self.transaction():
+            notes, removed = recover(self.home)
+        self.problems.extend(notes)
+        return notes, removed
 
     # -- format ------------------------------------------------------------------------
 
@@ -115,6 +136,8 @@ class TinyDBStore:
                         f"the store at {self.home} is locked by another forktree process "
                         f"for over {self.lock_timeout:.0f}s; try again"
                     ) from None
+                if (self.home / JOURNAL).exists():  # a commit that stopped half-way
+                    self.problems.extend(recover(self.home)[0])
             self._depth += 1
             try:
                 yield
@@ -142,13 +165,16 @@ class TinyDBStore:
         return self._file_lock
 
     def _commit(self) -> None:
-        # Families first: they hold the messages an index entry points at.
+        """One file: an atomic rename. Several: all or nothing, through the journal."""
         dirty = list(self._dirty)
-        families = [f for f in dirty if f.path.parent.name != "index"]
-        shards = [f for f in dirty if f.path.parent.name == "index"]
         try:
-            for group in (families, shards):
-                self._flush(group)
+            if len(dirty) == 1:
+                dirty[0].storage.flush()
+            elif dirty:
+                staged = self._stage(dirty)
+                commit_files(self.home, [(tmp, f.storage.path) for f, tmp in staged])
+                for file in dirty:
+                    file.storage.committed()
         except BaseException:
             for file in dirty:
                 file.storage.discard()
@@ -161,17 +187,26 @@ class TinyDBStore:
             self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="forktree-store")
         return self._writers
 
-    def _flush(self, files: list[StoreFile]) -> None:
-        """Write these files; many at once go through a few threads, since creating,
-        syncing and renaming a file mostly waits on the disk (and frees the GIL)."""
+    def _stage(self, files: list[StoreFile]) -> list[tuple[StoreFile, str]]:
+        """Each file's new content in a temp file; many at once go through a few threads,
+        since writing and syncing a file mostly waits on the disk (and frees the GIL)."""
         if len(files) < PARALLEL_FLUSH:
-            for file in files:
-                file.storage.flush()
-            return
-        futures = [self._pool().submit(f.storage.flush) for f in files]
-        wait(futures)  # all finished before any failure is raised (and everything discarded)
-        for future in futures:
-            future.result()
+            return [(f, f.storage.stage(self.staging)) for f in files]
+        futures = [self._pool().submit(f.storage.stage, self.staging) for f in files]
+        wait(futures)  # all finished before any failure is raised
+        staged: list[tuple[StoreFile, str]] = []
+        failure: BaseException | None = None
+        for file, future in zip(files, futures, strict=True):
+            try:
+                staged.append((file, future.result()))
+            except BaseException as exc:
+                failure = exc
+        if failure is not None:
+            for _, tmp in staged:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+            raise failure
+        return staged
 
     def _mark_dirty(self, file: StoreFile) -> None:
         if self._depth == 0:
@@ -180,7 +215,9 @@ class TinyDBStore:
             self._dirty.append(file)
 
     def _open(self, path: Path) -> StoreFile:
-        return StoreFile(path, self._mark_dirty)
+        file = StoreFile(path, self._mark_dirty)
+        file.storage.staging = self.staging
+        return file
 
     # -- files -------------------------------------------------------------------------
 

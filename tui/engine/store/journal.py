@@ -1,0 +1,114 @@
+"""All-or-nothing commits across several store files, in the spirit of SQLite's journal.
+
+A commit that changes more than one file:
+  1. writes each file's new content to a temp file in `staging/` (fsynced);
+  2. writes `journal.json`, naming every (temp file, target) move, and fsyncs it: the
+     commit point;
+  3. renames each temp file over its target, fsyncs their folders;
+  4. removes the journal.
+A crash before (2) leaves the old files and some temp files (rolled back: removed); a
+crash after it leaves a journal, and the next open rolls the moves forward. Either way
+every file is all old or all new. Recovery runs under the store's write lock.
+
+`FORKTREE_CRASH_POINT=<name>` kills the process at that named point: the crash tests
+use it to stop a real commit at each step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+from pathlib import Path
+
+from tui.engine.store.atomic import fsync_dir, write_atomic
+
+JOURNAL = "journal.json"
+STAGING = "staging"
+CRASH_POINTS = ("staged", "journaled", "renaming", "renamed")
+_CRASH_AT = os.environ.get("FORKTREE_CRASH_POINT")
+
+
+def crash_point(name: str) -> None:
+    """Die here, as a kill would, when FORKTREE_CRASH_POINT names this point."""
+    if name == _CRASH_AT:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def commit_files(home: Path, moves: list[tuple[str, str]]) -> None:
+    """Move every staged temp file over its target, all or nothing (see above)."""
+    journal = home / JOURNAL
+    crash_point("staged")
+    try:
+        entries = [[os.path.relpath(tmp, home), os.path.relpath(dst, home)] for tmp, dst in moves]
+        write_atomic(str(journal), json.dumps({"moves": entries}).encode())
+        fsync_dir(str(home))
+    except BaseException:
+        for tmp, _ in moves:  # nothing is committed: roll back
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise
+    crash_point("journaled")
+    _roll_forward(home, moves)
+    crash_point("renamed")
+    os.unlink(journal)
+
+
+def _roll_forward(home: Path, moves: list[tuple[str, str]]) -> int:
+    done = 0
+    folders: set[str] = set()
+    for i, (tmp, dst) in enumerate(moves):
+        try:
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            os.replace(tmp, dst)
+            done += 1
+        except FileNotFoundError:
+            pass  # moved before the crash
+        folders.add(os.path.dirname(dst))
+        if i == 0:
+            crash_point("renaming")
+    for folder in folders:
+        fsync_dir(folder)
+    return done
+
+
+def needs_recovery(home: Path) -> bool:
+    """Cheap, lock-free: is there a journal, or a temp file a writer left?"""
+    if (home / JOURNAL).exists():
+        return True
+    try:
+        with os.scandir(home / STAGING) as entries:
+            return any(True for _ in entries)
+    except FileNotFoundError:
+        return False
+
+
+def recover(home: Path) -> tuple[list[str], int]:
+    """Finish or undo what a process stopped in the middle of (hold the write lock).
+    Returns notes on a journal it rolled forward, and how many temp files it removed."""
+    notes: list[str] = []
+    journal = home / JOURNAL
+    if journal.exists():
+        try:
+            data = json.loads(journal.read_text(encoding="utf-8"))
+            moves = [(str(home / tmp), str(home / dst)) for tmp, dst in data["moves"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            # a journal is written atomically, so a bad one is not ours to trust: the
+            # staged files it would name are removed below and the old state kept
+            notes.append(f"{journal}: unreadable commit journal ignored; the old state kept")
+            moves = []
+        if moves:
+            done = _roll_forward(home, moves)
+            notes.append(
+                f"completed a write another process was in the middle of ({done} of "
+                f"{len(moves)} file(s) still to move)"
+            )
+        os.unlink(journal)
+    removed = 0
+    with contextlib.suppress(FileNotFoundError), os.scandir(home / STAGING) as entries:
+        for entry in entries:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed += 1
+    return notes, removed
