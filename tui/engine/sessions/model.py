@@ -9,6 +9,37 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from tui.engine.sessions.parts import (
+    Part as Part,
+)
+from tui.engine.sessions.parts import (
+    TextPart as TextPart,
+)
+from tui.engine.sessions.parts import (
+    ThinkingPart as ThinkingPart,
+)
+from tui.engine.sessions.parts import (
+    ToolResultPart as ToolResultPart,
+)
+from tui.engine.sessions.parts import (
+    ToolUsePart as ToolUsePart,
+)
+from tui.engine.sessions.parts import (
+    part_from_dict as part_from_dict,
+)
+from tui.engine.sessions.parts import (
+    part_to_dict as part_to_dict,
+)
+from tui.engine.sessions.records import (
+    BadRecordError,
+    count_of,
+    number_of,
+    opt_id,
+    opt_text,
+    record_id,
+    time_of,
+)
+
 
 def new_id() -> str:
     """A random 32-hex-digit id (sessions and messages); prefixes identify it to users."""
@@ -42,77 +73,6 @@ class SessionStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class TextPart:
-    text: str
-    kind: str = "text"
-
-
-@dataclass(frozen=True, slots=True)
-class ThinkingPart:
-    text: str
-    kind: str = "thinking"
-
-
-@dataclass(frozen=True, slots=True)
-class ToolUsePart:
-    tool_id: str
-    name: str
-    input: dict[str, Any]
-    kind: str = "tool_use"
-
-
-@dataclass(frozen=True, slots=True)
-class ToolResultPart:
-    tool_id: str
-    content: str
-    is_error: bool = False
-    kind: str = "tool_result"
-    exit_code: int | None = None  # a shell command's, when one ran
-    duration_s: float | None = None  # how long a tool we ran took
-
-
-Part = TextPart | ThinkingPart | ToolUsePart | ToolResultPart
-
-
-def part_to_dict(part: Part) -> dict[str, Any]:
-    if isinstance(part, TextPart | ThinkingPart):
-        return {"kind": part.kind, "text": part.text}
-    if isinstance(part, ToolUsePart):
-        return {"kind": part.kind, "tool_id": part.tool_id, "name": part.name, "input": part.input}
-    data = {
-        "kind": part.kind,
-        "tool_id": part.tool_id,
-        "content": part.content,
-        "is_error": part.is_error,
-    }
-    if part.exit_code is not None:
-        data["exit_code"] = part.exit_code
-    if part.duration_s is not None:
-        data["duration_s"] = part.duration_s
-    return data
-
-
-def part_from_dict(data: dict[str, Any]) -> Part:
-    kind = data.get("kind")
-    if kind == "text":
-        return TextPart(str(data.get("text", "")))
-    if kind == "thinking":
-        return ThinkingPart(str(data.get("text", "")))
-    if kind == "tool_use":
-        return ToolUsePart(str(data["tool_id"]), str(data["name"]), dict(data.get("input") or {}))
-    if kind == "tool_result":
-        code, took = data.get("exit_code"), data.get("duration_s")
-        return ToolResultPart(
-            str(data["tool_id"]),
-            str(data.get("content", "")),
-            bool(data.get("is_error")),
-            exit_code=int(code) if code is not None else None,
-            duration_s=float(took) if took is not None else None,
-        )
-    raise ValueError(f"unknown part kind {kind!r}")
-
-
-@dataclass(frozen=True, slots=True)
 class Usage:
     """Token counts and cost; None means the provider did not say (never invented)."""
 
@@ -126,7 +86,11 @@ class Usage:
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Usage:
         data = data or {}
-        return cls(data.get("in"), data.get("out"), data.get("cost"))
+        return cls(
+            None if data.get("in") is None else count_of(data, "in"),
+            None if data.get("out") is None else count_of(data, "out"),
+            None if data.get("cost") is None else number_of(data, "cost"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,10 +122,10 @@ class Totals:
     def from_dict(cls, data: dict[str, Any] | None) -> Totals:
         data = data or {}
         return cls(
-            int(data.get("messages", 0)),
-            int(data.get("in", 0)),
-            int(data.get("out", 0)),
-            float(data.get("cost", 0.0)),
+            count_of(data, "messages"),
+            count_of(data, "in"),
+            count_of(data, "out"),
+            number_of(data, "cost"),
         )
 
 
@@ -223,19 +187,23 @@ class Message:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Message:
+        parts = data.get("parts", ())
+        if not isinstance(parts, list | tuple) or not all(isinstance(p, dict) for p in parts):
+            raise BadRecordError(f"parts is {parts!r:.60}, not a list of parts")
+        pid = data.get("writer_pid")
         return cls(
-            id=str(data["id"]),
-            parent_id=data.get("parent_id"),
+            id=record_id(data.get("id")),
+            parent_id=opt_id(data, "parent_id"),
             role=Role(data["role"]),
-            parts=tuple(part_from_dict(p) for p in data.get("parts", ())),
-            created=float(data.get("created", 0.0)),
-            model=data.get("model"),
+            parts=tuple(part_from_dict(p) for p in parts),
+            created=time_of(data, "created"),
+            model=opt_text(data, "model"),
             usage=Usage.from_dict(data.get("usage")),
             status=MessageStatus(data.get("status", "complete")),
-            error=data.get("error"),
-            depth=int(data.get("depth", 0)),
+            error=opt_text(data, "error"),
+            depth=count_of(data, "depth"),
             totals=Totals.from_dict(data.get("totals")),
-            writer_pid=data.get("writer_pid"),
+            writer_pid=pid if isinstance(pid, int) and not isinstance(pid, bool) else None,
             compact=bool(data.get("compact", False)),
         )
 
@@ -321,19 +289,21 @@ class Session:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Session:
+        sid = record_id(data.get("id"))
+        fork_depth = data.get("fork_depth")
         return cls(
-            id=str(data["id"]),
+            id=sid,
             title=str(data.get("title") or "untitled"),
-            root_id=str(data.get("root_id") or data["id"]),
-            head_id=data.get("head_id"),
-            parent_session_id=data.get("parent_session_id"),
-            fork_point_id=data.get("fork_point_id"),
-            fork_depth=data.get("fork_depth"),
-            created=float(data.get("created", 0.0)),
-            updated=float(data.get("updated", 0.0)),
+            root_id=record_id(data.get("root_id") or sid, "root_id"),
+            head_id=opt_id(data, "head_id"),
+            parent_session_id=opt_id(data, "parent_session_id"),
+            fork_point_id=opt_id(data, "fork_point_id"),
+            fork_depth=None if fork_depth is None else count_of(data, "fork_depth"),
+            created=time_of(data, "created"),
+            updated=time_of(data, "updated"),
             provider=str(data.get("provider") or "echo"),
-            model=data.get("model"),
-            system_prompt=data.get("system_prompt"),
+            model=opt_text(data, "model"),
+            system_prompt=opt_text(data, "system_prompt"),
             status=_SESSION_STATUS.get(data.get("status", "idle")) or SessionStatus.IDLE,
             archived=bool(data.get("archived", False)),
             totals=Totals.from_dict(data.get("totals")),
@@ -367,13 +337,13 @@ class SessionRow(NamedTuple):
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SessionRow:
         """The same fields, with the same defaults, as `Session.from_dict` reads."""
-        sid = str(data["id"])
+        sid = record_id(data.get("id"))
         return cls(
             sid,
-            str(data.get("root_id") or sid),
-            data.get("parent_session_id"),
-            float(data.get("created", 0.0)),
-            float(data.get("updated", 0.0)),
+            record_id(data.get("root_id") or sid, "root_id"),
+            opt_id(data, "parent_session_id"),
+            time_of(data, "created"),
+            time_of(data, "updated"),
             bool(data.get("archived", False)),
         )
 

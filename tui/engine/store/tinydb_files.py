@@ -66,3 +66,23 @@ class StoreFile:
             self.memo.clear()
             self.memo_gen = self.storage.generation
         return data.get(name, {})
+
+
+BAD_RECORD = (ValueError, TypeError, KeyError, AttributeError)  # what a damaged doc raises
+
+
+def decode_all(
+    kind: type[Any], raw: dict[str, Any], on_bad: Callable[[str, Exception], None]
+) -> list[Any]:
+    """Every record that reads as `kind`; `on_bad` hears of each one that does not."""
+    try:
+        return [kind.from_dict(d) for d in raw.values()]
+    except BAD_RECORD:
+        pass
+    out = []
+    for rid, doc in raw.items():
+        try:
+            out.append(kind.from_dict(doc))
+        except BAD_RECORD as exc:
+            on_bad(rid, exc)
+    return out

@@ -7,9 +7,8 @@ Layout under the store home:
     families/<root[:2]>/<root>.json  TinyDB, tables "sessions" and "messages" of one family
     quarantine/                      corrupt files moved aside, named in `problems`
 
-Every write rewrites one small file (a shard of the index, one family), so its cost
-does not grow with the size of the store. The family file also holds its sessions'
-docs, so a lost index shard is rebuilt from the families.
+A write rewrites a few small files (an index shard, one family): its cost does not grow
+with the store. Family files hold their sessions' docs too, to rebuild a lost shard.
 """
 
 from __future__ import annotations
@@ -18,15 +17,12 @@ import contextlib
 import json
 import os
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from tinydb.table import Document
 
 from tui.engine.sessions.model import Message, Session, SessionRow
 from tui.engine.store.atomic import write_atomic
@@ -44,11 +40,14 @@ from tui.engine.store.journal import (
     recover,
 )
 from tui.engine.store.migrations import FORMAT_VERSION, upgrade
+from tui.engine.store.quarantine import quarantine
 from tui.engine.store.tinydb_files import (
+    BAD_RECORD,
     MESSAGES,
     SAFE_ID,
     SESSIONS,
     StoreFile,
+    decode_all,
     shard_of,
     str_doc,
     str_ids,
@@ -254,43 +253,12 @@ class TinyDBStore:
             return file.raw(table)
 
     def _quarantine(self, file: StoreFile, reason: str) -> None:
-        with self.transaction():
-            try:
-                file.storage.discard()
-                file.raw(SESSIONS)
-                return  # another process repaired it meanwhile
-            except CorruptFileError:
-                pass
-            rel = file.path.relative_to(self.home)
-            stamp = time.strftime("%Y%m%d-%H%M%S")
-            target = self.home / "quarantine" / f"{str(rel).replace(os.sep, '__')}.{stamp}"
-            os.replace(file.path, target)
-            file.storage.discard()
-            message = f"{file.path} was corrupt ({reason}); moved aside to {target}"
-            if file.path.parent.name == "index":
-                count = self._rebuild_shard(file)
-                message += f"; rebuilt the index entry of {count} session(s) from their families"
-            else:
-                message += "; the messages of its sessions are in that file"
-            self.problems.append(message)
+        quarantine(self, file, reason)
 
-    def _rebuild_shard(self, shard: StoreFile) -> int:
-        name = shard.path.stem
-        docs: list[Document] = []
-        for path in (self.home / "families").glob("*/*.json"):
-            family = self._family(path.stem)
-            try:
-                sessions = family.raw(SESSIONS)
-            except CorruptFileError:
-                continue
-            docs.extend(
-                str_doc(dict(d), sid)
-                for sid, d in sessions.items()
-                if shard_of(sid) == name
-            )
-        if docs:
-            shard.table(SESSIONS).insert_multiple(docs)
-        return len(docs)
+    def _bad_record(self, file: StoreFile, rid: str, exc: Exception) -> None:
+        note = f"{file.path}: damaged record {str(rid)[:40]!r} skipped ({exc})"
+        if note not in self.problems:
+            self.problems.append(note)
 
     # -- sessions ----------------------------------------------------------------------
 
@@ -300,7 +268,8 @@ class TinyDBStore:
         key = _LISTED[kind]
         cached = file.memo.get(key)
         if cached is None:
-            cached = file.memo[key] = [kind.from_dict(d) for d in raw.values()]
+            bad = lambda rid, exc: self._bad_record(file, rid, exc)  # noqa: E731
+            cached = file.memo[key] = decode_all(kind, raw, bad)
         return cached
 
     def _listed(self, kind: type[Session] | type[SessionRow]) -> list[Any]:
@@ -326,7 +295,12 @@ class TinyDBStore:
             doc = raw.get(session_id)
             if doc is None:
                 raise NotFoundError(f"no session {session_id!r}")
-            session = shard.memo[key] = Session.from_dict(doc)
+            try:
+                session = shard.memo[key] = Session.from_dict(doc)
+            except BAD_RECORD as exc:
+                self._bad_record(shard, session_id, exc)
+                where = str(shard.path)
+                raise CorruptFileError(where, f"session {session_id!r}: {exc}") from None
         return session
 
     def match_sessions(self, prefix: str) -> list[Session]:
@@ -367,7 +341,8 @@ class TinyDBStore:
         raw = self._raw(family, SESSIONS)
         cached = family.memo.get("__sessions__")
         if cached is None:
-            cached = family.memo["__sessions__"] = [Session.from_dict(d) for d in raw.values()]
+            bad = lambda rid, exc: self._bad_record(family, rid, exc)  # noqa: E731
+            cached = family.memo["__sessions__"] = decode_all(Session, raw, bad)
         return cached
 
     # -- messages ----------------------------------------------------------------------
@@ -380,7 +355,11 @@ class TinyDBStore:
             doc = raw.get(message_id)
             if doc is None:
                 raise NotFoundError(f"no message {message_id!r} in {family.path}")
-            message = family.memo[message_id] = Message.from_dict(doc)
+            try:
+                message = family.memo[message_id] = Message.from_dict(doc)
+            except BAD_RECORD as exc:
+                where = str(family.path)
+                raise CorruptFileError(where, f"message {message_id!r}: {exc}") from None
         return message
 
     def family_message_ids(self, root_id: str) -> Iterator[str]:
