@@ -17,7 +17,7 @@ import pytest
 
 from tui.engine import Engine, MessageStatus, Role
 
-KILLS = int(os.environ.get("FORKTREE_SOAK_KILLS", "50"))
+KILLS = int(os.environ.get("FORKTREE_SOAK_KILLS", "25"))  # make soak: 500
 PROMPT = " ".join(f"word{i}" for i in range(400))  # a long streamed reply
 
 

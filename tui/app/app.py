@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
+
 from textual import events
 from textual.app import App
 
@@ -50,6 +54,10 @@ class ForktreeApp(App[None]):
 
     def on_mount(self) -> None:
         self.collector.take_over()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal, a kill: the
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.exit)  # streaming reply is kept
         keymap, problems = checked_keymap(load_settings()[0].keys)
         self.set_keymap(keymap)
         for problem in problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 
 from tui.cli.common import AddCommand
@@ -14,6 +15,7 @@ from tui.engine.tools import Approver, Decision, PermissionRequest, Verdict, nob
 from tui.engine.turns.run_factory import RunFactory
 from tui.engine.turns.runtime import RuntimeEvent, TurnResult
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 ANSWERS = {"y": Decision.ALLOW_ONCE, "a": Decision.ALLOW_ALWAYS, "n": Decision.REJECT}
 
 
@@ -92,7 +94,16 @@ def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
     runs = terminal_runs(engine, ask=not from_stdin, tools=not args.no_tools)
     runtime = runs.runtime(session.id, listener=_show)
 
+    signalled: list[int] = []
+
+    def stop(signum: int) -> None:  # SIGTERM, SIGHUP: stop the reply, keep what came
+        signalled.append(signum)
+        runtime.abort()
+
     async def run() -> TurnResult:
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:
+            loop.add_signal_handler(signum, stop, signum)
         try:
             return await runtime.send(prompt)
         finally:
@@ -105,6 +116,10 @@ def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
         print("forktree: interrupted; the partial reply is kept", file=sys.stderr)
         return 130
     sys.stdout.write("\n")
+    if signalled:
+        name = signal.Signals(signalled[0]).name
+        print(f"forktree: stopped by {name}; the partial reply is kept", file=sys.stderr)
+        return 128 + signalled[0]
     if result.outcome != "success":
         print(f"forktree: reply {result.outcome}: {result.error}", file=sys.stderr)
         return 1

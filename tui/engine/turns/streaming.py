@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import replace
 
-from tui.engine.errors import InvalidInputError
+from tui.engine.errors import ForktreeError, InvalidInputError
 from tui.engine.providers import Provider, ProviderRequest
 from tui.engine.providers.pricing import with_cost
 from tui.engine.sessions.events import (
@@ -31,6 +33,7 @@ from tui.engine.sessions.model import (
     Usage,
 )
 from tui.engine.sessions.writer import SessionWriter
+from tui.engine.store import SessionStore
 from tui.engine.tools.base import ToolSpec
 from tui.engine.turns.reply import ReplyBuilder
 
@@ -69,6 +72,37 @@ def check_prompt(text: str) -> str:
 
 
 ProviderFactory = Callable[[str], Provider]
+
+
+class PartialSaver:
+    """Saves a streaming reply at least every `interval` seconds of wall time while it
+    changes: on the next event once the interval has passed, or from its own timer when
+    the stream goes quiet (the text already shown is on disk within the interval)."""
+
+    def __init__(
+        self, store: SessionStore, root_id: str, builder: ReplyBuilder, interval: float
+    ) -> None:
+        self.store, self.root_id, self.builder = store, root_id, builder
+        self.interval = interval
+        self.saved_at = time.monotonic()
+        self.dirty = False
+
+    def changed(self) -> None:
+        self.dirty = True
+        if time.monotonic() - self.saved_at >= self.interval:
+            self.save()
+
+    def save(self) -> None:
+        self.store.put_messages(self.root_id, [self.builder.build(MessageStatus.STREAMING)])
+        self.saved_at = time.monotonic()
+        self.dirty = False
+
+    async def run(self) -> None:
+        while True:
+            await asyncio.sleep(max(0.01, self.interval - (time.monotonic() - self.saved_at)))
+            if self.dirty and time.monotonic() - self.saved_at >= self.interval:
+                with contextlib.suppress(ForktreeError, OSError):  # the next save reports it
+                    self.save()
 
 
 class Streamer:
@@ -189,7 +223,8 @@ class Streamer:
         builder = ReplyBuilder(reply)
         status = MessageStatus.INTERRUPTED
         error: str | None = "the reply was stopped"
-        last_flush = time.monotonic()
+        saver = PartialSaver(self.store, session.root_id, builder, self.flush_interval)
+        saving = asyncio.ensure_future(saver.run())  # saves on time, whether or not events come
         try:
             async with aclosing(provider.stream(request)) as events:
                 async for event in events:
@@ -209,15 +244,12 @@ class Streamer:
                         break
                     else:
                         builder.apply(event)
-                    if time.monotonic() - last_flush >= self.flush_interval:
-                        self.store.put_messages(
-                            session.root_id, [builder.build(MessageStatus.STREAMING)]
-                        )
-                        last_flush = time.monotonic()
+                    saver.changed()
                     yield ReplyUpdated(session.id, reply, event)
                 else:
                     status, error = MessageStatus.COMPLETE, None
         finally:
+            saving.cancel()
             if capabilities.priced:
                 builder.usage = with_cost(builder.usage, reply.model, session.provider)
             final = builder.build(status, error)
