@@ -10,7 +10,14 @@ import sys
 
 from tui.cli.common import AddCommand
 from tui.engine import Engine
-from tui.engine.sessions.events import ReplyUpdated, TextDelta, ToolCall, ToolOutput, ToolResult
+from tui.engine.sessions.events import (
+    ReplyUpdated,
+    Retrying,
+    TextDelta,
+    ToolCall,
+    ToolOutput,
+    ToolResult,
+)
 from tui.engine.tools import Approver, Decision, PermissionRequest, Verdict, nobody_approves
 from tui.engine.turns.run_factory import RunFactory
 from tui.engine.turns.runtime import RuntimeEvent, TurnResult
@@ -66,6 +73,11 @@ async def _show(event: RuntimeEvent) -> None:
         _say(f"\n⚙ {inner.name} {inner.input}\n")
     elif isinstance(inner, ToolOutput):
         _say(inner.text)
+    elif isinstance(inner, Retrying):
+        _say(
+            f"forktree: {inner.reason}; retrying in {inner.delay_s:.1f}s "
+            f"(attempt {inner.attempt} of {inner.attempts})\n"
+        )
     elif isinstance(inner, ToolResult):
         first = inner.content.strip().splitlines()[:1]
         _say(f"  {'✗' if inner.is_error else '✓'} {first[0][:200] if first else ''}\n")

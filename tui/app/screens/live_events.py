@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from tui.engine.sessions.events import (
     ReplyStarted,
     ReplyUpdated,
+    Retrying,
     TextDelta,
     ToolOutput,
     ToolResult,
@@ -68,6 +69,17 @@ class LiveEvents:
             if showing:
                 self.screen.live = await self.screen.transcript.start_live(event.reply)
                 self.screen.side.next_reply(event.reply.id)
+        elif isinstance(event, ReplyUpdated) and isinstance(event.event, Retrying):
+            retry = event.event
+            self.screen.notify(
+                f"{retry.reason}\nretrying in {retry.delay_s:.0f}s "
+                f"(attempt {retry.attempt} of {retry.attempts})",
+                title="Retrying",
+                severity="warning",
+                timeout=max(3.0, retry.delay_s),
+            )
+            if showing:
+                self.screen.show_header(f"retrying in {retry.delay_s:.0f}s")
         elif isinstance(event, ReplyUpdated) and showing:
             inner = event.event
             if type(inner) is TextDelta:

@@ -14,7 +14,8 @@ from typing import Any, Protocol
 import httpx
 
 from tui.engine.providers.base import HTTP_API
-from tui.engine.sessions.events import Failed, ProviderEvent
+from tui.engine.sessions.events import Failed, ProviderEvent, Retrying
+from tui.engine.util.humanize import terminal_safe
 
 ProviderRequestLike = Any  # base.ProviderRequest (kept loose to avoid an import cycle)
 RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504, 529}
@@ -27,12 +28,13 @@ class RetryPolicy:
     attempts: int = 4
     base: float = 0.5
     cap: float = 20.0
-    max_retry_after: float = 60.0
+    max_retry_after: float = 30.0  # a longer wait asked for is an error naming it
+    idle_timeout: float = 90.0  # no data for this long (keep-alives do not count): failed
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
-            return min(retry_after, self.max_retry_after)
+            return retry_after
         return random.uniform(0, min(self.cap, self.base * 2**attempt))
 
 
@@ -46,6 +48,7 @@ class ProviderHTTPError(Exception):
         super().__init__(message)
         self.status = status
         self.retryable = retryable
+        self.retry_after: float | None = None
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -85,56 +88,54 @@ async def open_stream(
     name: str,
     headers: dict[str, str],
     body: dict[str, object],
-    policy: RetryPolicy,
     key_source: str | None,
 ) -> AsyncIterator[httpx.Response]:
-    """POST and yield a streaming 2xx response, retrying what is worth retrying.
-
-    Retries happen only before any byte of the reply was read, so nothing is duplicated."""
-    last: ProviderHTTPError | None = None
-    for attempt in range(policy.attempts):
-        retry_after: float | None = None
+    """POST once and yield the streaming 2xx response; a failure is a ProviderHTTPError
+    that says whether retrying could help, and the server's `retry-after`."""
+    try:
+        request = client.build_request("POST", url, headers=headers, json=body)
+        response = await client.send(request, stream=True)
+    except (
+        httpx.ConnectError,
+        httpx.ConnectTimeout,
+        httpx.RemoteProtocolError,
+        httpx.ReadError,
+        httpx.WriteError,
+    ) as exc:
+        raise ProviderHTTPError(
+            f"{name}: cannot reach {url} ({type(exc).__name__})", retryable=True
+        ) from None
+    if response.status_code < 300:
         try:
-            request = client.build_request("POST", url, headers=headers, json=body)
-            response = await client.send(request, stream=True)
-        except (
-            httpx.ConnectError,
-            httpx.ConnectTimeout,
-            httpx.RemoteProtocolError,
-            httpx.ReadError,
-            httpx.ReadTimeout,
-            httpx.WriteError,
-        ) as exc:
-            last = ProviderHTTPError(
-                f"{name}: cannot reach {url} ({type(exc).__name__})", retryable=True
-            )
-        else:
-            if response.status_code < 300:
-                try:
-                    yield response
-                finally:
-                    await response.aclose()
-                return
-            raw = await response.aread()
+            yield response
+        finally:
             await response.aclose()
-            status = response.status_code
-            detail = error_detail(raw)
-            if status in (401, 403):
-                source = f" from {key_source}" if key_source else ""
-                raise ProviderHTTPError(
-                    f"{name} rejected the API key{source} ({status}): {detail}", status
-                )
-            if status not in RETRY_STATUS:
-                raise ProviderHTTPError(f"{name} error {status}: {detail}", status)
-            retry_after = parse_retry_after(response.headers.get("retry-after"))
-            label = "overloaded" if status == 529 else f"error {status}"
-            last = ProviderHTTPError(f"{name} {label}: {detail}", status, retryable=True)
-        if attempt + 1 < policy.attempts:
-            await policy.sleep(policy.delay(attempt, retry_after))
-    assert last is not None
-    raise ProviderHTTPError(
-        f"{last} (gave up after {policy.attempts} attempts)", last.status, retryable=True
-    )
+        return
+    raw = await response.aread()
+    await response.aclose()
+    status = response.status_code
+    detail = error_detail(raw)
+    if status in (401, 403):
+        source = f" from {key_source}" if key_source else ""
+        raise ProviderHTTPError(f"{name} rejected the API key{source} ({status}): {detail}", status)
+    if status not in RETRY_STATUS:
+        raise ProviderHTTPError(f"{name} error {status}: {detail}", status)
+    label = "overloaded" if status == 529 else f"error {status}"
+    error = ProviderHTTPError(f"{name} {label}: {detail}", status, retryable=True)
+    error.retry_after = parse_retry_after(response.headers.get("retry-after"))
+    raise error
+
+
+UNREADABLE = (AttributeError, TypeError, KeyError, ValueError, IndexError)
+
+
+class Unreadable(Exception):
+    """A stream chunk the parser could not read (a type-confused or broken server)."""
+
+    @classmethod
+    def of(cls, name: str, exc: Exception, data: list[str]) -> Unreadable:
+        shown = terminal_safe("\n".join(data)[:120])
+        return cls(f"{name} sent a chunk forktree cannot read ({type(exc).__name__}): {shown}")
 
 
 class StreamParser(Protocol):
@@ -162,42 +163,89 @@ async def stream_sse(
 
     Providers return this iterator directly and the SSE framing is inline, so each
     token crosses one generator here (the streaming benchmark measures that)."""
-    async with httpx.AsyncClient(timeout=timeout) as client:
-        try:
-            async with open_stream(
-                client,
-                url,
-                name=name,
-                headers=headers,
-                body=body,
-                policy=policy,
-                key_source=key_source,
-            ) as resp:
-                # SSE framing (event:/data: lines, a blank line ends an event), inline:
-                # a separate generator would cost one more hop per token
-                kind, data = "", []
-                async for line in resp.aiter_lines():
-                    if line.startswith("data:"):
-                        data.append(line[6:] if line.startswith("data: ") else line[5:])
-                    elif line.startswith("event:"):
-                        kind = line[6:].removeprefix(" ")
-                    elif not line and data:
-                        for event in parser.feed(kind or "message", "\n".join(data)):
-                            yield event
-                        kind, data = "", []
-                        if parser.over:
-                            break
-                    # comment lines (":") and unknown fields are ignored
-                else:
-                    if data:  # a stream that ends without the final blank line
-                        for event in parser.feed(kind or "message", "\n".join(data)):
-                            yield event
-            for event in parser.finish():
-                yield event
-        except ProviderHTTPError as exc:
-            yield Failed(str(exc), retryable=exc.retryable)
-        except (httpx.TransportError, httpx.StreamError) as exc:
-            yield Failed(f"{name}: the stream broke ({type(exc).__name__})", retryable=True)
+    loop = asyncio.get_running_loop()
+    read = min(timeout.read or policy.idle_timeout, policy.idle_timeout)  # a silent stall
+    limits = httpx.Timeout(
+        connect=timeout.connect, read=read, write=timeout.write, pool=timeout.pool
+    )
+    async with httpx.AsyncClient(timeout=limits) as client:
+        for attempt in range(1, policy.attempts + 1):
+            began = False  # once a byte of the reply is read, nothing is retried
+            try:
+                async with open_stream(
+                    client, url, name=name, headers=headers, body=body, key_source=key_source
+                ) as resp:
+                    began = True
+                    # SSE framing (event:/data: lines, a blank line ends an event), inline:
+                    # a separate generator would cost one more hop per token. A silent
+                    # server trips the read timeout; one that sends only comments
+                    # (keep-alives) is caught here: only data holds off the idle deadline.
+                    kind, data = "", []
+                    last_data = loop.time()
+                    async for line in resp.aiter_lines():
+                        if line.startswith("data:"):
+                            data.append(line[6:] if line.startswith("data: ") else line[5:])
+                        elif line.startswith("event:"):
+                            kind = line[6:].removeprefix(" ")
+                        elif not line and data:
+                            try:
+                                events = parser.feed(kind or "message", "\n".join(data))
+                            except UNREADABLE as exc:
+                                raise Unreadable.of(name, exc, data) from None
+                            for event in events:
+                                yield event
+                            kind, data = "", []
+                            last_data = loop.time()
+                            if parser.over:
+                                break
+                        elif loop.time() - last_data > policy.idle_timeout:
+                            raise httpx.ReadTimeout("only keep-alives")
+                        # other comment lines (":") and unknown fields are ignored
+                    else:
+                        if data:  # a stream that ends without the final blank line
+                            try:
+                                events = parser.feed(kind or "message", "\n".join(data))
+                            except UNREADABLE as exc:
+                                raise Unreadable.of(name, exc, data) from None
+                            for event in events:
+                                yield event
+                try:
+                    events = parser.finish()
+                except UNREADABLE as exc:
+                    raise Unreadable.of(name, exc, []) from None
+                for event in events:
+                    yield event
+                return
+            except ProviderHTTPError as exc:
+                wait = policy.delay(attempt - 1, exc.retry_after)
+                if not exc.retryable or began:
+                    yield Failed(str(exc), retryable=exc.retryable)
+                    return
+                if attempt == policy.attempts:
+                    yield Failed(f"{exc} (gave up after {attempt} attempts)", retryable=True)
+                    return
+                if exc.retry_after is not None and exc.retry_after > policy.max_retry_after:
+                    yield Failed(
+                        f"{exc}; the server asks to wait {exc.retry_after:.0f}s before "
+                        f"trying again (forktree waits at most {policy.max_retry_after:.0f}s): "
+                        "try again later",
+                        retryable=True,
+                    )
+                    return
+                yield Retrying(str(exc), wait, attempt + 1, policy.attempts)
+                await policy.sleep(wait)
+            except Unreadable as exc:
+                yield Failed(str(exc))
+                return
+            except httpx.ReadTimeout:
+                yield Failed(
+                    f"{name}: no data for {read:g}s; the server stalled (ReadTimeout)",
+                    retryable=True,
+                )
+                return
+            except (httpx.TransportError, httpx.StreamError) as exc:
+                yield Failed(f"{name}: the stream broke ({type(exc).__name__})", retryable=True)
+                return
 
 
 class HTTPProvider:

@@ -60,6 +60,16 @@ class Done:
 
 
 @dataclass(frozen=True, slots=True)
+class Retrying:
+    """The request failed in a way worth retrying; the next attempt starts in `delay_s`."""
+
+    reason: str
+    delay_s: float
+    attempt: int  # the attempt about to start (2 for the first retry)
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
 class Failed:
     error: str
     retryable: bool = False
@@ -73,6 +83,7 @@ ProviderEvent = (
     | ToolOutput
     | UsageReport
     | SessionBound
+    | Retrying
     | Done
     | Failed
 )
