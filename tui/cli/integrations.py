@@ -101,7 +101,11 @@ def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
             DownloadColumn(),
             TimeRemainingColumn(),
         )
-        with Progress(*columns, transient=True) as bar:
+        from rich.console import Console
+
+        # the bar draws with escape codes of its own: past the terminal-safe stderr
+        terminal = Console(file=getattr(sys.stderr, "inner", sys.stderr))
+        with Progress(*columns, transient=True, console=terminal) as bar:
             task = bar.add_task("importing Claude Code sessions", total=None)
             report = importer.run(
                 root, lambda done, total: bar.update(task, completed=done, total=total)

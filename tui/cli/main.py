@@ -93,10 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Handler = getattr(args, "func", cmd_tui)
     engine: Engine | None = None
-    stdout = sys.stdout
+    stdout, stderr = sys.stdout, sys.stderr
     if func is not cmd_tui:  # the app draws the screen itself
         gc.enable()  # tui.launch paused it for the imports
         sys.stdout = TerminalSafeWriter(stdout)
+        sys.stderr = TerminalSafeWriter(stderr)  # errors, tool calls, permission questions
     try:
         engine = Engine.open(args.home)
         return func(engine, args)
@@ -106,8 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     finally:
-        sys.stdout = stdout
         if engine is not None:
             for problem in engine.problems:
                 print(f"forktree: warning: {problem}", file=sys.stderr)
             engine.close()
+        sys.stdout, sys.stderr = stdout, stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 
 from rich.console import RenderableType
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui.app.widgets.code import code_block, pretty_json
 from tui.engine.tools import Decision, PermissionRequest, Verdict
+from tui.engine.util.humanize import terminal_safe
 
 PREVIEW_LINES = 40
 
@@ -27,12 +29,14 @@ def _clip_lines(text: str) -> str:
 
 
 def detail(request: PermissionRequest) -> RenderableType:
-    """What exactly would happen: the command, the new content, or the edit as a diff."""
+    """What exactly would happen: the command, the new content, or the edit as a diff.
+    Every byte of it is shown: a carriage return or an escape sequence appears as `\\r`
+    or `\\x1b`, so what is shown is what would run."""
     args = request.input
     if request.name == "run_command":
-        return code_block(str(args.get("command", "")), "bash")
+        return code_block(terminal_safe(str(args.get("command", ""))), "bash")
     if request.name == "write_file":
-        return code_block(_clip_lines(str(args.get("content", ""))), "text")
+        return code_block(terminal_safe(_clip_lines(str(args.get("content", "")))), "text")
     if request.name == "edit_file":
         diff = difflib.unified_diff(
             str(args.get("old_text", "")).splitlines(),
@@ -41,8 +45,13 @@ def detail(request: PermissionRequest) -> RenderableType:
             n=1,
         )
         lines = ["…" if line.startswith("@@") else line for line in list(diff)[2:]]
-        return code_block(_clip_lines("\n".join(lines[1:])), "diff")
-    return code_block(pretty_json(args), "json")
+        return code_block(terminal_safe(_clip_lines("\n".join(lines[1:]))), "diff")
+    return code_block(terminal_safe(pretty_json(args)), "json")
+
+
+def _plain(text: str) -> Text:
+    """Untrusted text for a label: no markup, nothing interpreted."""
+    return Text(terminal_safe(text))
 
 
 class PermissionScreen(ModalScreen[Verdict]):
@@ -66,11 +75,11 @@ class PermissionScreen(ModalScreen[Verdict]):
         kind = "run a command" if request.name == "run_command" else f"use {request.name}"
         with Vertical(classes="dialog", id="permission"):
             where = f"“{self.session_title}” " if self.session_title else ""
-            yield Label(f"The model in {where}wants to {kind}:", classes="question")
-            yield Label(request.summary, id="permission-summary")
+            yield Label(_plain(f"The model in {where}wants to {kind}:"), classes="question")
+            yield Label(_plain(request.summary), id="permission-summary")
             with VerticalScroll(id="permission-detail"):
                 yield Static(detail(request))
-            yield Label(f"in {request.folder}", id="permission-folder")
+            yield Label(_plain(f"in {request.folder}"), id="permission-folder")
             yield Input(placeholder="why not? (optional) — Enter rejects", id="reason")
             with Horizontal(classes="buttons"):
                 yield Button("Allow once (y)", variant="success", id="allow_once")

@@ -89,6 +89,7 @@ async def open_stream(
     headers: dict[str, str],
     body: dict[str, object],
     key_source: str | None,
+    api_key: str | None = None,
 ) -> AsyncIterator[httpx.Response]:
     """POST once and yield the streaming 2xx response; a failure is a ProviderHTTPError
     that says whether retrying could help, and the server's `retry-after`."""
@@ -115,6 +116,8 @@ async def open_stream(
     await response.aclose()
     status = response.status_code
     detail = error_detail(raw)
+    if api_key and len(api_key) >= 8 and api_key in detail:  # a server that echoes the key
+        detail = detail.replace(api_key, "[redacted]")
     if status in (401, 403):
         source = f" from {key_source}" if key_source else ""
         raise ProviderHTTPError(f"{name} rejected the API key{source} ({status}): {detail}", status)
@@ -158,6 +161,7 @@ async def stream_sse(
     key_source: str | None,
     timeout: httpx.Timeout,
     parser: StreamParser,
+    api_key: str | None = None,
 ) -> AsyncGenerator[ProviderEvent, None]:
     """POST, then stream the parsed events; every failure ends in one Failed event.
 
@@ -173,7 +177,13 @@ async def stream_sse(
             began = False  # once a byte of the reply is read, nothing is retried
             try:
                 async with open_stream(
-                    client, url, name=name, headers=headers, body=body, key_source=key_source
+                    client,
+                    url,
+                    name=name,
+                    headers=headers,
+                    body=body,
+                    key_source=key_source,
+                    api_key=api_key,
                 ) as resp:
                     began = True
                     # SSE framing (event:/data: lines, a blank line ends an event), inline:
@@ -297,4 +307,5 @@ class HTTPProvider:
             key_source=self.key_source,
             timeout=self.timeout,
             parser=self.parser(),
+            api_key=self._api_key,
         )

@@ -40,6 +40,7 @@ class ToolContext:
     on_output: OutputSink = _discard
     env: Mapping[str, str] = field(default_factory=dict)
     shell_timeout: float = 120.0
+    secrets: tuple[str, ...] | None = None  # values to blank in output (None: from os.environ)
 
 
 Runner = Callable[[dict[str, Any], ToolContext], Awaitable[ToolOutcome]]

@@ -17,7 +17,7 @@ from tui.engine.tools.workspace import ToolError
 async def execute(registry: ToolRegistry, call: ToolUsePart, ctx: ToolContext) -> ToolResultPart:
     """The result of `call`: its output, or an error saying what went wrong."""
     started = time.monotonic()
-    secrets = secret_values(os.environ)
+    secrets = list(ctx.secrets) if ctx.secrets is not None else secret_values(os.environ)
     sink = ctx.on_output
 
     async def safe_output(text: str) -> None:

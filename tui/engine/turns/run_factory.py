@@ -27,6 +27,7 @@ def tool_setup(
     approver: Approver = nobody_approves,
     hub: MCPHub | None = None,
     on_problem: Problem = _no_problem,
+    secret_names: tuple[str, ...] = (),
 ) -> ToolSetup | None:
     """The tools the settings allow (None when tools are turned off)."""
     if not settings.enabled:
@@ -39,6 +40,7 @@ def tool_setup(
         max_rounds=settings.max_rounds,
         hub=hub,
         on_problem=on_problem,
+        secret_names=secret_names,
     )
 
 
@@ -67,6 +69,8 @@ class RunFactory:
         self.on_problem = on_problem
         self.tools = tools and self.settings.tools.enabled
         self.hub: MCPHub | None = mcp_hub(self.settings) if self.tools else None
+        providers = self.settings.providers.values()
+        self.key_names = tuple(sorted({p.api_key_env for p in providers if p.api_key_env}))
 
     def run_settings(self) -> RunSettings:
         return RunSettings(model_titles=self.settings.model_titles)
@@ -79,7 +83,9 @@ class RunFactory:
     ) -> SessionRuntime:
         """A runtime for the session, with its own permission memory."""
         tools = (
-            tool_setup(self.settings.tools, self.approver, self.hub, self.on_problem)
+            tool_setup(
+                self.settings.tools, self.approver, self.hub, self.on_problem, self.key_names
+            )
             if self.tools
             else None
         )

@@ -23,7 +23,7 @@ from tui.engine.tools import (
     nobody_approves,
 )
 from tui.engine.tools.mcp import MCPHub
-from tui.engine.tools.redact import safe_env
+from tui.engine.tools.redact import hide_own_environment, safe_env, secret_values
 from tui.engine.turns.states import RunState
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class ToolSetup:
     shell_timeout: float = 120.0
     max_rounds: int = 20  # tool rounds per prompt
     hub: MCPHub | None = None  # MCP servers, shared by every session of the process
+    secret_names: tuple[str, ...] = ()  # variables the settings name as keys
     on_problem: Callable[[str], None] = lambda problem: None
     prepared: bool = False
 
@@ -95,7 +96,8 @@ class ToolStep:
         """Every pending call of `reply` answered (run, rejected or stopped); saved."""
         setup = self.setup
         workspace = Workspace(self.folder(), setup.roots)
-        env = safe_env(os.environ)
+        env = safe_env(os.environ, setup.secret_names)
+        hide_own_environment()
         try:
             for call in reply.pending_calls():
                 result = await self._answer(setup, workspace, env, reply, call)
@@ -141,7 +143,8 @@ class ToolStep:
         async def output(text: str) -> None:
             await self.emit(ReplyUpdated(self.session_id, reply, ToolOutput(call.tool_id, text)))
 
-        context = ToolContext(workspace, output, env, setup.shell_timeout)
+        secrets = tuple(secret_values(os.environ, setup.secret_names))
+        context = ToolContext(workspace, output, env, setup.shell_timeout, secrets)
         return await execute(setup.registry, call, context)
 
     async def _record(self, reply: Message, result: ToolResultPart) -> Message:

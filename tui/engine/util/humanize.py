@@ -29,8 +29,17 @@ def money(usd: float) -> str:
 
 
 def terminal_safe(text: str) -> str:
-    """Stored text with control characters (escape sequences, bells, NUL) replaced, so
-    printing it can never drive the terminal; newlines and tabs stay."""
+    """Untrusted text (model, tool, server, file or import text) made safe to show: every
+    control or format character (escape sequences, carriage returns, bells, NUL, bidi
+    overrides) is shown as a visible escape such as `\\r` or `\\x1b`, never interpreted;
+    newlines and tabs stay. The one function every place that prints or shows it uses."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else "\ufffd" for ch in text)
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else _visible(ch) for ch in text)
+
+
+def _visible(ch: str) -> str:
+    if ch == "\r":
+        return "\\r"
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
