@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from textual.color import Color
 from textual.theme import Theme
 
 from tui.engine.config.paths import config_dir
@@ -51,6 +52,13 @@ def load_theme(path: Path) -> Theme:
     unknown = set(data) - FIELDS - {"name"}
     if unknown:
         raise ValueError(f"{path}: unknown field(s) {', '.join(sorted(unknown))}")
+    for key, value in data.items():
+        if key in ("name", "dark", "variables"):
+            continue
+        try:
+            Color.parse(value)
+        except Exception:  # Color raises its own error types for bad input
+            raise ValueError(f"{path}: {key} = {value!r} is not a colour") from None
     try:
         return Theme(name=name, **{k: v for k, v in data.items() if k != "name"})
     except Exception as exc:  # Theme validates colours

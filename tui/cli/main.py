@@ -106,6 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the last line of defence: one line, never a traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"forktree: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     finally:
         if engine is not None:
             for problem in engine.problems:

@@ -9,7 +9,7 @@ import signal
 import sys
 
 from tui.cli.common import AddCommand
-from tui.engine import Engine
+from tui.engine import Engine, InvalidInputError
 from tui.engine.sessions.events import (
     ReplyUpdated,
     Retrying,
@@ -101,7 +101,16 @@ def terminal_runs(engine: Engine, ask: bool, tools: bool = True) -> RunFactory:
 
 def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
     from_stdin = args.prompt == "-"
-    prompt = sys.stdin.read() if from_stdin else args.prompt
+    if from_stdin:
+        try:
+            stdin = getattr(sys.stdin, "buffer", None)  # bytes, to check they are UTF-8
+            prompt = stdin.read().decode("utf-8") if stdin else sys.stdin.read()
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(
+                f"the prompt on stdin is not UTF-8 text (byte {exc.start} of it)"
+            ) from None
+    else:
+        prompt = args.prompt
     session = engine.session(args.session)
     runs = terminal_runs(engine, ask=not from_stdin, tools=not args.no_tools)
     runtime = runs.runtime(session.id, listener=_show)

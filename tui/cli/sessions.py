@@ -144,7 +144,10 @@ def cmd_export(engine: Engine, args: argparse.Namespace) -> int:
         messages = engine.transcript(session.id)
         text = to_markdown(session, messages) if args.format == "md" else to_json(session, messages)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInputError(f"cannot write {args.output}: {exc.strerror}") from None
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -216,8 +216,10 @@ def _number(
     raw: dict[str, object], key: str, default: float, where: str, problems: list[str]
 ) -> float:
     value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        problems.append(f"{where} {key} must be a positive number; using {default}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1e6:
+        problems.append(
+            f"{where} {key} must be a number above 0 and below a million; using {default}"
+        )
         return default
     return float(value)
 

@@ -41,14 +41,16 @@ def default_root() -> Path:
 
 def _subagent_files(path: Path) -> list[Path]:
     folder = path.with_suffix("") / "subagents"
-    return sorted(folder.rglob("*.jsonl")) if folder.is_dir() else []
+    return sorted(p for p in folder.rglob("*.jsonl") if p.is_file()) if folder.is_dir() else []
 
 
 def transcript_files(root: Path) -> list[Path]:
     """Main transcripts under `root` (or `root` itself); subagent files go with their parent."""
     if root.is_file():
         return [root]
-    return sorted(p for p in root.rglob("*.jsonl") if "subagents" not in p.parts)
+    # regular files only: a FIFO would block the import, a dangling link or a link loop
+    # cannot be read (is_file is False for all three)
+    return sorted(p for p in root.rglob("*.jsonl") if "subagents" not in p.parts and p.is_file())
 
 
 def _signature(paths: list[Path]) -> list[list[int]]:
@@ -141,9 +143,11 @@ class ClaudeCodeImporter:
                 with open(path, "rb") as handle:  # streamed line by line, never slurped
                     for obj in iter_objects(handle):
                         parser.feed(obj)
+            parsed = parser.finish()
         except OSError as exc:
             return FileResult(key, "failed", reason=f"cannot read: {exc.strerror}")
-        parsed = parser.finish()
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            return FileResult(key, "failed", reason=f"unreadable ({type(exc).__name__}: {exc})")
         sessions, messages = self._store(parsed, key)
         self.state[key] = {"sig": sig, "sessions": [s.id for s in sessions]}
         action = "updated" if previous else "imported"

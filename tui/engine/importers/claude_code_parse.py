@@ -67,7 +67,7 @@ def iter_objects(lines: Iterable[bytes]) -> Iterator[dict[str, Any] | None]:
             while pos < len(text):
                 try:
                     obj, end = decoder.raw_decode(text, pos)
-                except ValueError:
+                except (ValueError, RecursionError):  # broken, or nested too deep
                     yield None
                     break
                 yield obj if isinstance(obj, dict) else None

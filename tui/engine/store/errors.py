@@ -31,6 +31,10 @@ class CorruptFileError(StoreError):
         self.reason = reason
 
 
+class StoreWriteError(StoreError, OSError):
+    """The disk refused a write (full, read-only, gone); nothing was changed."""
+
+
 class StoreBusyError(StoreError):
     """Another process held the store lock for too long."""
 

@@ -31,6 +31,7 @@ from tui.engine.store.errors import (
     NotFoundError,
     StoreBusyError,
     StoreError,
+    StoreWriteError,
 )
 from tui.engine.store.journal import (
     JOURNAL,
@@ -68,11 +69,16 @@ class TinyDBStore:
         self, home: str | os.PathLike[str], lock_timeout: float = 10.0, family_cache: int = 256
     ) -> None:
         self.home = Path(home)
+        if self.home.exists() and not self.home.is_dir():
+            raise StoreError(f"{self.home} is a file, not a store folder (see --home)")
         self.problems: list[str] = []
         self.lock_timeout = lock_timeout
         self._family_cache = family_cache
-        for sub in ("index", "families", "quarantine", STAGING):
-            (self.home / sub).mkdir(parents=True, exist_ok=True)
+        try:
+            for sub in ("index", "families", "quarantine", STAGING):
+                (self.home / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.home}: {exc.strerror}") from None
         self.staging = str(self.home / STAGING)
         self._file_lock: FileLock | None = None  # made by the first write
         self._thread_lock = threading.RLock()
@@ -135,6 +141,11 @@ class TinyDBStore:
                         f"the store at {self.home} is locked by another forktree process "
                         f"for over {self.lock_timeout:.0f}s; try again"
                     ) from None
+                except OSError as exc:  # store.lock is a folder, the store read-only, …
+                    raise StoreError(
+                        f"cannot lock the store at {self.home}: {exc.strerror or exc} "
+                        f"({self.home / 'store.lock'}); nothing was changed"
+                    ) from None
                 if (self.home / JOURNAL).exists():  # a commit that stopped half-way
                     self.problems.extend(recover(self.home)[0])
             self._depth += 1
@@ -174,6 +185,13 @@ class TinyDBStore:
                 commit_files(self.home, [(tmp, f.storage.path) for f, tmp in staged])
                 for file in dirty:
                     file.storage.committed()
+        except OSError as exc:  # disk full, read-only: one clear line, the old state kept
+            for file in dirty:
+                file.storage.discard()
+            raise StoreWriteError(
+                f"cannot write to the store at {self.home}: {exc.strerror or exc}; "
+                "nothing was changed"
+            ) from None
         except BaseException:
             for file in dirty:
                 file.storage.discard()
