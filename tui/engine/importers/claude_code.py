@@ -22,7 +22,15 @@ from tui.engine.importers.claude_code_parse import (
     to_message,
 )
 from tui.engine.importers.report import FileResult, ImportReport
-from tui.engine.sessions.model import Origin, Role, Session, SessionStatus, TextPart, ToolUsePart
+from tui.engine.sessions.model import (
+    Message,
+    Origin,
+    Role,
+    Session,
+    SessionStatus,
+    TextPart,
+    ToolUsePart,
+)
 from tui.engine.store.atomic import write_atomic
 from tui.engine.util.gcpause import no_full_collections
 
@@ -173,14 +181,18 @@ class ClaudeCodeImporter:
             families.setdefault(roots[node.key], []).append(node)
         made: list[Session] = []
         count = 0
+        stored: list[tuple[str, list[Message]]] = []
         with self.engine.store.transaction():
             for root_key, members in families.items():
                 root = nodes[root_key]
                 root_id = stable_id("session", root_key)
                 messages = [to_message(n, ids, root_id) for n in members]
                 self.engine.store.put_messages(root_id, messages)
+                stored.append((root_id, messages))
                 count += len(messages)
                 made += self._sessions(parsed, source, root, members, children, ids, root_id)
+        for root_id, messages in stored:  # the search index, where there is one, follows
+            self.engine.writer.written(root_id, messages)
         return made, count
 
     def _sessions(
