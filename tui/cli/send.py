@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import signal
 import sys
+from dataclasses import replace
 
-from tui.cli.common import AddCommand
+from tui.cli.common import AddCommand, emit_json
+from tui.cli.event_json import event_json
 from tui.engine import Engine, InvalidInputError
 from tui.engine.sessions.events import (
     ReplyUpdated,
@@ -23,6 +26,8 @@ from tui.engine.turns.run_factory import RunFactory
 from tui.engine.turns.runtime import RuntimeEvent, TurnResult
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+EXIT_LIMIT = 4
+EXIT_CODES = {"success": 0, "error": 1, "interrupted": 3}  # 2: usage; 4: a limit stopped it
 ANSWERS = {"y": Decision.ALLOW_ONCE, "a": Decision.ALLOW_ALWAYS, "n": Decision.REJECT}
 
 
@@ -113,7 +118,11 @@ def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
         prompt = args.prompt
     session = engine.session(args.session)
     runs = terminal_runs(engine, ask=not from_stdin, tools=not args.no_tools)
-    runtime = runs.runtime(session.id, listener=_show)
+    limits = replace(
+        runs.run_settings(), max_turns=args.max_turns, max_budget_usd=args.max_budget_usd
+    )
+    listener = _stream_json if args.stream_json else _quiet if args.json else _show
+    runtime = runs.runtime(session.id, listener=listener, settings=limits)
 
     signalled: list[int] = []
 
@@ -136,15 +145,28 @@ def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         print("forktree: interrupted; the partial reply is kept", file=sys.stderr)
         return 130
-    sys.stdout.write("\n")
+    if args.json:
+        emit_json(result.to_dict())
+    elif not args.stream_json:
+        sys.stdout.write("\n")
     if signalled:
         name = signal.Signals(signalled[0]).name
         print(f"forktree: stopped by {name}; the partial reply is kept", file=sys.stderr)
         return 128 + signalled[0]
-    if result.outcome != "success":
-        print(f"forktree: reply {result.outcome}: {result.error}", file=sys.stderr)
-        return 1
-    return 0
+    if result.outcome != "success" and not (args.json or args.stream_json):
+        print(f"forktree: reply {result.subtype}: {result.error}", file=sys.stderr)
+    return EXIT_CODES.get(result.subtype, EXIT_LIMIT if result.limit else 1)
+
+
+async def _quiet(event: RuntimeEvent) -> None:
+    return None
+
+
+async def _stream_json(event: RuntimeEvent) -> None:
+    data = event_json(event)
+    if data is not None:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
 
 
 def add_commands(add: AddCommand) -> None:
@@ -154,3 +176,25 @@ def add_commands(add: AddCommand) -> None:
     p.add_argument(
         "--no-tools", action="store_true", help="do not offer the agent tools to the model"
     )
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print only the turn's result, as JSON")
+    out.add_argument("--stream-json", action="store_true", help="print every event as a JSON line")
+    p.add_argument("--max-turns", type=_positive_int, metavar="N", help="model turns at most")
+    p.add_argument(
+        "--max-budget-usd", type=_positive_float, metavar="USD", help="stop once this is spent"
+    )
+    p.epilog = "exit codes: 0 success, 1 error, 2 bad input, 3 interrupted, 4 a limit reached"
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 1e9:
+        raise argparse.ArgumentTypeError("must be a number of dollars, 0 or more")
+    return value

@@ -52,6 +52,29 @@ class TurnResult:
     turns: int
     error: str | None = None
     reply: Message | None = None
+    limit: str | None = None  # max_turns | max_budget_usd | max_rounds, when one ended it
+    tool_calls: int = 0
+
+    @property
+    def subtype(self) -> str:
+        """success | error | interrupted, or error_<limit> when a limit ended the turn."""
+        return f"error_{self.limit}" if self.limit else self.outcome
+
+    def to_dict(self) -> dict[str, object]:
+        """The turn's result, as `forktree send --json` prints it."""
+        return {
+            "type": "result",
+            "subtype": self.subtype,
+            "is_error": self.outcome != "success",
+            "session_id": self.session_id,
+            "result": self.text,
+            "error": self.error,
+            "cost_usd": self.cost_usd,
+            "duration_ms": round(self.duration_s * 1000),
+            "num_turns": self.turns,
+            "tool_calls": self.tool_calls,
+            "usage": {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens},
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +115,7 @@ class SessionRuntime:
             ToolStep(engine, self.session_id, tools, self._emit, self._set) if tools else None
         )
         self._stopped: str | None = None
+        self._limit: str | None = None  # which limit ended the turn: max_turns, …
         self.state = RunState.IDLE
         self.queue: deque[str] = deque()
         self.results: list[TurnResult] = []
@@ -168,6 +192,7 @@ class SessionRuntime:
             return None
         turns = sum(1 for m in self.engine.transcript(self.session_id) if m.role is Role.ASSISTANT)
         if turns >= limit:
+            self._limit = "max_turns"
             return f"max turns reached ({turns} of {limit}); fork or raise the limit"
         return None
 
@@ -178,6 +203,7 @@ class SessionRuntime:
             return problem
         if s.max_budget_usd is not None:
             spent = session.totals.cost_usd
+            self._limit = "max_budget_usd"
             if spent >= s.max_budget_usd:
                 return f"budget reached: ${spent:.4f} spent of ${s.max_budget_usd:.2f}"
             context = sum(len(m.text) for m in self.engine.transcript(session.id)) + len(text)
@@ -187,10 +213,12 @@ class SessionRuntime:
                     f"the next reply could cost up to ${ceiling:.4f}, past the budget "
                     f"(${spent:.4f} spent of ${s.max_budget_usd:.2f})"
                 )
+            self._limit = None
         return None
 
     async def _one_turn(self, text: str) -> TurnResult:
         started = time.monotonic()
+        self._limit = None
         problem = self._limit_problem(text)
         await self._set(RunState.PROCESSING)
         if problem:
@@ -248,8 +276,11 @@ class SessionRuntime:
         ):
             if rounds >= step.setup.max_rounds:
                 self._stopped = f"the limit of {step.setup.max_rounds} tool rounds was reached"
+                self._limit = "max_rounds"
             else:
                 self._stopped = self._turn_limit()
+                if not self._stopped and (budget := self._limit_problem("")):
+                    self._stopped = budget
             if self._stopped:
                 return await step.stop(reply, f"not run: {self._stopped}")
             reply = await step.run(reply)
@@ -273,6 +304,14 @@ class SessionRuntime:
                     await listener(event)
         return final
 
+    def _calls_since_prompt(self) -> int:
+        calls = 0
+        for message in reversed(self.engine.transcript(self.session_id)):
+            if message.role is Role.USER:
+                break
+            calls += sum(1 for p in message.parts if p.kind == "tool_use")
+        return calls
+
     async def _finish(
         self, started: float, reply: Message | None, outcome: str, error: str | None
     ) -> TurnResult:
@@ -288,6 +327,8 @@ class SessionRuntime:
             turns=turns,
             error=error,
             reply=reply,
+            limit=self._limit if outcome == "error" else None,
+            tool_calls=self._calls_since_prompt(),
         )
         self.results.append(result)
         state = {"success": RunState.COMPLETED, "interrupted": RunState.INTERRUPTED}.get(
