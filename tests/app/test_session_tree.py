@@ -74,3 +74,35 @@ async def test_a_session_deleted_after_the_listing_is_left_out(engine: Engine) -
         await pilot.pause()
         assert gone not in tree.ordered_ids()
         assert keep in tree.ordered_ids()
+
+
+async def test_the_switcher_finds_a_session_by_its_id_prefix(demo_engine: Engine) -> None:
+    from tui.app.screens.switcher import SwitcherScreen
+
+    target = demo_engine.sessions()[-1]
+    app = ForktreeApp(demo_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert isinstance(app.screen, SwitcherScreen)
+        await pilot.press(*target.id[:6], "enter")
+        await pilot.pause()
+        assert main_screen(app).current == target.id
+
+
+async def test_resume_opens_the_app_on_that_session(demo_engine: Engine) -> None:
+    oldest = demo_engine.sessions()[-1]
+    app = ForktreeApp(demo_engine, start=oldest.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert main_screen(app).current == oldest.id
+
+
+def test_resume_with_a_wrong_id_says_so(
+    demo_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    assert main(["resume", "nosuchid"]) == 2
+    assert "no session matches" in capsys.readouterr().err

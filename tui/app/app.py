@@ -32,9 +32,12 @@ class ForktreeApp(App[None]):
     # Below 110 columns the side pane starts hidden (ctrl+t shows it) and the tree narrows.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
-    def __init__(self, engine: Engine, remember_theme: bool = True) -> None:
+    def __init__(
+        self, engine: Engine, remember_theme: bool = True, start: str | None = None
+    ) -> None:
         super().__init__()
         self.engine = engine
+        self.start = start
         self.remember_theme = remember_theme
         self.collector = IdleCollector(self._streaming)
         # Themes before the first screen mounts: set later, they would style it twice.
@@ -62,7 +65,7 @@ class ForktreeApp(App[None]):
         self.set_keymap(keymap)
         for problem in problems:
             self.notify(problem, title="Keys", severity="warning", timeout=15)
-        self.push_screen(MainScreen(self.engine))
+        self.push_screen(MainScreen(self.engine, self.start))
         self.set_timer(GC_START_S, self.collector.start)  # after the first paint is out
         self.set_interval(GC_INTERVAL, self.collector.tick)
         for problem in self.theme_problems:

@@ -59,7 +59,8 @@ class VersionAction(argparse.Action):
 def cmd_tui(engine: Engine, args: argparse.Namespace) -> int:
     from tui.app.app import ForktreeApp  # collection is paused since tui.launch's first line
 
-    ForktreeApp(engine).run()
+    start = engine.session(args.session).id if getattr(args, "session", None) else None
+    ForktreeApp(engine, start=start).run()
     return 0
 
 
@@ -86,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     for group in COMMAND_GROUPS:
         group.add_commands(add)
+    p = add("resume", cmd_tui, "open the app on a session (an id or a unique prefix)")
+    p.add_argument("session")
     return parser
 
 

@@ -42,9 +42,10 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = "#prompt"  # focused once on mount (each focus change rebuilds the footer)
     BINDINGS = bindings("main")
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, start: str | None = None) -> None:
         super().__init__()
         self.engine = engine
+        self.start = start  # the session to open first (else the most recent)
         self.current: str | None = None
         self.live: MessageView | None = None
         self.marked: list[str] = []
@@ -92,7 +93,7 @@ class MainScreen(Screen[None]):
             create_welcome(self.engine)
             rows = self.engine.session_rows()
         self.session_tree.populate(rows, self.engine.session)
-        await self.open_session(rows[0].id)  # the most recently active session
+        await self.open_session(self.start or rows[0].id)  # else the most recently active
         self.prompt.focus()
         for problem in self.engine.problems:
             self.notify(problem, title="Store problem", severity="warning", timeout=15)

@@ -1,4 +1,4 @@
-"""The session switcher: type to fuzzy-filter sessions by title, Enter jumps."""
+"""The session switcher: type a title (fuzzy) or an id prefix, Enter jumps."""
 
 from __future__ import annotations
 
@@ -20,13 +20,20 @@ class SwitcherScreen(FilterListScreen[str]):
         self.sessions = sessions
 
     def options(self, query: str) -> list[Option]:
+        wanted = query.strip().lower()
+        by_id = (
+            [s for s in self.sessions if s.id.startswith(wanted)]
+            if len(wanted) >= 4 and all(c in "0123456789abcdef" for c in wanted)
+            else []
+        )  # an id prefix (as `forktree list` prints) goes first, then title matches
+        by_title = [s for s in rank(query, self.sessions, key=lambda s: s.title) if s not in by_id]
         return [
             Option(
                 f"{'↳ ' if s.parent_session_id else ''}{s.title}  · "
                 f"{s.totals.messages} msgs · {age(s.updated)}",
                 id=s.id,
             )
-            for s in rank(query, self.sessions, key=lambda s: s.title)
+            for s in [*by_id, *by_title]
         ]
 
     def pick(self, option_id: str, typed: str) -> None:

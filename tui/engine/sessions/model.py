@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import time
@@ -337,6 +338,19 @@ class SessionRow(NamedTuple):
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SessionRow:
         """The same fields, with the same defaults, as `Session.from_dict` reads."""
+        sid, root, parent = data.get("id"), data.get("root_id"), data.get("parent_session_id")
+        created, updated = data.get("created", 0.0), data.get("updated", 0.0)
+        if (  # the fast path, for every row of every start-up: well-formed docs
+            type(sid) is str
+            and type(root) is str
+            and sid
+            and root
+            and type(created) is float
+            and type(updated) is float
+            and (parent is None or type(parent) is str)
+            and _finite(created + updated)
+        ):  # (ids reach a file name only through the store's own check of them)
+            return cls(sid, root, parent, created, updated, bool(data.get("archived", False)))
         sid = record_id(data.get("id"))
         return cls(
             sid,
@@ -346,6 +360,9 @@ class SessionRow(NamedTuple):
             time_of(data, "updated"),
             bool(data.get("archived", False)),
         )
+
+
+_finite = math.isfinite
 
 
 def pid_alive(pid: int | None) -> bool:
