@@ -58,7 +58,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
       label="New", row="new session"),
     A("main.switch", "switch", "Switch session", "Fuzzy-find a session by title or id",
       key="ctrl+k", label="Switch", priority=True,
-      row="switch session: type to fuzzy-filter titles, `Enter` jumps"),
+      row="switch session: type a title (fuzzy) or an id prefix, `Enter` jumps"),
     A("main.prev", "next_session(-1)", "Previous session",
       "Open the previous session in the tree", key="alt+up", label="Prev", show=False,
       row="previous / next session in the tree"),
