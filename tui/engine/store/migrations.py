@@ -8,10 +8,14 @@ Format history:
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from tui.engine.store.atomic import write_atomic
+from tui.engine.store.errors import StoreError
 
 if TYPE_CHECKING:
     from tui.engine.store.tinydb_store import TinyDBStore
@@ -55,3 +59,26 @@ def upgrade(store: TinyDBStore, version: int) -> str:
         f"{store.home}: upgraded the store from format {version} to {FORMAT_VERSION} "
         f"({changed} session(s) changed); the old files are in {backup}"
     )
+
+
+def check_format(store: TinyDBStore) -> None:
+    """Read the store's format marker: upgrade an older store, refuse a newer one."""
+    marker = store.home / "store.json"
+    try:
+        info = json.loads(marker.read_text())
+        version = int(info["format"])
+    except FileNotFoundError:
+        version = None
+    except (ValueError, KeyError, TypeError):
+        store.problems.append(f"{marker}: unreadable format marker, rewritten")
+        version = None
+    if version is not None and version > FORMAT_VERSION:
+        raise StoreError(
+            f"{store.home} was written by a newer forktree (format {version}, "
+            f"this one reads {FORMAT_VERSION}); upgrade forktree to open it"
+        )
+    if version is not None and version < FORMAT_VERSION:
+        store.problems.append(upgrade(store, version))
+    if version != FORMAT_VERSION:
+        with store.transaction():
+            write_atomic(str(marker), json.dumps({"format": FORMAT_VERSION}).encode())

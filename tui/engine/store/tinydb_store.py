@@ -14,7 +14,6 @@ with the store. Family files hold their sessions' docs too, to rebuild a lost sh
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import threading
 from collections import OrderedDict
@@ -25,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.engine.sessions.model import Message, Session, SessionRow
-from tui.engine.store.atomic import write_atomic
 from tui.engine.store.errors import (
     CorruptFileError,
     NotFoundError,
@@ -40,7 +38,7 @@ from tui.engine.store.journal import (
     needs_recovery,
     recover,
 )
-from tui.engine.store.migrations import FORMAT_VERSION, upgrade
+from tui.engine.store.migrations import check_format
 from tui.engine.store.quarantine import quarantine
 from tui.engine.store.tinydb_files import (
     BAD_RECORD,
@@ -104,25 +102,7 @@ class TinyDBStore:
     # -- format ------------------------------------------------------------------------
 
     def _check_format(self) -> None:
-        marker = self.home / "store.json"
-        try:
-            info = json.loads(marker.read_text())
-            version = int(info["format"])
-        except FileNotFoundError:
-            version = None
-        except (ValueError, KeyError, TypeError):
-            self.problems.append(f"{marker}: unreadable format marker, rewritten")
-            version = None
-        if version is not None and version > FORMAT_VERSION:
-            raise StoreError(
-                f"{self.home} was written by a newer forktree (format {version}, "
-                f"this one reads {FORMAT_VERSION}); upgrade forktree to open it"
-            )
-        if version is not None and version < FORMAT_VERSION:
-            self.problems.append(upgrade(self, version))
-        if version != FORMAT_VERSION:
-            with self.transaction():
-                write_atomic(str(marker), json.dumps({"format": FORMAT_VERSION}).encode())
+        check_format(self)
 
     # -- transactions ------------------------------------------------------------------
 
