@@ -42,6 +42,7 @@ class ForktreeApp(App[None]):
         self.collector = IdleCollector(self._streaming)
         # Themes before the first screen mounts: set later, they would style it twice.
         themes, self.theme_problems = load_themes()
+        self.own_themes = [theme.name for theme in themes]  # shipped, then the user's
         for theme in themes:
             self.register_theme(theme)
         wanted = (
@@ -92,9 +93,7 @@ class ForktreeApp(App[None]):
             save_ui_state(theme=theme)
 
     def action_next_theme(self) -> None:
-        names = sorted(n for n in self.available_themes if n.startswith("forktree-")) or sorted(
-            self.available_themes
-        )
+        names = list(dict.fromkeys(self.own_themes)) or sorted(self.available_themes)
         index = names.index(self.theme) if self.theme in names else -1
         self.theme = names[(index + 1) % len(names)]
         self.notify(f"Theme: {self.theme}", timeout=2)

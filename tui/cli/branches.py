@@ -16,8 +16,11 @@ if TYPE_CHECKING:  # loaded by the commands that use them: launching the app nee
 
 
 def cmd_fork(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.cli.sessions import known_provider
+
+    provider = known_provider(args.provider)
     fork = engine.fork(
-        args.session, at=args.at, title=args.title, model=args.model, provider=args.provider
+        args.session, at=args.at, title=args.title, model=args.model, provider=provider
     )
     if args.json:
         emit_json(session_json(fork))

@@ -16,9 +16,26 @@ from tui.engine.sessions.model import TextPart, ThinkingPart, ToolUsePart
 from tui.engine.util.humanize import money
 
 
+def known_provider(name: str | None) -> str | None:
+    """`name` if forktree can build that provider, else a clear error listing those it can."""
+    if name is None:
+        return None
+    from tui.engine.providers import configured
+
+    known = [*configured(), "claude_code"]
+    if name not in known:
+        raise InvalidInputError(
+            f"unknown provider {name!r}; configured: {', '.join(known)} (see `forktree providers`)"
+        )
+    return name
+
+
 def cmd_new(engine: Engine, args: argparse.Namespace) -> int:
     session = engine.new_session(
-        title=args.title, provider=args.provider, model=args.model, system_prompt=args.system
+        title=args.title,
+        provider=known_provider(args.provider),
+        model=args.model,
+        system_prompt=args.system,
     )
     if args.json:
         emit_json(session_json(session))
