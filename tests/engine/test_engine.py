@@ -188,7 +188,7 @@ async def test_cancel_keeps_partial_reply_interrupted(engine: Engine) -> None:
     reply = engine.transcript(sid)[-1]
     assert reply.status is MessageStatus.INTERRUPTED
     assert reply.text.startswith("*Offline echo provider*")
-    assert engine.session(sid).status is SessionStatus.IDLE
+    assert engine.session(sid).status is SessionStatus.INTERRUPTED  # kept until the next turn (#19)
 
 
 async def test_partial_reply_is_saved_while_streaming(engine: Engine) -> None:
@@ -215,7 +215,7 @@ def test_orphaned_streaming_reply_reads_as_interrupted(engine: Engine) -> None:
         engine.writer.move_head(session, msg, status=SessionStatus.BUSY)
     reply = engine.transcript(sid)[-1]
     assert reply.status is MessageStatus.INTERRUPTED
-    assert engine.session(sid).status is SessionStatus.IDLE
+    assert engine.session(sid).status is SessionStatus.INTERRUPTED  # kept until the next turn (#19)
 
 
 def engine_usage():  # small helper keeps the test above readable
@@ -253,3 +253,23 @@ def test_a_tool_result_is_saved_on_the_reply_that_called_it(engine: Engine) -> N
     assert engine.transcript(sid)[-1] == stored and not stored.pending_calls()
     with pytest.raises(NotFoundError):
         engine.stored(sid, "0" * 32)
+
+
+async def test_an_interrupted_or_failed_turn_stays_marked_until_the_next(engine: Engine) -> None:
+    from tui.engine.sessions.events import Failed
+
+    class Failing:
+        name = "failing"
+        default_model = "f-1"
+        capabilities = EchoProvider.capabilities
+
+        async def stream(self, request):  # type: ignore[no-untyped-def]
+            yield Failed("the server said no")
+
+    failing = Engine(engine.store, providers=lambda name: Failing())
+    sid = failing.new_session().id
+    await failing.send(sid, "hi")
+    assert Engine.open(engine.store.home).session(sid).status is SessionStatus.ERROR
+    ok = Engine(engine.store, providers=lambda name: EchoProvider(delay=0))
+    await ok.send(sid, "again")
+    assert ok.session(sid).status is SessionStatus.IDLE

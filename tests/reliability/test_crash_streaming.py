@@ -93,5 +93,5 @@ def test_sigkill_while_streaming_loses_at_most_the_last_second(isolated_env: Pat
             f"round {round_}: lost more than the last second "
             f"({len(safe)} chars printed a second before the kill, {len(reply.text)} kept)"
         )
-        assert fresh.session(sid).status.value == "idle"
+        assert fresh.session(sid).status.value == "interrupted"  # until the next turn
     assert interrupted >= KILLS // 2  # most kills landed mid-reply

@@ -58,6 +58,8 @@ class SessionTree(Tree[str]):
             text.append(SPINNER[self.frame % len(SPINNER)] + " ", "bold $accent")
         elif session.status.value == "error":
             text.append("! ", "bold red")
+        elif session.status.value == "interrupted":
+            text.append("◌ ", "$warning")
         if session.parent_session_id:
             text.append("↳ ", "dim")
         meta = f" {session.totals.messages}·{age(session.updated)}"

@@ -70,7 +70,8 @@ class SessionStatus(StrEnum):
     BUSY = "busy"
     WAITING_TOOL = "waiting_tool"
     COMPACTING = "compacting"
-    ERROR = "error"
+    ERROR = "error"  # the last turn failed (kept until the next one)
+    INTERRUPTED = "interrupted"  # the last reply was cut off (kept until the next turn)
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,7 +124,7 @@ class SessionWriter:
             self.store.put_messages(session.root_id, [fixed])
             current = self.store.get_session(session.id)
             if current.status is SessionStatus.BUSY:
-                self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
+                self.store.put_session(current.with_changes(status=SessionStatus.INTERRUPTED))
         return fixed
 
     # -- writing (inside a transaction) ------------------------------------------------

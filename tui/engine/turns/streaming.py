@@ -72,6 +72,10 @@ def check_prompt(text: str) -> str:
 
 
 ProviderFactory = Callable[[str], Provider]
+AFTER_REPLY = {
+    MessageStatus.ERROR: SessionStatus.ERROR,
+    MessageStatus.INTERRUPTED: SessionStatus.INTERRUPTED,
+}
 
 
 class PartialSaver:
@@ -277,13 +281,14 @@ class Streamer:
         return session.with_changes(origin=origin)
 
     def _finish(self, session: Session, reply: Message) -> None:
+        after = AFTER_REPLY.get(reply.status, SessionStatus.IDLE)  # outlives the process
         with self.store.transaction():
             self.store.put_messages(session.root_id, [reply])
             current = self.store.get_session(session.id)
             if current.head_id == reply.id:
-                self.writer.move_head(current, reply, status=SessionStatus.IDLE)
+                self.writer.move_head(current, reply, status=after)
             elif current.status is SessionStatus.BUSY:
-                self.store.put_session(current.with_changes(status=SessionStatus.IDLE))
+                self.store.put_session(current.with_changes(status=after))
         self.writer.written(session.root_id, [reply])
 
     async def send(self, session_id: str, text: str) -> Message:
