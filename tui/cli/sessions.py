@@ -179,6 +179,25 @@ def cmd_demo(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.engine.explore.stats import session_stats
+
+    stats = session_stats(engine, args.session)
+    if args.json:
+        emit_json(stats)
+        return 0
+    print(f"{stats['session_id'][:8]}  {stats['title']}")
+    for scope in ("session", "branch", "family"):
+        c = stats[scope]
+        tools = ", ".join(f"{k}×{v}" for k, v in c["per_tool"].items()) or "no tools"
+        print(
+            f"  {scope:<8} {c['messages']} msgs · {c['prompts']} prompts · {c['steps']} steps"
+            f" · {c['tool_calls']} tool calls ({c['tool_errors']} failed) · "
+            f"{c['input_tokens']}/{c['output_tokens']} tok · {money(c['cost_usd'])} · {tools}"
+        )
+    return 0
+
+
 def add_commands(add: AddCommand) -> None:
     p = add("new", cmd_new, "start a new session and print its id", json_flag=True)
     p.add_argument("--title")
@@ -210,3 +229,10 @@ def add_commands(add: AddCommand) -> None:
         help="the whole family: every fork (JSON re-imports losslessly)",
     )
     add("demo", cmd_demo, "add demo sessions to the store")
+    p = add(
+        "stats",
+        cmd_stats,
+        "messages, steps, tool calls, tokens and cost of a session, its branch and family",
+        json_flag=True,
+    )
+    p.add_argument("session")
