@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from tui.engine import Engine, Session
+from tui.engine import Engine, InvalidInputError, Session
 from tui.engine.util.humanize import age
 
 EXIT_USAGE = 2
@@ -22,6 +22,19 @@ class AddCommand(Protocol):
     def __call__(
         self, name: str, func: Handler, help: str, json_flag: bool = False
     ) -> argparse.ArgumentParser: ...
+
+
+def confirm_delete(what: str, question: str) -> bool:
+    """Ask on the terminal before deleting `what`; with no terminal, refuse clearly."""
+    if not sys.stdin.isatty():
+        raise InvalidInputError(
+            f"not deleting {what} without asking: no terminal to ask on; add -y to delete"
+        )
+    answer = input(f"{question} [y/N] ")
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    print("kept")
+    return False
 
 
 def emit_json(data: object) -> None:

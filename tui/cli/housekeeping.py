@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from tui.cli.common import AddCommand, emit_json
+from tui.cli.common import AddCommand, confirm_delete, emit_json
 from tui.engine import Engine, InvalidInputError
 from tui.engine.explore.cleanup import apply, candidates
 from tui.engine.importers.json_import import import_json
@@ -23,14 +22,8 @@ def cmd_cleanup(engine: Engine, args: argparse.Namespace) -> int:
         print(f"dry run: would {verb} {len(found)} session(s); add --apply to do it")
         return 0
     if args.delete and not args.yes and found:
-        if not sys.stdin.isatty():
-            raise InvalidInputError(
-                f"not deleting {len(found)} session(s) without asking: no terminal to ask on; "
-                "add -y to delete them"
-            )
-        answer = input(f"delete these {len(found)} session(s)? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("kept")
+        count = f"{len(found)} session(s)"
+        if not confirm_delete(count, f"delete these {count}?"):
             return 1
     done = apply(engine, found, delete=args.delete)
     print(f"{verb}d {done} session(s)")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.cli.common import AddCommand, emit_json, session_json, session_line
+from tui.cli.common import AddCommand, confirm_delete, emit_json, session_json, session_line
 from tui.engine import Engine, InvalidInputError, Message
 from tui.engine.explore.export import to_json, to_markdown
 from tui.engine.sessions.forest import build_forest
@@ -129,16 +129,9 @@ def cmd_archive(engine: Engine, args: argparse.Namespace) -> int:
 
 def cmd_rm(engine: Engine, args: argparse.Namespace) -> int:
     session = engine.session(args.session)
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise InvalidInputError(
-                f"not deleting {session.short_id} without asking: no terminal to ask on; "
-                "add -y to delete it"
-            )
-        answer = input(f"delete {session.short_id} ({session.title})? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("kept")
-            return 1
+    question = f"delete {session.short_id} ({session.title})?"
+    if not args.yes and not confirm_delete(session.short_id, question):
+        return 1
     engine.delete(session.id)
     print(f"{session.short_id} deleted")
     return 0
