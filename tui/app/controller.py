@@ -75,6 +75,9 @@ class SessionController:
         except ForktreeError as exc:
             self.watcher.failed(sid, str(exc))
             runtime.queue.clear()
+        except Exception as exc:  # a bug: said on screen, never a silent dead task
+            self.watcher.failed(sid, f"internal error: {type(exc).__name__}: {exc}")
+            runtime.queue.clear()
         finally:
             await self.watcher.finished(sid)
 

@@ -257,9 +257,9 @@ class MainScreen(Screen[None]):
         self.notify(error, title="Not sent", severity="error")
 
     async def _run_finished(self, session_id: str) -> None:
-        self.session_tree.busy.discard(session_id)
-        if not self.is_attached:
+        if not self.is_attached:  # the app is closing: nothing left to draw
             return
+        self.session_tree.busy.discard(session_id)
         if session_id == self.current:
             for queued in self.transcript.query(".queued"):
                 await queued.remove()
