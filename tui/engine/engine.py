@@ -37,6 +37,7 @@ from tui.engine.sessions.writer import (
     title_from_prompt,
 )
 from tui.engine.store import SessionStore, TinyDBStore
+from tui.engine.store.quarantine import set_aside_search_index
 from tui.engine.turns.streaming import Streamer
 
 if TYPE_CHECKING:  # loaded when first used: start-up needs neither
@@ -128,13 +129,11 @@ class Engine:
             with contextlib.suppress(Exception):  # it is being thrown away
                 self._search.close()
             self._search = None
-        path = self.store.home / "search.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            damaged = Path(f"{path}{suffix}")
-            with contextlib.suppress(OSError):
-                os.replace(damaged, self.store.home / "quarantine" / f"{damaged.name}.bad")
+        with contextlib.suppress(OSError):
+            set_aside_search_index(self.store.home)
         self.store.problems.append(
-            f"{path} was damaged ({exc}); moved aside, the next search rebuilds it"
+            f"{self.store.home / 'search.sqlite3'} was damaged ({exc}); moved aside, "
+            "the next search rebuilds it"
         )
 
     # -- reading -----------------------------------------------------------------------

@@ -204,10 +204,6 @@ class MainScreen(Screen[None]):
     def runtime_for(self, session_id: str) -> SessionRuntime:
         return self.controller.runtime_for(session_id)
 
-    @property
-    def runtimes(self) -> dict[str, SessionRuntime]:
-        return self.controller.runtimes
-
     def _tool_problem(self, problem: str) -> None:
         self.notify(problem, title="Tools", severity="warning", timeout=15)
 

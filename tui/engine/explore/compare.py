@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.engine.explore.stats import count
 from tui.engine.sessions.model import Message, Role, Session, ToolUsePart
 from tui.engine.sessions.tree import BranchDiff
 
@@ -201,22 +202,18 @@ def align(tail_a: list[Message], tail_b: list[Message]) -> tuple[TurnPair, ...]:
 
 
 def metrics(session: Session, tail: list[Message]) -> SideMetrics:
-    counts: dict[str, int] = {}
-    for m in tail:
-        for p in m.parts:
-            if isinstance(p, ToolUsePart):
-                counts[p.name] = counts.get(p.name, 0) + 1
+    counted = count(tail)  # the same counts `forktree stats` gives
     times = [m.created for m in tail if m.created]
     models = [m.model for m in tail if m.model]
     return SideMetrics(
         model=models[-1] if models else session.model,
-        turns=sum(1 for m in tail if m.role is Role.USER),
-        messages=len(tail),
-        input_tokens=sum(m.usage.input_tokens or 0 for m in tail),
-        output_tokens=sum(m.usage.output_tokens or 0 for m in tail),
-        cost_usd=sum(m.usage.cost_usd or 0.0 for m in tail),
+        turns=counted.prompts,
+        messages=counted.messages,
+        input_tokens=counted.input_tokens,
+        output_tokens=counted.output_tokens,
+        cost_usd=counted.cost_usd,
         duration_s=(max(times) - min(times)) if len(times) > 1 else 0.0,
-        tool_calls=counts,
+        tool_calls=counted.per_tool,
     )
 
 

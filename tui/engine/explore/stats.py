@@ -4,10 +4,12 @@ for its whole transcript, for its branch (since its fork point) and for its fami
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.engine.engine import Engine
 from tui.engine.sessions.model import Message, Role, ToolResultPart, ToolUsePart
+
+if TYPE_CHECKING:
+    from tui.engine.engine import Engine
 
 
 @dataclass(frozen=True, slots=True)

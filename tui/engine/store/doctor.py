@@ -10,7 +10,6 @@ back is written to `quarantine/` as JSON, from where it can be read or imported.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.engine.store.errors import CorruptFileError
+from tui.engine.store.quarantine import set_aside_search_index
 from tui.engine.store.tinydb_files import MESSAGES, SESSIONS, shard_of, str_doc, str_ids
 from tui.engine.store.tinydb_store import TinyDBStore
 
@@ -240,9 +240,6 @@ def _check_search(store: TinyDBStore, report: Report, repair: bool) -> None:
         return
     finding = Finding("search_index", f"{path}: {reason}")
     if repair:
-        for suffix in ("", "-wal", "-shm"):
-            with_suffix = Path(f"{path}{suffix}")
-            if with_suffix.exists():
-                os.replace(with_suffix, store.home / "quarantine" / f"{with_suffix.name}.bad")
+        set_aside_search_index(store.home)
         finding.fixed = "moved aside; the next search rebuilds it from the store"
     report.findings.append(finding)

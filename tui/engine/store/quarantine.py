@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tinydb.table import Document
@@ -55,3 +57,13 @@ def rebuild_shard(store: TinyDBStore, shard: StoreFile) -> int:
     if docs:
         shard.table(SESSIONS).insert_multiple(docs)
     return len(docs)
+
+
+def set_aside_search_index(home: Path) -> None:
+    """Move a damaged search index (and its WAL files) into quarantine/; the next search
+    builds it again from the store."""
+    path = home / "search.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        damaged = Path(f"{path}{suffix}")
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(damaged, home / "quarantine" / f"{damaged.name}.bad")
