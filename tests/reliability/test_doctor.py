@@ -160,3 +160,15 @@ def test_destructive_commands_ask_first(
     assert main(["cleanup", "--older-than", "-5"]) == 2
     assert "days >= 0" in capsys.readouterr().err
     assert len(Engine.open(isolated_env).sessions()) == 2  # nothing was deleted
+
+
+def test_doctor_reports_a_commit_a_killed_process_left_journaled(isolated_env: Path) -> None:
+    ids = _store(isolated_env)
+    staged = isolated_env / "staging" / ".tmp-staged"
+    family = _family(isolated_env, ids["a"])
+    staged.write_text(family.read_text())
+    (isolated_env / "journal.json").write_text(
+        json.dumps({"moves": [["staging/.tmp-staged", str(family.relative_to(isolated_env))]]})
+    )
+    assert ("half_commit", True) in _kinds(isolated_env)
+    assert not (isolated_env / "journal.json").exists() and not staged.exists()

@@ -6,8 +6,9 @@ A commit that changes more than one file:
      commit point;
   3. renames each temp file over its target, fsyncs their folders;
   4. removes the journal.
-A crash before (2) leaves the old files and some temp files (rolled back: removed); a
-crash after it leaves a journal, and the next open rolls the moves forward. Either way
+A crash before (2) leaves the old files and some temp files (rolled back: removed on the
+next open); a crash after it leaves a journal, and the next write or open rolls the
+moves forward. Either way
 every file is all old or all new. Recovery runs under the store's write lock.
 
 `FORKTREE_CRASH_POINT=<name>` kills the process at that named point: the crash tests
@@ -84,9 +85,8 @@ def needs_recovery(home: Path) -> bool:
         return False
 
 
-def recover(home: Path) -> tuple[list[str], int]:
-    """Finish or undo what a process stopped in the middle of (hold the write lock).
-    Returns notes on a journal it rolled forward, and how many temp files it removed."""
+def finish_journal(home: Path) -> list[str]:
+    """Roll a journaled commit forward (hold the write lock); notes on what it did."""
     notes: list[str] = []
     journal = home / JOURNAL
     if journal.exists():
@@ -105,10 +105,16 @@ def recover(home: Path) -> tuple[list[str], int]:
                 f"{len(moves)} file(s) still to move)"
             )
         os.unlink(journal)
+    return notes
+
+
+def remove_staged(home: Path) -> int:
+    """Remove temp files of writes that never committed (hold the write lock, after
+    `finish_journal`); how many there were."""
     removed = 0
     with contextlib.suppress(FileNotFoundError), os.scandir(home / STAGING) as entries:
         for entry in entries:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(entry.path)
                 removed += 1
-    return notes, removed
+    return removed

@@ -35,8 +35,9 @@ from tui.engine.store.journal import (
     JOURNAL,
     STAGING,
     commit_files,
+    finish_journal,
     needs_recovery,
-    recover,
+    remove_staged,
 )
 from tui.engine.store.migrations import check_format
 from tui.engine.store.quarantine import quarantine
@@ -70,6 +71,7 @@ class TinyDBStore:
         if self.home.exists() and not self.home.is_dir():
             raise StoreError(f"{self.home} is a file, not a store folder (see --home)")
         self.problems: list[str] = []
+        self.completed: list[str] = []  # commits of killed processes this store finished
         self.lock_timeout = lock_timeout
         self._family_cache = family_cache
         try:
@@ -89,15 +91,14 @@ class TinyDBStore:
         self._check_format()
 
     def recover(self) -> tuple[list[str], int]:
-        """Finish a multi-file commit a killed process left journaled, and remove temp
-        files of writes that never committed (cheap when there is nothing to do).
-        Returns notes on what it completed, and how many temp files it removed."""
-        if not needs_recovery(self.home):
-            return [], 0
-        with self.transaction():
-            notes, removed = recover(self.home)
-        self.problems.extend(notes)
-        return notes, removed
+        """Finish a commit a killed process left journaled (any write does), remove temp
+        files of writes that never committed; cheap when there is nothing to do. Returns
+        notes on the commits this store completed, and how many temp files it removed."""
+        removed = 0
+        if needs_recovery(self.home):
+            with self.transaction():
+                removed = remove_staged(self.home)
+        return list(self.completed), removed
 
     # -- format ------------------------------------------------------------------------
 
@@ -127,7 +128,9 @@ class TinyDBStore:
                         f"({self.home / 'store.lock'}); nothing was changed"
                     ) from None
                 if (self.home / JOURNAL).exists():  # a commit that stopped half-way
-                    self.problems.extend(recover(self.home)[0])
+                    notes = finish_journal(self.home)
+                    self.completed.extend(notes)
+                    self.problems.extend(notes)
             self._depth += 1
             try:
                 yield
