@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from typing import TYPE_CHECKING
 
-from tui.cli.common import AddCommand, emit_json, session_json
+from tui.cli.common import AddCommand, emit_json, known_provider, session_json
 from tui.engine import Engine, Session
 from tui.engine.util.humanize import money
 
@@ -16,8 +16,6 @@ if TYPE_CHECKING:  # loaded by the commands that use them: launching the app nee
 
 
 def cmd_fork(engine: Engine, args: argparse.Namespace) -> int:
-    from tui.cli.sessions import known_provider
-
     provider = known_provider(args.provider)
     fork = engine.fork(
         args.session, at=args.at, title=args.title, model=args.model, provider=provider

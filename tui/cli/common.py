@@ -37,6 +37,20 @@ def confirm_delete(what: str, question: str) -> bool:
     return False
 
 
+def known_provider(name: str | None) -> str | None:
+    """`name` if forktree can build that provider, else a clear error listing those it can."""
+    if name is None:
+        return None
+    from tui.engine.providers import configured
+
+    known = [*configured(), "claude_code"]
+    if name not in known:
+        raise InvalidInputError(
+            f"unknown provider {name!r}; configured: {', '.join(known)} (see `forktree providers`)"
+        )
+    return name
+
+
 def emit_json(data: object) -> None:
     """`--json` output: indented, unicode as it is, one trailing newline."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

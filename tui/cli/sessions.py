@@ -8,26 +8,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.cli.common import AddCommand, confirm_delete, emit_json, session_json, session_line
+from tui.cli.common import (
+    AddCommand,
+    confirm_delete,
+    emit_json,
+    known_provider,
+    session_json,
+    session_line,
+)
 from tui.engine import Engine, InvalidInputError, Message
 from tui.engine.explore.export import to_json, to_markdown
 from tui.engine.sessions.forest import build_forest
 from tui.engine.sessions.model import TextPart, ThinkingPart, ToolUsePart
 from tui.engine.util.humanize import money
-
-
-def known_provider(name: str | None) -> str | None:
-    """`name` if forktree can build that provider, else a clear error listing those it can."""
-    if name is None:
-        return None
-    from tui.engine.providers import configured
-
-    known = [*configured(), "claude_code"]
-    if name not in known:
-        raise InvalidInputError(
-            f"unknown provider {name!r}; configured: {', '.join(known)} (see `forktree providers`)"
-        )
-    return name
 
 
 def cmd_new(engine: Engine, args: argparse.Namespace) -> int:
