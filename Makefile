@@ -22,7 +22,7 @@ run: compile
 	$(PY) -m tui
 
 test: compile lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 # ruff; the import contracts in pyproject.toml (engine below app and CLI, store below
 # the engine's parts, providers and tools below the facade); and the type checker
