@@ -255,3 +255,28 @@ def test_the_forktree_command_collects_garbage_again_once_it_knows_the_command(
         "assert gc.isenabled()\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_every_changing_subcommand_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    def js(*argv: str) -> dict:
+        code, out, err = run(capsys, *argv)
+        assert code == 0, err
+        return json.loads(out)
+
+    sid = js("new", "--json")["id"]
+    run(capsys, "send", sid, "one")
+    run(capsys, "send", sid, "two")
+    first = js("show", sid, "--json")["transcript"][1]["id"]
+    assert js("rename", sid, "renamed", "--json")["title"] == "renamed"
+    assert js("checkpoint", sid, first, "good", "--json")["checkpoints"] == [[first, "good"]]
+    restored = js("restore", sid, "good", "--json")
+    assert restored["head_id"] == first and restored["parent_session_id"] == sid
+    reverted = js("revert", sid, first, "--json")
+    assert reverted["session"]["head_id"] == first and reverted["kept"]["messages"] == 4
+    assert js("compact", sid, "--json")["compact"] is True
+    assert js("archive", restored["id"], "--json")["archived"] is True
+    listed = js("cleanup", "--older-than", "0", "--json")
+    assert listed["applied"] is False and {s["id"] for s in listed["sessions"]} >= {sid}
+    assert js("rm", restored["id"], "-y", "--json")["deleted"] == restored["id"]
+    code, _, err = run(capsys, "cleanup", "--older-than", "0", "--delete", "--apply", "--json")
+    assert code == 2 and "needs -y" in err

@@ -7,6 +7,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from tui.cli.common import AddCommand, emit_json, known_provider, session_json
+from tui.cli.options import add_option_flags, options_from
 from tui.engine import Engine, Session
 from tui.engine.util.humanize import money
 
@@ -17,8 +18,15 @@ if TYPE_CHECKING:  # loaded by the commands that use them: launching the app nee
 
 def cmd_fork(engine: Engine, args: argparse.Namespace) -> int:
     provider = known_provider(args.provider)
+    parent = engine.session(args.session)
     fork = engine.fork(
-        args.session, at=args.at, title=args.title, model=args.model, provider=provider
+        parent.id,
+        at=args.at,
+        title=args.title,
+        model=args.model,
+        provider=provider,
+        system_prompt=args.system,
+        options=options_from(args, parent.options),
     )
     if args.json:
         emit_json(session_json(fork))
@@ -29,7 +37,9 @@ def cmd_fork(engine: Engine, args: argparse.Namespace) -> int:
 
 def cmd_revert(engine: Engine, args: argparse.Namespace) -> int:
     moved, kept = engine.revert(args.session, args.message)
-    if kept is None:
+    if args.json:
+        emit_json({"session": session_json(moved), "kept": kept and session_json(kept)})
+    elif kept is None:
         print(f"{moved.short_id} is already at that message")
     else:
         print(
@@ -122,6 +132,9 @@ def cmd_fanout(engine: Engine, args: argparse.Namespace) -> int:
 
 def cmd_checkpoint(engine: Engine, args: argparse.Namespace) -> int:
     session = engine.checkpoint(args.session, args.message, args.name)
+    if args.json:
+        emit_json(session_json(session))
+        return 0
     print(
         f"{session.short_id}: checkpoint “{session.checkpoints[-1][1]}” at "
         f"{session.checkpoints[-1][0][:8]}"
@@ -131,7 +144,10 @@ def cmd_checkpoint(engine: Engine, args: argparse.Namespace) -> int:
 
 def cmd_restore(engine: Engine, args: argparse.Namespace) -> int:
     fork = engine.restore(args.session, args.name)
-    print(fork.id)
+    if args.json:
+        emit_json(session_json(fork))
+    else:
+        print(fork.id)
     return 0
 
 
@@ -143,7 +159,13 @@ def add_commands(add: AddCommand) -> None:
     p.add_argument("--title")
     p.add_argument("--model", help="model for the fork")
     p.add_argument("--provider", help="provider for the fork (see `forktree providers`)")
-    p = add("revert", cmd_revert, "move a session back to a message; the old tail is kept")
+    add_option_flags(p)
+    p = add(
+        "revert",
+        cmd_revert,
+        "move a session back to a message; the old tail is kept",
+        json_flag=True,
+    )
     p.add_argument("session")
     p.add_argument("message")
     p = add("compare", cmd_compare, "compare two sessions side by side", json_flag=True)
@@ -158,10 +180,10 @@ def add_commands(add: AddCommand) -> None:
         "--models", required=True, help="comma-separated: model, provider/model or provider/"
     )
     p.add_argument("--at", metavar="MESSAGE", help="fork point (default: the head)")
-    p = add("checkpoint", cmd_checkpoint, "name a message as a checkpoint")
+    p = add("checkpoint", cmd_checkpoint, "name a message as a checkpoint", json_flag=True)
     p.add_argument("session")
     p.add_argument("message")
     p.add_argument("name")
-    p = add("restore", cmd_restore, "fork a session from one of its checkpoints")
+    p = add("restore", cmd_restore, "fork a session from one of its checkpoints", json_flag=True)
     p.add_argument("session")
     p.add_argument("name")

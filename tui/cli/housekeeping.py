@@ -6,8 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from tui.cli.common import AddCommand, confirm_delete, emit_json
-from tui.engine import Engine, InvalidInputError
+from tui.cli.common import AddCommand, confirm_delete, emit_json, session_json
+from tui.engine import Engine, InvalidInputError, Session
 from tui.engine.explore.cleanup import apply, candidates
 from tui.engine.importers.json_import import import_json
 from tui.engine.util.humanize import age
@@ -16,6 +16,8 @@ from tui.engine.util.humanize import age
 def cmd_cleanup(engine: Engine, args: argparse.Namespace) -> int:
     found = candidates(engine, args.older_than, args.match, include_archived=args.delete)
     verb = "delete" if args.delete else "archive"
+    if args.json:
+        return _cleanup_json(engine, args, found, verb)
     for s in found:
         print(f"{s.short_id}  {s.title}  · {s.totals.messages} msgs · {age(s.updated)}")
     if not args.apply:
@@ -27,6 +29,16 @@ def cmd_cleanup(engine: Engine, args: argparse.Namespace) -> int:
             return 1
     done = apply(engine, found, delete=args.delete)
     print(f"{verb}d {done} session(s)")
+    return 0
+
+
+def _cleanup_json(engine: Engine, args: argparse.Namespace, found: list[Session], verb: str) -> int:
+    """--json: the candidates and what was done; a JSON run never asks (it needs -y)."""
+    listed = [session_json(s) for s in found]
+    if args.apply and args.delete and found and not args.yes:
+        raise InvalidInputError("cleanup --delete --json needs -y: a script cannot be asked")
+    done = apply(engine, found, delete=args.delete) if args.apply else 0
+    emit_json({"action": verb, "applied": args.apply, "done": done, "sessions": listed})
     return 0
 
 
@@ -84,6 +96,7 @@ def add_commands(add: AddCommand) -> None:
         "cleanup",
         cmd_cleanup,
         "archive (or delete) old sessions or ones matching a search; a dry run first",
+        json_flag=True,
     )
     p.add_argument("--older-than", type=float, metavar="DAYS")
     p.add_argument("--match", metavar="QUERY", help="sessions holding a full-text match")
@@ -99,7 +112,10 @@ def cmd_compact(engine: Engine, args: argparse.Namespace) -> int:
     from tui.engine.turns.compaction import compact
 
     message = asyncio.run(compact(engine, engine.session(args.session).id))
-    print(message.text)
+    if args.json:
+        emit_json(message.to_dict())
+    else:
+        print(message.text)
     return 0
 
 
@@ -108,5 +124,6 @@ def add_compact_command(add: AddCommand) -> None:
         "compact",
         cmd_compact,
         "summarise the session so far; the model then sees only the summary onward",
+        json_flag=True,
     )
     p.add_argument("session")

@@ -7,16 +7,17 @@ from __future__ import annotations
 import argparse
 import gc
 import io
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from tui.cli import branches, housekeeping, integrations, search, send, sessions
+from tui.cli import branches, housekeeping, integrations, options, search, send, sessions
 from tui.cli.common import EXIT_USAGE, Handler
-from tui.engine import Engine, ForktreeError
+from tui.engine import Engine, ForktreeError, InvalidInputError
 from tui.engine.util.humanize import terminal_safe
 
-COMMAND_GROUPS = (sessions, send, branches, search, housekeeping, integrations)
+COMMAND_GROUPS = (sessions, options, send, branches, search, housekeeping, integrations)
 
 
 class TerminalSafeWriter(io.TextIOBase):
@@ -60,8 +61,21 @@ def cmd_tui(engine: Engine, args: argparse.Namespace) -> int:
     from tui.app.app import ForktreeApp  # collection is paused since tui.launch's first line
 
     start = engine.session(args.session).id if getattr(args, "session", None) else None
+    if getattr(args, "continue_here", False):
+        start = continue_here(engine)
     ForktreeApp(engine, start=start).run()
     return 0
+
+
+def continue_here(engine: Engine) -> str:
+    """The most recent session started in the current folder, or a clear error."""
+    here = os.getcwd()
+    session = engine.most_recent_in(here)
+    if session is None:
+        raise InvalidInputError(
+            f"no session was started in {here}; `forktree` opens the app on them all"
+        )
+    return session.id
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--home", help="store folder (default: $FORKTREE_HOME or the user data dir)"
     )
     parser.add_argument("--version", action=VersionAction, help="print the version and exit")
+    parser.add_argument(
+        "-c",
+        "--continue",
+        dest="continue_here",
+        action="store_true",
+        help="open the app on the most recent session started in this folder",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(

@@ -8,7 +8,6 @@ import asyncio
 import json
 import signal
 import sys
-from dataclasses import replace
 
 from tui.cli.common import AddCommand, emit_json
 from tui.cli.event_json import event_json
@@ -118,9 +117,12 @@ def cmd_send(engine: Engine, args: argparse.Namespace) -> int:
         prompt = args.prompt
     session = engine.session(args.session)
     runs = terminal_runs(engine, ask=not from_stdin, tools=not args.no_tools)
-    limits = replace(
-        runs.run_settings(), max_turns=args.max_turns, max_budget_usd=args.max_budget_usd
-    )
+    options = runs.options(session.id)  # the flags override them for this run only
+    if args.max_turns is not None:
+        options = options.with_changes(max_turns=args.max_turns)
+    if args.max_budget_usd is not None:
+        options = options.with_changes(max_budget_usd=args.max_budget_usd)
+    limits = runs.run_settings(options)
     listener = _stream_json if args.stream_json else _quiet if args.json else _show
     runtime = runs.runtime(session.id, listener=listener, settings=limits)
 

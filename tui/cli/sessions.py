@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,12 @@ from tui.cli.common import (
     session_json,
     session_line,
 )
+from tui.cli.options import add_option_flags, options_from
 from tui.engine import Engine, InvalidInputError, Message
 from tui.engine.explore.export import to_json, to_markdown
 from tui.engine.sessions.forest import build_forest
 from tui.engine.sessions.model import TextPart, ThinkingPart, ToolUsePart
+from tui.engine.sessions.options import NO_OPTIONS
 from tui.engine.util.humanize import money
 
 
@@ -28,7 +31,9 @@ def cmd_new(engine: Engine, args: argparse.Namespace) -> int:
         title=args.title,
         provider=known_provider(args.provider),
         model=args.model,
-        system_prompt=args.system,
+        system_prompt=args.system or None,
+        options=options_from(args, NO_OPTIONS),
+        cwd=os.getcwd(),
     )
     if args.json:
         emit_json(session_json(session))
@@ -110,13 +115,19 @@ def cmd_tree(engine: Engine, args: argparse.Namespace) -> int:
 
 def cmd_rename(engine: Engine, args: argparse.Namespace) -> int:
     session = engine.rename(args.session, args.title)
-    print(f"{session.short_id} renamed to {session.title}")
+    if args.json:
+        emit_json(session_json(session))
+    else:
+        print(f"{session.short_id} renamed to {session.title}")
     return 0
 
 
 def cmd_archive(engine: Engine, args: argparse.Namespace) -> int:
     session = engine.archive(args.session, archived=not args.undo)
-    print(f"{session.short_id} {'unarchived' if args.undo else 'archived'}")
+    if args.json:
+        emit_json(session_json(session))
+    else:
+        print(f"{session.short_id} {'unarchived' if args.undo else 'archived'}")
     return 0
 
 
@@ -126,7 +137,10 @@ def cmd_rm(engine: Engine, args: argparse.Namespace) -> int:
     if not args.yes and not confirm_delete(session.short_id, question):
         return 1
     engine.delete(session.id)
-    print(f"{session.short_id} deleted")
+    if args.json:
+        emit_json({"deleted": session.id, "title": session.title})
+    else:
+        print(f"{session.short_id} deleted")
     return 0
 
 
@@ -189,20 +203,20 @@ def add_commands(add: AddCommand) -> None:
     p.add_argument("--title")
     p.add_argument("--provider", help="provider name (default: the configured one, else echo)")
     p.add_argument("--model")
-    p.add_argument("--system", help="system prompt")
+    add_option_flags(p)
     p = add("list", cmd_list, "list sessions, most recent first", json_flag=True)
     p.add_argument("--all", action="store_true", help="include archived sessions")
     p = add("show", cmd_show, "print a session's transcript", json_flag=True)
     p.add_argument("session")
     p = add("tree", cmd_tree, "print sessions as a tree of forks", json_flag=True)
     p.add_argument("--all", action="store_true", help="include archived sessions")
-    p = add("rename", cmd_rename, "rename a session")
+    p = add("rename", cmd_rename, "rename a session", json_flag=True)
     p.add_argument("session")
     p.add_argument("title")
-    p = add("archive", cmd_archive, "archive a session (hidden by default)")
+    p = add("archive", cmd_archive, "archive a session (hidden by default)", json_flag=True)
     p.add_argument("session")
     p.add_argument("--undo", action="store_true", help="unarchive")
-    p = add("rm", cmd_rm, "delete a session; its forks move up to its parent")
+    p = add("rm", cmd_rm, "delete a session; its forks move up to its parent", json_flag=True)
     p.add_argument("session")
     p.add_argument("-y", "--yes", action="store_true", help="do not ask")
     p = add("export", cmd_export, "export a session as Markdown or JSON")

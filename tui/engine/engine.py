@@ -29,6 +29,7 @@ from tui.engine.sessions.model import (
     new_id,
     now,
 )
+from tui.engine.sessions.options import NO_OPTIONS, SessionOptions
 from tui.engine.sessions.writer import (
     DEFAULT_TITLE,
     TITLE_CHARS,
@@ -152,6 +153,15 @@ class Engine:
             found = [r for r in found if not r.archived]
         return sorted(found, key=lambda r: r.updated, reverse=True)
 
+    def most_recent_in(self, folder: str) -> Session | None:
+        """The most recently updated session started (or whose tools ran) in `folder`."""
+        target = os.path.realpath(folder)
+        for session in self.sessions():  # newest first
+            cwd = session.origin.cwd
+            if cwd and os.path.realpath(cwd) == target:
+                return session
+        return None
+
     def stored(self, session_id: str, message_id: str) -> Message:
         """A message of the session as it is stored now, by exact id (the tool loop adds
         results to a reply after it has finished streaming)."""
@@ -193,8 +203,11 @@ class Engine:
         model: str | None = None,
         system_prompt: str | None = None,
         origin: Origin | None = None,
+        options: SessionOptions | None = None,
+        cwd: str | None = None,
     ) -> Session:
-        """A new empty session; the provider defaults to the configured one (else echo)."""
+        """A new empty session; the provider defaults to the configured one (else echo).
+        `cwd` is the folder it was started in: its tools work there."""
         sid = new_id()
         provider = provider or default_provider_name()
         stamp = now()
@@ -207,7 +220,8 @@ class Engine:
             provider=provider,
             model=model,
             system_prompt=system_prompt,
-            origin=origin or Origin(),
+            origin=origin or Origin(cwd=cwd),
+            options=options or NO_OPTIONS,
         )
         self.store.put_session(session)
         return session
@@ -241,6 +255,25 @@ class Engine:
         with self.store.transaction():
             session = self.session(session_id)
             changed = session.with_changes(provider=provider, model=model, updated=now())
+            self.store.put_session(changed)
+        return changed
+
+    def set_options(
+        self,
+        session_id: str,
+        options: SessionOptions | None = None,
+        system_prompt: str | None = None,
+    ) -> Session:
+        """Change a session's limits and tools, or its system prompt ("" clears it), from
+        its next turn on."""
+        with self.store.transaction():
+            session = self.session(session_id)
+            changes: dict[str, object] = {"updated": now()}
+            if options is not None:
+                changes["options"] = options
+            if system_prompt is not None:
+                changes["system_prompt"] = system_prompt or None
+            changed = session.with_changes(**changes)
             self.store.put_session(changed)
         return changed
 

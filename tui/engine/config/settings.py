@@ -24,6 +24,11 @@ command = "github-mcp-server"
 args = ["stdio"]
 pass_env = ["GITHUB_TOKEN"]         # variables handed over from forktree's environment
 
+[session]                           # defaults for every session (each can override)
+max_turns = 10                      # model requests per prompt
+max_budget_usd = 0.50               # spend per prompt; the turn stops once it is spent
+allowed_tools = ["read_file", "list_dir", "search_files", "edit_file"]
+
 [keys]                              # remap keys by binding id (the README's key table)
 "main.fork" = "f10"
 """
@@ -35,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.engine.config.paths import config_dir
+from tui.engine.sessions.options import NO_OPTIONS, OptionError, SessionOptions
 
 KINDS = ("anthropic", "openai", "echo")
 
@@ -83,6 +89,7 @@ class Settings:
     tools: ToolSettings = field(default_factory=ToolSettings)
     mcp_servers: tuple[MCPServerSettings, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys, as written
+    session: SessionOptions = NO_OPTIONS  # defaults under each session's own options
 
 
 def settings_path() -> Path:
@@ -135,7 +142,29 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
         tools=_tool_settings(data.get("tools", {}), f"{path}: [tools]", problems),
         mcp_servers=_mcp_servers(data.get("mcp", {}), f"{path}: [mcp.servers", problems),
         keys=_keys(data.get("keys", {}), f"{path}: [keys]", problems),
+        session=_session_options(data.get("session", {}), f"{path}: [session]", problems),
     ), problems
+
+
+def _session_options(raw: object, where: str, problems: list[str]) -> SessionOptions:
+    """Each field checked on its own: one bad value is named and the rest still apply."""
+    if not isinstance(raw, dict):
+        problems.append(f"{where} must be a table")
+        return NO_OPTIONS
+    options = NO_OPTIONS
+    for key in ("max_turns", "max_budget_usd", "tools", "allowed_tools"):
+        if key not in raw:
+            continue
+        value = raw[key]
+        try:
+            if key == "tools" and not isinstance(value, bool):
+                raise OptionError("tools must be true or false")
+            if key == "allowed_tools":
+                value = tuple(_str_list(value, f"{where} allowed_tools", problems))
+            options = options.with_changes(**{key: value})
+        except OptionError as exc:
+            problems.append(f"{where} {key} ignored: {exc}")
+    return options
 
 
 def _keys(raw: object, where: str, problems: list[str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from dataclasses import replace
 from tui.engine.errors import InvalidInputError
 from tui.engine.providers.base import Capabilities
 from tui.engine.sessions.model import Message, Origin, Role, Session, Totals, new_id, now
+from tui.engine.sessions.options import SessionOptions
 from tui.engine.sessions.writer import SessionWriter, clean_title
 
 CapabilitiesOf = Callable[[str], Capabilities]  # a provider's name -> what it can do
@@ -29,8 +30,11 @@ class Branching:
         title: str | None = None,
         provider: str | None = None,
         model: str | None = None,
+        system_prompt: str | None = None,
+        options: SessionOptions | None = None,
     ) -> Session:
-        """A new branch whose head is `at` (default: the session's head). Copies nothing."""
+        """A new branch whose head is `at` (default: the session's head). Copies nothing;
+        the fork keeps the parent's system prompt and options unless given new ones."""
         with self.store.transaction():
             parent = self.writer.session(session_id)
             point = (
@@ -55,9 +59,12 @@ class Branching:
                 updated=stamp,
                 provider=provider or parent.provider,
                 model=model if model is not None else parent.model,
-                system_prompt=parent.system_prompt,
+                system_prompt=(
+                    parent.system_prompt if system_prompt is None else system_prompt or None
+                ),
                 totals=point.totals if point else Totals(),
                 origin=self._fork_origin(parent, point),
+                options=parent.options if options is None else options,
             )
             self.store.put_session(fork)
         return fork

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from tui.engine.sessions.options import NO_OPTIONS, SessionOptions
 from tui.engine.sessions.parts import (
     Part as Part,
 )
@@ -267,9 +268,10 @@ class Session:
     totals: Totals = field(default_factory=Totals)
     origin: Origin = NATIVE
     checkpoints: tuple[tuple[str, str], ...] = ()  # (message id, name), named by the user
+    options: SessionOptions = NO_OPTIONS
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "checkpoints": [list(c) for c in self.checkpoints],
             "id": self.id,
             "title": self.title,
@@ -288,6 +290,9 @@ class Session:
             "totals": self.totals.to_dict(),
             "origin": self.origin.to_dict(),
         }
+        if self.options != NO_OPTIONS:
+            data["options"] = self.options.to_dict()
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Session:
@@ -315,6 +320,7 @@ class Session:
                 for c in data.get("checkpoints") or ()
                 if isinstance(c, list | tuple) and len(c) == 2
             ),
+            options=SessionOptions.from_dict(data.get("options")),
         )
 
     def with_changes(self, **changes: Any) -> Session:

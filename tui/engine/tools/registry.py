@@ -13,15 +13,20 @@ READ_ONLY = tuple(t.name for t in BUILTIN_TOOLS if not t.writes)
 
 
 class ToolRegistry:
-    """Tools by name, in the order they are offered."""
+    """Tools by name, in the order they are offered; with `allowed`, only those names
+    (an MCP server's tools too, as they are added)."""
 
-    def __init__(self, tools: Iterable[Tool] = BUILTIN_TOOLS) -> None:
+    def __init__(
+        self, tools: Iterable[Tool] = BUILTIN_TOOLS, allowed: Iterable[str] | None = None
+    ) -> None:
         self._tools: dict[str, Tool] = {}
+        self._allowed = None if allowed is None else frozenset(allowed)
         for tool in tools:
             self.add(tool)
 
     def add(self, tool: Tool) -> None:
-        self._tools[tool.name] = tool
+        if self._allowed is None or tool.name in self._allowed:
+            self._tools[tool.name] = tool
 
     def get(self, name: str) -> Tool | None:
         return self._tools.get(name)

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from tui.engine.config.paths import data_dir
 from tui.engine.config.settings import Settings, ToolSettings, load_settings
 from tui.engine.engine import Engine
-from tui.engine.tools import Approver, PermissionPolicy, nobody_approves
+from tui.engine.sessions.options import SessionOptions
+from tui.engine.tools import Approver, PermissionPolicy, ToolRegistry, nobody_approves
 from tui.engine.tools.mcp import MCPHub
 from tui.engine.turns.runtime import Listener, RunSettings, SessionRuntime, ignore_events
 from tui.engine.turns.tool_step import ToolSetup
@@ -28,11 +29,14 @@ def tool_setup(
     hub: MCPHub | None = None,
     on_problem: Problem = _no_problem,
     secret_names: tuple[str, ...] = (),
+    allowed: tuple[str, ...] | None = None,
 ) -> ToolSetup | None:
-    """The tools the settings allow (None when tools are turned off)."""
+    """The tools the settings allow (None when tools are turned off); only the `allowed`
+    ones (built-in or MCP) when an allow-list is given."""
     if not settings.enabled:
         return None
     return ToolSetup(
+        registry=ToolRegistry(allowed=allowed),
         policy=PermissionPolicy(settings.auto_allow),
         approver=approver,
         roots=settings.roots,
@@ -72,8 +76,17 @@ class RunFactory:
         providers = self.settings.providers.values()
         self.key_names = tuple(sorted({p.api_key_env for p in providers if p.api_key_env}))
 
-    def run_settings(self) -> RunSettings:
-        return RunSettings(model_titles=self.settings.model_titles)
+    def options(self, session_id: str) -> SessionOptions:
+        """The session's own options over the settings file's `[session]` defaults."""
+        return self.engine.session(session_id).options.over(self.settings.session)
+
+    def run_settings(self, options: SessionOptions | None = None) -> RunSettings:
+        options = options or self.settings.session
+        return RunSettings(
+            max_turns=options.max_turns,
+            max_budget_usd=options.max_budget_usd,
+            model_titles=self.settings.model_titles,
+        )
 
     def runtime(
         self,
@@ -81,18 +94,25 @@ class RunFactory:
         listener: Listener = ignore_events,
         settings: RunSettings | None = None,
     ) -> SessionRuntime:
-        """A runtime for the session, with its own permission memory."""
+        """A runtime for the session, with its own permission memory; its limits and
+        tools come from the session's options unless `settings` are given."""
+        options = self.options(session_id)
         tools = (
             tool_setup(
-                self.settings.tools, self.approver, self.hub, self.on_problem, self.key_names
+                self.settings.tools,
+                self.approver,
+                self.hub,
+                self.on_problem,
+                self.key_names,
+                allowed=options.allowed_tools,
             )
-            if self.tools
+            if self.tools and options.tools is not False
             else None
         )
         return SessionRuntime(
             self.engine,
             session_id,
-            settings or self.run_settings(),
+            settings or self.run_settings(options),
             listener=listener,
             tools=tools,
         )
