@@ -94,3 +94,24 @@ def test_an_error_exits_1_and_bad_limits_exit_2(
     with pytest.raises(SystemExit) as bad:
         main(["send", sid, "hi", "--max-turns", "0"])
     assert bad.value.code == 2
+
+
+def test_each_turn_records_its_own_result_on_its_last_reply(
+    server: FakeServer, sid: str, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.script(Reply(chunks=openai_text(["first"])))
+    assert main(["send", sid, "one", "--json"]) == 0
+    capsys.readouterr()
+    server.script(Reply(chunks=_calls(1, 1000, 100)), Reply(chunks=_calls(2, 2000, 200)),
+                  Reply(chunks=openai_text(["second"])))  # fmt: skip
+    assert main(["send", sid, "two", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    transcript = engine.transcript(sid)
+    records = [m.result for m in transcript if m.result is not None]
+    assert len(records) == 2  # one per turn, on its last reply
+    second = records[-1]
+    assert second.subtype == "success" and second.turns == 3 and second.tool_calls == 2
+    assert second.input_tokens == 3009 and second.output_tokens == 301  # the text: 9 + 1
+    assert transcript[-1].result == second and second.cost_usd and second.cost_usd > 0
+    assert "✓ done · 3 requests · 2 tool calls · 3.0k/301 tok" in second.line()
+    assert result["num_turns"] == 3 and result["usage"]["input_tokens"] == 3009

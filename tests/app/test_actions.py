@@ -45,6 +45,11 @@ async def test_send_streams_reply_into_transcript_and_store(engine: Engine) -> N
         side = app.screen.query_one(SidePane)
         assert side.query(".tool") and "count_words" in str(side.query(".tool").first().title)
         assert main_screen(app).prompt.text == ""
+        # the turn's result: one quiet line under the reply, and at the foot of the side pane
+        record = stored[-1].result
+        assert record is not None and record.subtype == "success" and record.tool_calls == 1
+        assert "✓ done · 1 request · 1 tool call" in visible_text(app)
+        assert "✓ done" in str(side.query_one(".turn-result").render())
 
 
 async def test_prompt_newline_key_and_empty_enter(engine: Engine) -> None:

@@ -30,6 +30,7 @@ from tui.engine.sessions.model import (
     now,
 )
 from tui.engine.sessions.options import NO_OPTIONS, SessionOptions
+from tui.engine.sessions.turn_record import TurnRecord
 from tui.engine.sessions.writer import (
     DEFAULT_TITLE,
     TITLE_CHARS,
@@ -248,6 +249,15 @@ class Engine:
             self.writer.move_head(session, message, retitle=text if role is Role.USER else None)
         self._index(session.root_id, [message])
         return message
+
+    def record_turn(self, session_id: str, message_id: str, record: TurnRecord) -> Message:
+        """Keep a finished turn's result on its last reply (the transcript shows it)."""
+        with self.store.transaction():
+            session = self.session(session_id)
+            stored = self.store.get_message(session.root_id, message_id)
+            marked = stored.with_changes(result=record)
+            self.store.put_messages(session.root_id, [marked])
+        return marked
 
     def set_model(self, session_id: str, provider: str, model: str | None = None) -> Session:
         """Switch the provider/model this session's next replies come from."""

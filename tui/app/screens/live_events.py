@@ -51,6 +51,9 @@ class LiveEvents:
             ):
                 await self.screen.transcript.finish_live(event.reply)  # aborted turns end here
                 self.screen.live = self.screen.transcript.live
+            if showing and event.reply is not None:
+                self.screen.transcript.update_message(event.reply)
+                await self.screen.side.show_result(event.reply)
             if event.outcome == "error" and event.error:
                 self.screen.notify(event.error, title="Reply failed", severity="error", timeout=10)
             self.screen.refresh_node(event.session_id)

@@ -70,6 +70,7 @@ class History(Widget):
         "history--role-user",
         "history--role-error",
         "history--gap",
+        "history--result",
     }
     DEFAULT_CSS = """
     History { height: auto; }
@@ -121,6 +122,17 @@ class History(Widget):
         self.later = later
         self._changed()
 
+    def replace(self, message: Message) -> bool:
+        """Draw a held message again as it is now (its turn result came); False when
+        this widget does not hold it."""
+        for i in range(len(self.messages) - 1, -1, -1):
+            if self.messages[i].id == message.id:
+                self.messages[i] = message
+                self._blocks[i] = None
+                self._changed()
+                return True
+        return False
+
     def _changed(self) -> None:
         self._stale = True
         self.refresh(layout=True)
@@ -139,6 +151,7 @@ class History(Widget):
             self._fg("history--role"),
             self._fg("history--role-user"),
             self._fg("history--role-error"),
+            self._fg("history--result"),
         )
 
     # -- layout ----------------------------------------------------------------------
@@ -169,12 +182,14 @@ class History(Widget):
 
     def _block(self, message: Message, width: int) -> list[Strip]:
         role, body = role_line(message), body_of(message)
-        key = (message.id, message.status.value, role, body, width, self.app.theme)
+        result = message.result.line() if message.result else ""
+        key = (message.id, message.status.value, role, body, result, width, self.app.theme)
         block = BLOCKS.get(key)
         if block is None:
             text = Group(
                 Text(role, style=self._role_style(message)),
                 rich_markdown(body, self.app.current_theme.dark),
+                *([Text(result, style=self._fg("history--result"))] if result else []),
             )
             console = self.app.console
             options = console.options.update(width=width, highlight=False)

@@ -72,6 +72,15 @@ class SidePane(VerticalScroll, can_focus=True):
                 await self._add_result(part.tool_id, part.content, part.is_error, _meta(part))
         if not (message.thinking or message.tool_parts()):
             await self.mount(Static("No thinking or tool calls in this message.", classes="empty"))
+        await self.show_result(message)
+
+    async def show_result(self, message: Message) -> None:
+        """The turn's result at the foot of the pane, when `message` ended a turn."""
+        if message.result is None or message.id != self.message_id:
+            return
+        for old in self.query(".turn-result"):
+            await old.remove()
+        await self.mount(Static(Text(message.result.line()), classes="turn-result"))
 
     async def _reset(self) -> None:
         self._thinking = None

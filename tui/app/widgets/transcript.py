@@ -242,6 +242,14 @@ class Transcript(VerticalScroll, can_focus=True):
             if had_focus:
                 self.focus_message(len(self.history.messages) - 1)
 
+    def update_message(self, message: Message) -> None:
+        """A shown message changed in the store (its turn's result was recorded)."""
+        for i in range(len(self.messages) - 1, -1, -1):
+            if self.messages[i].id == message.id:
+                self.messages[i] = message
+                break
+        self.history.replace(message)
+
     async def add_queued(self, text: str) -> None:
         preview = text.strip().splitlines()[0][:80]
         await self.mount(Static(f"queued › {preview}", classes="queued"))

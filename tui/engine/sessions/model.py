@@ -41,6 +41,7 @@ from tui.engine.sessions.records import (
     record_id,
     time_of,
 )
+from tui.engine.sessions.turn_record import TurnRecord
 
 
 def new_id() -> str:
@@ -150,6 +151,7 @@ class Message:
     totals: Totals = field(default_factory=Totals)
     writer_pid: int | None = None
     compact: bool = False  # a compact summary: the model's context starts here
+    result: TurnRecord | None = None  # on a turn's last reply: how the turn ended
 
     @property
     def text(self) -> str:
@@ -186,6 +188,8 @@ class Message:
             "writer_pid": self.writer_pid,
             "compact": self.compact,
         }
+        if self.result is not None:
+            data["result"] = self.result.to_dict()
         return data
 
     @classmethod
@@ -208,6 +212,7 @@ class Message:
             totals=Totals.from_dict(data.get("totals")),
             writer_pid=pid if isinstance(pid, int) and not isinstance(pid, bool) else None,
             compact=bool(data.get("compact", False)),
+            result=TurnRecord.from_dict(data.get("result")),
         )
 
     def with_changes(self, **changes: Any) -> Message:

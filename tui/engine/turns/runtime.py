@@ -21,6 +21,7 @@ from tui.engine.errors import ForktreeError, InvalidInputError
 from tui.engine.providers.pricing import estimate_cost
 from tui.engine.sessions.events import EngineEvent, TurnFinished
 from tui.engine.sessions.model import Message, MessageStatus, Role
+from tui.engine.sessions.turn_record import TurnRecord
 from tui.engine.turns.compaction import compact, needs_compaction
 from tui.engine.turns.states import TRANSITIONS, RunState, StateChanged, StateError
 from tui.engine.turns.streaming import check_prompt
@@ -304,31 +305,50 @@ class SessionRuntime:
                     await listener(event)
         return final
 
-    def _calls_since_prompt(self) -> int:
-        calls = 0
+    def _replies_since_prompt(self) -> list[Message]:
+        """The replies of the turn that is ending (every request since the prompt)."""
+        replies: list[Message] = []
         for message in reversed(self.engine.transcript(self.session_id)):
             if message.role is Role.USER:
                 break
-            calls += sum(1 for p in message.parts if p.kind == "tool_use")
-        return calls
+            if message.role is Role.ASSISTANT:
+                replies.append(message)
+        return replies
 
     async def _finish(
         self, started: float, reply: Message | None, outcome: str, error: str | None
     ) -> TurnResult:
-        turns = sum(1 for m in self.engine.transcript(self.session_id) if m.role is Role.ASSISTANT)
+        replies = self._replies_since_prompt()
+        costs = [m.usage.cost_usd for m in replies if m.usage.cost_usd is not None]
+        usage_in = [m.usage.input_tokens for m in replies if m.usage.input_tokens is not None]
+        usage_out = [m.usage.output_tokens for m in replies if m.usage.output_tokens is not None]
+        limit = self._limit if outcome == "error" else None
+        duration = time.monotonic() - started
+        calls = sum(1 for m in replies for p in m.parts if p.kind == "tool_use")
+        if reply is not None:
+            record = TurnRecord(
+                subtype=f"error_{limit}" if limit else outcome,
+                duration_s=duration,
+                turns=len(replies),
+                input_tokens=sum(usage_in),
+                output_tokens=sum(usage_out),
+                cost_usd=sum(costs) if costs else None,
+                tool_calls=calls,
+            )
+            reply = self.engine.record_turn(self.session_id, reply.id, record)
         result = TurnResult(
             session_id=self.session_id,
             outcome=outcome,
             text=reply.text if reply else "",
-            input_tokens=reply.usage.input_tokens if reply else None,
-            output_tokens=reply.usage.output_tokens if reply else None,
-            cost_usd=reply.usage.cost_usd if reply else None,
-            duration_s=time.monotonic() - started,
-            turns=turns,
+            input_tokens=sum(usage_in) if usage_in else None,
+            output_tokens=sum(usage_out) if usage_out else None,
+            cost_usd=sum(costs) if costs else None,
+            duration_s=duration,
+            turns=len(replies),
             error=error,
             reply=reply,
-            limit=self._limit if outcome == "error" else None,
-            tool_calls=self._calls_since_prompt(),
+            limit=limit,
+            tool_calls=calls,
         )
         self.results.append(result)
         state = {"success": RunState.COMPLETED, "interrupted": RunState.INTERRUPTED}.get(
