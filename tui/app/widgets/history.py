@@ -26,7 +26,7 @@ BORDER = "▌"  # the left edge of a message, as Textual's "outer" border draws 
 GUTTER = 3  # border, and one column of padding each side
 CACHE_LINES = 50_000  # rendered lines kept across switches (a few tens of MB at most)
 
-BlockKey = tuple[str, str, str, str, int, str]
+BlockKey = tuple[str, str, str, str, str, int, str]
 
 
 class BlockCache:
