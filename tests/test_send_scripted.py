@@ -83,6 +83,9 @@ def test_max_budget_stops_a_tool_loop_mid_way(
     result = json.loads(capsys.readouterr().out)
     assert result["subtype"] == "error_max_budget_usd" and "budget" in result["error"]
     assert len(server.seen) == 1  # the first reply ran; the second would pass the budget
+    # the budget is per prompt: the next prompt may spend it again
+    server.script(Reply(chunks=openai_text(["fine"])))
+    assert main(["send", sid, "once more", "--json", "--max-budget-usd", "0.003"]) == 0
 
 
 def test_an_error_exits_1_and_bad_limits_exit_2(

@@ -117,6 +117,8 @@ class SessionRuntime:
         )
         self._stopped: str | None = None
         self._limit: str | None = None  # which limit ended the turn: max_turns, …
+        self._requests = 0  # model requests of the prompt being answered
+        self._base_cost = 0.0  # the session's spend when that prompt came
         self.state = RunState.IDLE
         self.queue: deque[str] = deque()
         self.results: list[TurnResult] = []
@@ -188,14 +190,12 @@ class SessionRuntime:
             self._turn.cancel()
 
     def _turn_limit(self) -> str | None:
+        """Max turns bounds the model requests of one prompt (its tool rounds + 1)."""
         limit = self.settings.max_turns
-        if limit is None:
+        if limit is None or self._requests < limit:
             return None
-        turns = sum(1 for m in self.engine.transcript(self.session_id) if m.role is Role.ASSISTANT)
-        if turns >= limit:
-            self._limit = "max_turns"
-            return f"max turns reached ({turns} of {limit}); fork or raise the limit"
-        return None
+        self._limit = "max_turns"
+        return f"max turns reached ({self._requests} of {limit}); send again or raise the limit"
 
     def _limit_problem(self, text: str) -> str | None:
         session = self.engine.session(self.session_id)
@@ -203,7 +203,7 @@ class SessionRuntime:
         if problem := self._turn_limit():
             return problem
         if s.max_budget_usd is not None:
-            spent = session.totals.cost_usd
+            spent = session.totals.cost_usd - self._base_cost  # by this prompt's requests
             self._limit = "max_budget_usd"
             if spent >= s.max_budget_usd:
                 return f"budget reached: ${spent:.4f} spent of ${s.max_budget_usd:.2f}"
@@ -220,6 +220,8 @@ class SessionRuntime:
     async def _one_turn(self, text: str) -> TurnResult:
         started = time.monotonic()
         self._limit = None
+        self._requests = 0
+        self._base_cost = self.engine.session(self.session_id).totals.cost_usd
         problem = self._limit_problem(text)
         await self._set(RunState.PROCESSING)
         if problem:
@@ -263,6 +265,7 @@ class SessionRuntime:
             await tools.prepare()
         specs = tools.registry.specs() if tools else ()
         max_tokens, temperature = self.settings.max_tokens, self.settings.temperature
+        self._requests += 1
         reply = await self._pump(
             self.engine.stream(
                 self.session_id, text, max_tokens=max_tokens, temperature=temperature, tools=specs
@@ -286,6 +289,7 @@ class SessionRuntime:
                 return await step.stop(reply, f"not run: {self._stopped}")
             reply = await step.run(reply)
             rounds += 1
+            self._requests += 1
             reply = await self._pump(
                 self.engine.continue_after_tools(
                     self.session_id, max_tokens=max_tokens, temperature=temperature, tools=specs
