@@ -83,9 +83,11 @@ def test_max_budget_stops_a_tool_loop_mid_way(
     result = json.loads(capsys.readouterr().out)
     assert result["subtype"] == "error_max_budget_usd" and "budget" in result["error"]
     assert len(server.seen) == 1  # the first reply ran; the second would pass the budget
-    # the budget is per prompt: the next prompt may spend it again
-    server.script(Reply(chunks=openai_text(["fine"])))
-    assert main(["send", sid, "once more", "--json", "--max-budget-usd", "0.003"]) == 0
+    # the budget is per prompt: the next prompt may spend it again (one more request)
+    capsys.readouterr()
+    assert main(["send", sid, "once more", "--json", "--max-budget-usd", "0.003"]) == 4
+    assert len(server.seen) == 2
+    assert "$0.0010 spent of $0.0030" in json.loads(capsys.readouterr().out)["error"]
 
 
 def test_an_error_exits_1_and_bad_limits_exit_2(

@@ -27,6 +27,7 @@ from tui.engine.turns.states import TRANSITIONS, RunState, StateChanged, StateEr
 from tui.engine.turns.streaming import check_prompt
 from tui.engine.turns.titles import model_title
 from tui.engine.turns.tool_step import ToolSetup, ToolStep
+from tui.engine.util.humanize import money
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,13 +207,13 @@ class SessionRuntime:
             spent = session.totals.cost_usd - self._base_cost  # by this prompt's requests
             self._limit = "max_budget_usd"
             if spent >= s.max_budget_usd:
-                return f"budget reached: ${spent:.4f} spent of ${s.max_budget_usd:.2f}"
+                return f"budget reached: {money(spent)} spent of {money(s.max_budget_usd)}"
             context = sum(len(m.text) for m in self.engine.transcript(session.id)) + len(text)
             ceiling = estimate_cost(context, s.max_tokens or 4096, session.model, session.provider)
             if ceiling is not None and spent + ceiling > s.max_budget_usd:
                 return (
-                    f"the next reply could cost up to ${ceiling:.4f}, past the budget "
-                    f"(${spent:.4f} spent of ${s.max_budget_usd:.2f})"
+                    f"the next reply could cost up to {money(ceiling)}, past the budget "
+                    f"({money(spent)} spent of {money(s.max_budget_usd)})"
                 )
             self._limit = None
         return None
