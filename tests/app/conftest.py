@@ -89,3 +89,17 @@ async def opened(
         await screen.open_session(sid)
         await pilot.pause()
         yield pilot, screen
+
+
+def screen_text(app: ForktreeApp) -> str:
+    """The text of every Static on the top screen (dialogs, tables), and the notices."""
+    import io
+
+    from rich.console import Console
+    from textual.widgets import Static
+
+    console = Console(width=200, record=True, file=io.StringIO())
+    for widget in app.screen.query(Static):
+        console.print(widget.content)
+    notices = [str(n.message) for n in app._notifications]
+    return console.export_text() + "\n".join(notices)

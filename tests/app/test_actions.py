@@ -290,10 +290,18 @@ async def test_new_session_and_tree_selection(demo_engine: Engine) -> None:
         await pilot.pause()
         screen = main_screen(app)
         before = len(demo_engine.sessions())
+        await pilot.press("ctrl+n")  # a dialog: Escape cancels, Enter takes the defaults
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(demo_engine.sessions()) == before
         await pilot.press("ctrl+n")
         await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
         assert len(demo_engine.sessions()) == before + 1
-        assert demo_engine.session(screen.current).totals.messages == 0
+        made = demo_engine.session(screen.current)
+        assert made.totals.messages == 0 and made.origin.cwd  # started in this folder
         rust = next(s for s in demo_engine.sessions() if "Rust" in s.title)
         screen.session_tree.select_session(rust.id)
         screen.session_tree.focus()

@@ -122,3 +122,13 @@ async def test_a_bad_remap_warns_and_keeps_the_default(
         await pilot.press("ctrl+f")
         await pilot.pause()
         assert demo_engine.session(screen.current or "").parent_session_id == parent
+
+
+def test_no_main_screen_key_is_one_the_prompt_keeps() -> None:
+    # the prompt has the focus most of the time: a key it edits with would never arrive
+    from tui.app.keymap import PROMPT_KEYS
+
+    for spec in ACTIONS:
+        if spec.scope in ("main", "app") and spec.key and spec.bound and not spec.priority:
+            taken = [k for k in spec.key.split(",") if k in PROMPT_KEYS]
+            assert not taken, f"{spec.id}: {taken} never reach it while the prompt has focus"

@@ -63,3 +63,23 @@ def test_small_terminal_80x24(snap_compare, demo_engine: Engine) -> None:  # typ
         await _open(pilot, "Refactor")
 
     assert snap_compare(ForktreeApp(demo_engine), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_metrics_view(snap_compare, demo_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _open(pilot, "Refactor")
+        await pilot.press("f6")
+        await pilot.pause()
+
+    assert snap_compare(ForktreeApp(demo_engine), run_before=run_before, terminal_size=(130, 36))
+
+
+def test_new_session_dialog(snap_compare, demo_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _steady(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        pilot.app.screen.query_one("#title").cursor_blink = False  # type: ignore[attr-defined]
+        await pilot.pause()
+
+    assert snap_compare(ForktreeApp(demo_engine), run_before=run_before, terminal_size=(130, 40))

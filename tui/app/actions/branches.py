@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.app.screens.dialogs import TextPromptScreen
+from tui.app.screens.session_options import OptionsChoice, SessionOptionsScreen
 from tui.app.screens.switcher import SwitcherScreen
 from tui.engine import ForktreeError, Message
 from tui.engine.providers import configured
@@ -25,12 +26,40 @@ class BranchActions:
             return focused
         return self.screen.transcript.messages[-1] if self.screen.transcript.messages else None
 
-    async def fork(self) -> None:
+    def fork_with_options(self) -> None:
+        """Fork at the focused message with the options asked for in a dialog."""
         if self.screen.current is None:
             return
+        parent = self.screen.engine.session(self.screen.current)
         point = self._target_message()
+
+        async def chosen(choice: OptionsChoice | None) -> None:
+            if choice is not None:
+                await self.fork(point, choice)
+
+        dialog = SessionOptionsScreen(
+            "Fork with options",
+            parent.options,
+            parent.system_prompt or "",
+            title=f"{parent.title} (fork)",
+            defaults=self.screen.controller.runs.settings.session,
+        )
+        self.screen.app.push_screen(dialog, chosen)
+
+    async def fork(
+        self, point: Message | None = None, choice: OptionsChoice | None = None
+    ) -> None:
+        if self.screen.current is None:
+            return
+        point = point or self._target_message()
         try:
-            fork = self.screen.engine.fork(self.screen.current, at=point.id if point else None)
+            fork = self.screen.engine.fork(
+                self.screen.current,
+                at=point.id if point else None,
+                title=choice.title if choice else None,
+                system_prompt=choice.system_prompt if choice else None,
+                options=choice.options if choice else None,
+            )
         except ForktreeError as exc:
             self.screen.notify(str(exc), severity="error")
             return

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.app.screens.dialogs import ConfirmScreen, TextPromptScreen
 from tui.app.screens.model_picker import ModelPickerScreen
+from tui.app.screens.session_options import OptionsChoice, SessionOptionsScreen
 from tui.engine import ForktreeError
 from tui.engine.explore.export import to_json, to_markdown
 from tui.engine.providers import configured
+from tui.engine.sessions.options import NO_OPTIONS
 
 if TYPE_CHECKING:
     from tui.app.screens.main import MainScreen
@@ -106,6 +109,64 @@ class SessionActions:
             self.screen.notify(f"Exported to {path}")
 
         self.screen.app.push_screen(TextPromptScreen("Export to (.md or .json)", default), chosen)
+
+    def new_session(self) -> None:
+        """Ask for the new session's options (Enter takes the defaults), then open it."""
+
+        async def chosen(choice: OptionsChoice | None) -> None:
+            if choice is None:
+                return
+            session = self.screen.engine.new_session(
+                title=choice.title,
+                system_prompt=choice.system_prompt or None,
+                options=choice.options,
+                cwd=os.getcwd(),
+            )
+            self.screen.current = session.id
+            self.screen.refresh_tree()
+            await self.screen.open_session(session.id)
+            self.screen.prompt.focus()
+
+        defaults = self.screen.controller.runs.settings.session
+        dialog = SessionOptionsScreen("New session", NO_OPTIONS, defaults=defaults)
+        self.screen.app.push_screen(dialog, chosen)
+
+    def session_options(self) -> None:
+        """Change the open session's system prompt, limits and tools."""
+        if self.screen.current is None:
+            return
+        session = self.screen.engine.session(self.screen.current)
+        target = session.id
+
+        def chosen(choice: OptionsChoice | None) -> None:
+            if choice is None:
+                return
+            changed = self.screen.engine.set_options(
+                target, options=choice.options, system_prompt=choice.system_prompt
+            )
+            self.screen.controller.forget(target)  # the next turn runs with them
+            self.screen.show_header()
+            described = changed.options.describe() or "the settings' defaults"
+            self.screen.notify(f"From the next prompt on: {described}")
+
+        dialog = SessionOptionsScreen(
+            f"Options of “{session.title}”",
+            session.options,
+            session.system_prompt or "",
+            ask_title=False,
+            defaults=self.screen.controller.runs.settings.session,
+        )
+        self.screen.app.push_screen(dialog, chosen)
+
+    def metrics(self) -> None:
+        if self.screen.current is None:
+            return
+        from tui.app.screens.metrics import MetricsScreen
+        from tui.engine.explore.stats import session_stats
+
+        self.screen.app.push_screen(
+            MetricsScreen(session_stats(self.screen.engine, self.screen.current))
+        )
 
     def pick_model(self) -> None:
         if self.screen.current is None:

@@ -268,12 +268,17 @@ class MainScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------
 
-    async def action_new_session(self) -> None:
-        session = self.engine.new_session()
-        self.current = session.id
-        self.refresh_tree()
-        await self.open_session(session.id)
-        self.prompt.focus()
+    def action_new_session(self) -> None:
+        self.sessions.new_session()
+
+    def action_session_options(self) -> None:
+        self.sessions.session_options()
+
+    def action_metrics(self) -> None:
+        self.sessions.metrics()
+
+    def action_fork_with_options(self) -> None:
+        self.branches.fork_with_options()
 
     def action_switch(self) -> None:
         async def chosen(session_id: str | None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tui.engine.engine import Engine
 from tui.engine.sessions.model import (
+    Role,
     Session,
     TextPart,
     ThinkingPart,
@@ -11,6 +12,7 @@ from tui.engine.sessions.model import (
     ToolUsePart,
     Usage,
 )
+from tui.engine.sessions.turn_record import TurnRecord
 
 DAY = 86400.0
 
@@ -146,4 +148,23 @@ def build_demo(engine: Engine) -> list[Session]:
         usage=_usage(120, 88, 0.0003),
     )
     made.append(engine.session(trip.id))
+    for session in made:
+        _results(engine, session)
     return made
+
+
+def _results(engine: Engine, session: Session) -> None:
+    """Each demo turn's result on its reply, as a real run records it."""
+    for reply in engine.transcript(session.id):
+        if reply.role is not Role.ASSISTANT or reply.result is not None:
+            continue
+        record = TurnRecord(
+            subtype="success",
+            duration_s=1.0 + (reply.usage.output_tokens or 0) / 60,
+            turns=1,
+            input_tokens=reply.usage.input_tokens or 0,
+            output_tokens=reply.usage.output_tokens or 0,
+            cost_usd=reply.usage.cost_usd,
+            tool_calls=sum(1 for p in reply.parts if p.kind == "tool_use"),
+        )
+        engine.record_turn(session.id, reply.id, record)
