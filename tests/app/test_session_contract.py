@@ -31,8 +31,8 @@ async def test_new_session_dialog_sets_title_prompt_and_limits(engine: Engine) -
         await pilot.pause()
         assert isinstance(app.screen, SessionOptionsScreen)
         assert "max turns: 'x' is not a whole number" in screen_text(app)
-        await _fill(app, title="Refactor plan", system="answer in French",
-                    **{"max-turns": "4", "max-budget": "$0.25", "allowed": "read_file"})  # fmt: skip
+        fields = {"max-turns": "4", "max-budget": "$0.25", "allowed": "read_file"}
+        await _fill(app, title="Refactor plan", system="answer in French", **fields)
         await pilot.press("enter")
         await pilot.pause()
         made = engine.session(main_screen(app).current or "")
