@@ -109,6 +109,25 @@ async def test_escape_aborts_and_keeps_partial_reply(isolated_env: Path) -> None
         assert engine.session(sid).status.value == "interrupted"  # until the next turn (#19)
 
 
+async def test_escape_puts_queued_prompts_back_in_the_prompt_box(isolated_env: Path) -> None:
+    engine = slow_engine(isolated_env, delay=0.02)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        sid = screen.current or ""
+        screen.prompt.post_message(PromptArea.Submitted("first"))
+        await wait_for(lambda: screen.live is not None)
+        screen.prompt.post_message(PromptArea.Submitted("second"))
+        screen.prompt.post_message(PromptArea.Submitted("third"))
+        await wait_for(lambda: len(app.screen.query(".queued")) == 2)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.prompt.text == "second\n\nthird"  # nothing typed is lost
+        assert [m.text for m in engine.transcript(sid) if m.role is Role.USER][-1] == "first"
+        assert not app.screen.query(".queued")
+
+
 async def test_switcher_jumps_by_title(demo_engine: Engine) -> None:
     app = ForktreeApp(demo_engine)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -170,11 +189,23 @@ async def test_edit_and_resend_makes_a_sibling_branch(engine: Engine) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert main_screen(app).current == sid
-        await _focus_message(pilot, 1)
+        prompt = main_screen(app).prompt
+        prompt.load_text("a draft")
+        main_screen(app).transcript.focus_message(0)  # the prompt holds text: no ↑ to it
+        await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
-        prompt = main_screen(app).prompt
         assert prompt.text == "original question" and prompt.has_focus
+        assert prompt.cursor_location == prompt.document.end  # ready to type on
+        await pilot.press("escape")  # cancels: nothing changed, the draft is back
+        await pilot.pause()
+        assert prompt.text == "a draft" and len(engine.sessions()) == 1
+        assert engine.transcript(sid)[0].text == "original question"
+        main_screen(app).transcript.focus_message(0)
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert len(engine.sessions()) == 1  # no branch until it is sent
         prompt.clear()
         await pilot.press(*"better question", "enter")
         await settle(pilot)
@@ -185,6 +216,7 @@ async def test_edit_and_resend_makes_a_sibling_branch(engine: Engine) -> None:
             "original question",
             "original answer",
         ]
+        assert prompt.text == "a draft"  # the draft waits in the box again
 
 
 async def test_revert_keeps_old_tail(demo_engine: Engine) -> None:

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui.app.screens.dialogs import TextPromptScreen
 from tui.app.screens.session_options import OptionsChoice, SessionOptionsScreen
 from tui.app.screens.switcher import SwitcherScreen
-from tui.engine import ForktreeError, Message
+from tui.engine import ForktreeError, Message, Role
 from tui.engine.providers import configured
 
 if TYPE_CHECKING:
     from tui.app.screens.main import MainScreen
+
+
+@dataclass(frozen=True, slots=True)
+class Editing:
+    """A prompt being edited in the prompt box, and what the box held before."""
+
+    session_id: str
+    message_id: str
+    stash: str
 
 
 class BranchActions:
@@ -19,6 +29,7 @@ class BranchActions:
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
+        self.editing: Editing | None = None
 
     def _target_message(self) -> Message | None:
         focused = self.screen.transcript.focused_message()
@@ -70,21 +81,56 @@ class BranchActions:
         self.screen.notify(f"Forked at {where}: {fork.title}")
         self.screen.prompt.focus()
 
-    async def edit(self) -> None:
+    def edit(self) -> None:
+        """Load the focused prompt into the prompt box to edit; nothing changes until it
+        is sent (`send_edit`), and Escape puts back what the box held (`cancel_edit`)."""
         message = self.screen.transcript.focused_message()
         if self.screen.current is None or message is None:
             self.screen.notify("Focus one of your messages first (up/down in the transcript).")
             return
+        if message.role is not Role.USER:
+            self.screen.notify("Only your own messages can be edited and resent.")
+            return
+        prompt = self.screen.prompt
+        stash = self.editing.stash if self.editing else prompt.text
+        self.editing = Editing(self.screen.current, message.id, stash)
+        prompt.load_text(message.text)
+        prompt.move_cursor(prompt.document.end)
+        prompt.border_title = "editing: Enter sends it as a new branch · Esc cancels"
+        prompt.add_class("-editing")
+        prompt.focus()
+
+    def cancel_edit(self) -> bool:
+        """Stop editing, the prompt box as it was; False when nothing was being edited."""
+        if self.editing is None:
+            return False
+        self.screen.prompt.load_text(self.editing.stash)
+        self.screen.prompt.move_cursor(self.screen.prompt.document.end)
+        self._done_editing()
+        self.screen.notify("Edit cancelled; nothing changed.")
+        return True
+
+    def _done_editing(self) -> None:
+        self.editing = None
+        self.screen.prompt.border_title = None
+        self.screen.prompt.remove_class("-editing")
+
+    async def send_edit(self, text: str) -> None:
+        """Send the edited prompt: only now is the old tail kept as its own branch."""
+        editing = self.editing
+        assert editing is not None
+        self._done_editing()
         try:
-            kept = self.screen.engine.prepare_edit(self.screen.current, message.id)
+            kept = self.screen.engine.prepare_edit(editing.session_id, editing.message_id)
         except ForktreeError as exc:
             self.screen.notify(str(exc), severity="error")
             return
         self.screen.refresh_tree()
-        await self.screen.open_session(self.screen.current)
-        self.screen.prompt.load_text(message.text)
-        self.screen.prompt.focus()
-        self.screen.notify(f"Edit and press Enter; the old branch is kept as “{kept.title}”.")
+        await self.screen.open_session(editing.session_id)
+        await self.screen.send(text)
+        if editing.stash.strip():
+            self.screen.prompt.load_text(editing.stash)
+        self.screen.notify(f"Sent as a new branch; the old one is kept as “{kept.title}”.")
 
     async def revert(self) -> None:
         message = self.screen.transcript.focused_message()

@@ -232,15 +232,23 @@ class MainScreen(Screen[None]):
 
     @on(PromptArea.Submitted)
     async def _submitted(self, event: PromptArea.Submitted) -> None:
+        if self.branches.editing is not None:
+            await self.branches.send_edit(event.text)
+        elif self.current is not None:
+            await self.send(event.text)
+
+    async def send(self, text: str) -> None:
+        """Send `text` in the open session (queued while a reply streams there)."""
         if self.current is None:
             return
         try:
-            started = self.controller.send(self.current, event.text)
+            started = self.controller.send(self.current, text)
         except ForktreeError as exc:
             self.notify(str(exc), title="Not sent", severity="error")
+            self.prompt.load_text(text)  # nothing is lost
             return
         if not started:
-            await self.transcript.add_queued(event.text)
+            await self.transcript.add_queued(text)
 
     @on(PromptArea.UpFromEmpty)
     def _up_from_prompt(self) -> None:
@@ -263,7 +271,22 @@ class MainScreen(Screen[None]):
         self.show_header()
 
     def action_abort(self) -> None:
-        if self.controller.abort(self.current):
+        """Escape: cancel an edit, else stop the reply; queued prompts come back to the
+        prompt box (after what it holds), never silently dropped."""
+        if self.branches.cancel_edit() or self.current is None:
+            return
+        queued = self.controller.queued(self.current)
+        if not self.controller.abort(self.current):
+            return
+        if queued:
+            held = self.prompt.text.strip()
+            self.prompt.load_text("\n\n".join([held, *queued] if held else queued))
+            self.prompt.move_cursor(self.prompt.document.end)
+            self.notify(
+                f"Stopped; the partial reply is kept as interrupted. {len(queued)} queued "
+                f"prompt{'s are' if len(queued) > 1 else ' is'} back in the prompt box."
+            )
+        else:
             self.notify("Stopped; the partial reply is kept as interrupted.")
 
     # -- actions -----------------------------------------------------------------------
@@ -312,8 +335,8 @@ class MainScreen(Screen[None]):
     async def action_fork(self) -> None:
         await self.branches.fork()
 
-    async def action_edit(self) -> None:
-        await self.branches.edit()
+    def action_edit(self) -> None:
+        self.branches.edit()
 
     async def action_revert(self) -> None:
         await self.branches.revert()
