@@ -393,6 +393,36 @@ async def test_model_picker_switches_the_session_model(engine: Engine, monkeypat
         assert "ollama/qwen2.5-coder" in str(main_screen(app).query_one("#header").render())
 
 
+async def test_model_picker_lists_the_servers_models_and_matches_exactly(
+    engine: Engine, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    from textual.widgets import OptionList
+
+    from tests.fakes.server import FakeServer, Reply
+    from tui.app.screens.model_picker import ModelPickerScreen
+
+    listing = {"data": [{"id": "gpt-4o"}, {"id": "gpt-4o-mini"}, {"id": "llama3.1:8b"}]}
+    with FakeServer() as server:
+        server.script(Reply(chunks=[json.dumps(listing).encode()]))
+        monkeypatch.setenv("OPENAI_BASE_URL", f"{server.url}/v1")
+        app = ForktreeApp(engine)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            sid = main_screen(app).current
+            await pilot.press("ctrl+o")
+            picker = app.screen
+            assert isinstance(picker, ModelPickerScreen)
+            await wait_for(lambda: ("openai", "llama3.1:8b") in picker.all)
+            assert server.seen[0].path == "/v1/models"
+            await pilot.press(*"openai/gpt-4o")
+            await pilot.pause()
+            first = picker.query_one(OptionList).get_option_at_index(0)
+            assert first.id == "openai/gpt-4o"  # not the longer gpt-4o-mini
+            await pilot.press("enter")
+            await pilot.pause()
+            assert engine.session(sid).model == "gpt-4o"
+
+
 async def test_copy_message_and_branch(demo_engine: Engine) -> None:
     app = ForktreeApp(demo_engine)
     async with app.run_test(size=(120, 40)) as pilot:

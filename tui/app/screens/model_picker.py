@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from tui.app.screens.filter_list import FilterListScreen
@@ -27,8 +28,17 @@ def choices(providers: dict[str, ProviderInfo]) -> list[Choice]:
     return out
 
 
+def with_server_models(all_choices: list[Choice], provider: str, models: list[str]) -> list[Choice]:
+    """`all_choices` with the server's models of `provider` after its own, once each."""
+    have = set(all_choices)
+    new = [(provider, m) for m in models if (provider, m) not in have]
+    last = max((i for i, c in enumerate(all_choices) if c[0] == provider), default=-1)
+    return all_choices[: last + 1] + new + all_choices[last + 1 :]
+
+
 class ModelPickerScreen(FilterListScreen[Choice]):
-    """Type to filter; Enter picks. `provider/model` typed in full picks a model not listed."""
+    """Type to filter; Enter picks. A `provider/model` typed in full that is not listed is
+    offered first, as typed; the servers' own model lists join as they arrive."""
 
     def __init__(self, providers: dict[str, ProviderInfo], current: Choice) -> None:
         super().__init__(
@@ -39,16 +49,40 @@ class ModelPickerScreen(FilterListScreen[Choice]):
         self.all = choices(providers)
         self.current = current
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        for info in self.providers.values():
+            self.run_worker(self._ask_server(info), group="models")
+
+    async def _ask_server(self, info: ProviderInfo) -> None:
+        from tui.engine.providers.model_list import server_models
+
+        models, _ = await server_models(info)  # a server that cannot say: the known list
+        if models and self.is_attached:
+            self.all = with_server_models(self.all, info.name, models)
+            self.refill(self.query_one(Input).value)
+
     def options(self, query: str) -> list[Option]:
+        ranked = rank(query, self.all, key=lambda c: f"{c[0]}/{c[1]}")
+        typed = query.strip()
+        provider, _, model = typed.partition("/")
+        exact = [c for c in ranked if f"{c[0]}/{c[1]}" == typed]
+        if exact:  # what was typed exactly goes first, ahead of longer names it is part of
+            ranked = exact + [c for c in ranked if c not in exact]
+        elif provider in self.providers and model:
+            ranked = [(provider, model), *ranked]
         return [
-            Option(f"{'● ' if (p, m) == self.current else '  '}{p}/{m}", id=f"{p}/{m}")
-            for p, m in rank(query, self.all, key=lambda c: f"{c[0]}/{c[1]}")
+            Option(
+                f"{'● ' if (p, m) == self.current else '  '}{p}/{m}"
+                + ("   (as typed)" if (p, m) not in self.all else ""),
+                id=f"{p}/{m}",
+            )
+            for p, m in ranked
         ]
 
     def pick(self, option_id: str, typed: str) -> None:
         typed = typed.strip()
-        # a full provider/model typed that is not the highlighted option wins
-        value = typed if "/" in typed and typed not in option_id else option_id
+        value = option_id or typed
         provider, _, model = value.partition("/")
         if provider in self.providers and model:
             self.dismiss((provider, model))
