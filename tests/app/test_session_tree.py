@@ -106,3 +106,43 @@ def test_resume_with_a_wrong_id_says_so(
 
     assert main(["resume", "nosuchid"]) == 2
     assert "no session matches" in capsys.readouterr().err
+
+
+def test_long_titles_keep_their_start_and_end() -> None:
+    from tui.app.widgets.session_tree import fit_title
+
+    title = "Refactor billing/invoice.py: the Invoice class (fork 2)"
+    assert fit_title(title, 80) == title
+    assert fit_title(title, 24) == "Refactor billing/invoic…"  # a root: cut at the end
+    cut = fit_title(title, 24, keep_end=True)  # a fork: its end tells it from its siblings
+    assert len(cut) <= 24 and cut.startswith("Refactor") and cut.endswith("(fork 2)")
+    assert cut != fit_title(title.replace("2)", "3)"), 24, keep_end=True)
+
+
+async def test_sibling_forks_read_differently_and_the_tree_resizes(
+    engine: Engine, tmp_path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    import os
+
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    (config / "settings.toml").write_text("tree_width = 44\n")
+    assert os.environ["FORKTREE_CONFIG_DIR"] == str(config)
+    sid = engine.new_session(title="A rather long session title about lifetimes").id
+    engine.append(sid, "user", "q")
+    titles = [engine.fork(sid).title for _ in range(3)]
+    assert titles[1:] == [f"{titles[0][:-1]} 2)", f"{titles[0][:-1]} 3)"]
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        tree = main_screen(app).session_tree
+        assert tree.outer_size.width == 44  # from the settings
+        labels = [str(tree._session_nodes[s.id].label) for s in engine.sessions()
+                  if s.parent_session_id]  # fmt: skip
+        assert len(set(labels)) == 3, labels  # each sibling's end shows
+        await pilot.press("alt+right")
+        await pilot.pause()
+        assert tree.outer_size.width == 48
+        await pilot.press("alt+left", "alt+left")
+        await pilot.pause()
+        assert tree.outer_size.width == 40

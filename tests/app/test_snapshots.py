@@ -83,3 +83,12 @@ def test_new_session_dialog(snap_compare, demo_engine: Engine) -> None:  # type:
         await pilot.pause()
 
     assert snap_compare(ForktreeApp(demo_engine), run_before=run_before, terminal_size=(130, 40))
+
+
+def test_delete_confirmation_wraps_a_long_title(snap_compare, demo_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _open(pilot, "Refactor")
+        await pilot.press("f8")
+        await pilot.pause()
+
+    assert snap_compare(ForktreeApp(demo_engine), run_before=run_before, terminal_size=(80, 24))

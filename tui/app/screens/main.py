@@ -28,7 +28,7 @@ from tui.app.widgets.session_tree import CHECKPOINT, MORE, SessionTree
 from tui.app.widgets.side_pane import SidePane
 from tui.app.widgets.transcript import Transcript
 from tui.engine import Engine, ForktreeError, Role, Session
-from tui.engine.config.settings import load_settings
+from tui.engine.config.settings import TREE_WIDTHS, load_settings
 from tui.engine.tools import PermissionRequest, Verdict
 from tui.engine.turns.runtime import (
     SessionRuntime,
@@ -98,6 +98,8 @@ class MainScreen(Screen[None]):
         for problem in self.engine.problems:
             self.notify(problem, title="Store problem", severity="warning", timeout=15)
         settings, problems = load_settings()
+        if settings.tree_width:
+            self.session_tree.styles.width = settings.tree_width
         for problem in problems:
             self.notify(problem, title="Settings", severity="warning", timeout=15)
         if settings.import_claude_code_on_start:
@@ -322,6 +324,12 @@ class MainScreen(Screen[None]):
 
     def action_toggle_tree(self) -> None:
         self.session_tree.display = not self.session_tree.display
+
+    def action_tree_width(self, delta: int) -> None:
+        tree = self.session_tree
+        tree.display = True
+        now = tree.outer_size.width or 30
+        tree.styles.width = max(TREE_WIDTHS.start, min(TREE_WIDTHS.stop - 1, now + delta))
 
     def action_toggle_side(self) -> None:
         if self.app.has_class("-narrow"):

@@ -23,6 +23,18 @@ PAGE = 150  # families built at once in a large store
 EAGER_LIMIT = 400  # up to this many sessions the tree is built whole and expanded
 
 
+
+def fit_title(title: str, room: int, keep_end: bool = False) -> str:
+    """`title` in `room` columns, cut at the end; with `keep_end` (a fork's title, which
+    differs from its siblings' at the end) it keeps its start and end: "Plan the…(fork 2)"."""
+    if len(title) <= room:
+        return title
+    if not keep_end:
+        return title[: room - 1] + "…"
+    tail = min(10, max(0, room // 3))
+    head = room - tail - 1
+    return title[:head].rstrip() + "…" + (title[-tail:].lstrip() if tail else "")
+
 class SessionTree(Tree[str]):
     """Each node's data is a session id. Enter or a click opens it."""
 
@@ -71,8 +83,7 @@ class SessionTree(Tree[str]):
             meta += " archived"
         width = (self.scrollable_content_region.width or 28) - self.guide_depth * (depth + 1) - 1
         room = max(6, width - len(text) - len(meta))
-        title = session.title if len(session.title) <= room else session.title[: room - 1] + "…"
-        text.append(title)
+        text.append(fit_title(session.title, room, keep_end=bool(session.parent_session_id)))
         text.append(meta, "dim")
         return text
 
@@ -240,6 +251,7 @@ class SessionTree(Tree[str]):
             self._relabel(sid)
 
     def on_resize(self) -> None:
+        """Titles are cut to the pane's width: cut them again for the new one."""
         for sid in list(self._session_nodes):
             self._relabel(sid)
 

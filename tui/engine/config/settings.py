@@ -3,6 +3,7 @@
 default_provider = "anthropic"      # else the first configured, else echo
 import_claude_code_on_start = false
 model_titles = true                 # after the first reply, the model names the session
+tree_width = 40                     # the session tree's columns (alt+←/→ in the app)
 
 [providers.anthropic]               # kind is the section name unless given
 model = "claude-sonnet-4-5"
@@ -90,6 +91,7 @@ class Settings:
     mcp_servers: tuple[MCPServerSettings, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys, as written
     session: SessionOptions = NO_OPTIONS  # defaults under each session's own options
+    tree_width: int | None = None  # columns; None: the app's default
 
 
 def settings_path() -> Path:
@@ -143,7 +145,23 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
         mcp_servers=_mcp_servers(data.get("mcp", {}), f"{path}: [mcp.servers", problems),
         keys=_keys(data.get("keys", {}), f"{path}: [keys]", problems),
         session=_session_options(data.get("session", {}), f"{path}: [session]", problems),
+        tree_width=_tree_width(data.get("tree_width"), f"{path}: tree_width", problems),
     ), problems
+
+
+TREE_WIDTHS = range(16, 121)
+
+
+def _tree_width(raw: object, where: str, problems: list[str]) -> int | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw not in TREE_WIDTHS:
+        problems.append(
+            f"{where} must be a whole number of columns from {TREE_WIDTHS.start} "
+            f"to {TREE_WIDTHS.stop - 1}; using the default"
+        )
+        return None
+    return raw
 
 
 def _session_options(raw: object, where: str, problems: list[str]) -> SessionOptions:

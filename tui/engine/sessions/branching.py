@@ -49,7 +49,7 @@ class Branching:
             stamp = now()
             fork = Session(
                 id=new_id(),
-                title=clean_title(title) if title else f"{parent.title} (fork)",
+                title=clean_title(title) if title else self._fork_title(parent),
                 root_id=parent.root_id,
                 head_id=point.id if point else None,
                 parent_session_id=parent.id,
@@ -68,6 +68,16 @@ class Branching:
             )
             self.store.put_session(fork)
         return fork
+
+    def _fork_title(self, parent: Session) -> str:
+        """"<parent> (fork)", numbered from the second fork of a session on, so sibling
+        forks read differently in the tree."""
+        forks = sum(
+            1
+            for s in self.store.family_sessions(parent.root_id)
+            if s.parent_session_id == parent.id and s.title.startswith(f"{parent.title} (fork")
+        )
+        return f"{parent.title} (fork)" if forks == 0 else f"{parent.title} (fork {forks + 1})"
 
     def _fork_origin(self, parent: Session, point: Message | None) -> Origin:
         """A fork of an agent's own session (Claude Code) resumes it natively as a fork;
