@@ -41,7 +41,11 @@ async def shoot() -> list[Path]:
         screen.prompt.focus()
         screen.prompt.post_message(screen.prompt.Submitted("Fork me: what would change?"))
         await app.workers.wait_for_complete()
-        await save("streamed-reply")
+        await screen.controller.wait_idle()
+        await save("streamed-reply")  # with its turn-result line under the reply
+        await pilot.press("f6")
+        await save("metrics")
+        await pilot.press("escape")
         app.theme = "forktree-light"
         await save("light")
     return written

@@ -57,6 +57,7 @@ async def test_fork_with_options_and_change_them_later(engine: Engine) -> None:
         fork = engine.session(screen.current or "")
         assert fork.parent_session_id == parent and fork.system_prompt == "be terse"
         assert fork.options.max_turns == 2 and fork.head_id == engine.session(parent).head_id
+        assert "max 2 turns" in str(screen.query_one("#header").render())  # visible while it runs
         await pilot.press("f7")
         await pilot.pause()
         await _fill(app, **{"max-turns": "", "max-budget": "1.5"})

@@ -25,6 +25,9 @@ class SessionHeader(Static):
             f"  · {tokens(t.input_tokens + t.output_tokens)} tok"
             f"  · {money(t.cost_usd)}"
         )
+        limits = session.options.describe()
+        if limits:
+            rest += f"  · {limits}"
         room = max(12, (self.size.width or 120) - len(rest) - 2)
         title = session.title if len(session.title) <= room else session.title[: room - 1] + "…"
         text = Text.assemble((title, "bold"), rest)
