@@ -21,7 +21,7 @@ from tui.cli.options import add_option_flags, options_from
 from tui.engine import Engine, InvalidInputError, Message
 from tui.engine.explore.export import to_json, to_markdown
 from tui.engine.sessions.forest import build_forest
-from tui.engine.sessions.model import TextPart, ThinkingPart, ToolUsePart
+from tui.engine.sessions.model import FileChangePart, TextPart, ThinkingPart, ToolUsePart
 from tui.engine.sessions.options import NO_OPTIONS
 from tui.engine.util.humanize import money
 
@@ -66,6 +66,8 @@ def _message_text(message: Message) -> list[str]:
             lines.append(f"  (thinking) {part.text}")
         elif isinstance(part, ToolUsePart):
             lines.append(f"  (tool {part.name}) {json.dumps(part.input)}")
+        elif isinstance(part, FileChangePart):
+            lines.append(f"  (changed {part.path}) +{part.added} -{part.removed}")
         else:
             lines.append(f"  (result) {part.content[:500]}")
     if message.error:

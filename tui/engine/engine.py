@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from tui.engine.config.paths import data_dir
 from tui.engine.errors import InvalidInputError
+from tui.engine.files.blobs import BlobStore
 from tui.engine.providers import Provider, default_provider_name, get_provider
 from tui.engine.providers.registry import capabilities as provider_capabilities
 from tui.engine.sessions import tree
@@ -60,6 +61,7 @@ class Engine:
         capabilities: CapabilitiesOf = provider_capabilities,
     ) -> None:
         self.store = store
+        self.blobs = BlobStore(store.home / "blobs")  # file history contents
         self.providers = providers
         self._search: SearchIndex | None = None
         self.writer = SessionWriter(store, self._index)

@@ -19,6 +19,7 @@ auto_allow = ["read_file", "list_dir", "search_files"]  # read-only tools run un
 roots = ["~/notes"]                 # folders the tools may use besides the session's
 shell_timeout = 120                 # seconds
 max_rounds = 20                     # tool rounds per prompt
+file_history_kb = 1024              # changed files are kept to restore; larger ones noted
 
 [mcp.servers.github]                # MCP servers (stdio) whose tools the model may call
 command = "github-mcp-server"
@@ -67,6 +68,7 @@ class ToolSettings:
     roots: tuple[str, ...] = ()
     shell_timeout: float = 120.0
     max_rounds: int = 20
+    file_history_kb: int = 1024  # changed files larger than this are noted, not kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +249,9 @@ def _tool_settings(raw: object, where: str, problems: list[str]) -> ToolSettings
         roots=tuple(_str_list(raw.get("roots"), f"{where} roots", problems)),
         shell_timeout=_number(raw, "shell_timeout", default.shell_timeout, where, problems),
         max_rounds=int(_number(raw, "max_rounds", default.max_rounds, where, problems)),
+        file_history_kb=int(
+            _number(raw, "file_history_kb", default.file_history_kb, where, problems)
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.engine.sessions.model import (
+    FileChangePart,
     Message,
     Session,
     TextPart,
@@ -56,6 +57,8 @@ def searchable_text(message: Message) -> str:
             pieces.append(f"{part.name} {json.dumps(part.input, ensure_ascii=False)}")
         elif isinstance(part, ToolResultPart):
             pieces.append(part.content[:TOOL_TEXT_LIMIT])
+        elif isinstance(part, FileChangePart):
+            pieces.append(part.path)
     return "\n".join(pieces)
 
 

@@ -12,6 +12,9 @@ from typing import Any, NamedTuple
 
 from tui.engine.sessions.options import NO_OPTIONS, SessionOptions
 from tui.engine.sessions.parts import (
+    FileChangePart as FileChangePart,
+)
+from tui.engine.sessions.parts import (
     Part as Part,
 )
 from tui.engine.sessions.parts import (

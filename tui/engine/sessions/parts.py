@@ -1,4 +1,5 @@
-"""The parts a message is made of: text, thinking, a tool call and its result."""
+"""The parts a message is made of: text, thinking, a tool call and its result, and the
+files a tool call changed."""
 
 from __future__ import annotations
 
@@ -36,7 +37,24 @@ class ToolResultPart:
     duration_s: float | None = None  # how long a tool we ran took
 
 
-Part = TextPart | ThinkingPart | ToolUsePart | ToolResultPart
+@dataclass(frozen=True, slots=True)
+class FileChangePart:
+    """One file a tool call changed, in the session's folder: its content before and
+    after as blob hashes (None: the file did not exist), for restoring and diffing.
+    `recorded` is False for a file too large or binary to keep (then only its hashes
+    say it changed); `added` / `removed` count its lines."""
+
+    tool_id: str
+    path: str  # relative to the session's folder
+    before: str | None
+    after: str | None
+    added: int = 0
+    removed: int = 0
+    recorded: bool = True
+    kind: str = "file_change"
+
+
+Part = TextPart | ThinkingPart | ToolUsePart | ToolResultPart | FileChangePart
 
 
 def part_to_dict(part: Part) -> dict[str, Any]:
@@ -44,6 +62,17 @@ def part_to_dict(part: Part) -> dict[str, Any]:
         return {"kind": part.kind, "text": part.text}
     if isinstance(part, ToolUsePart):
         return {"kind": part.kind, "tool_id": part.tool_id, "name": part.name, "input": part.input}
+    if isinstance(part, FileChangePart):
+        return {
+            "kind": part.kind,
+            "tool_id": part.tool_id,
+            "path": part.path,
+            "before": part.before,
+            "after": part.after,
+            "added": part.added,
+            "removed": part.removed,
+            "recorded": part.recorded,
+        }
     data = {
         "kind": part.kind,
         "tool_id": part.tool_id,
@@ -73,5 +102,16 @@ def part_from_dict(data: dict[str, Any]) -> Part:
             bool(data.get("is_error")),
             exit_code=int(code) if code is not None else None,
             duration_s=float(took) if took is not None else None,
+        )
+    if kind == "file_change":
+        before, after = data.get("before"), data.get("after")
+        return FileChangePart(
+            str(data["tool_id"]),
+            str(data["path"]),
+            None if before is None else str(before),
+            None if after is None else str(after),
+            int(data.get("added") or 0),
+            int(data.get("removed") or 0),
+            bool(data.get("recorded", True)),
         )
     raise ValueError(f"unknown part kind {kind!r}")

@@ -42,6 +42,7 @@ def tool_setup(
         roots=settings.roots,
         shell_timeout=settings.shell_timeout,
         max_rounds=settings.max_rounds,
+        file_history_kb=settings.file_history_kb,
         hub=hub,
         on_problem=on_problem,
         secret_names=secret_names,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import replace
 
@@ -23,6 +23,7 @@ from tui.engine.sessions.events import (
     TurnStarted,
 )
 from tui.engine.sessions.model import (
+    FileChangePart,
     Message,
     MessageStatus,
     Role,
@@ -261,13 +262,18 @@ class Streamer:
         yield TurnFinished(session.id, final, time.monotonic() - started)
 
     def record_tool_result(
-        self, session_id: str, message_id: str, result: ToolResultPart
+        self,
+        session_id: str,
+        message_id: str,
+        result: ToolResultPart,
+        changes: Sequence[FileChangePart] = (),
     ) -> Message:
-        """Add a tool's result to the message that called it (saved at once)."""
+        """Add a tool's result, and the files it changed, to the message that called it
+        (saved at once)."""
         session = self.writer.session(session_id)
         with self.store.transaction():
             message = self.store.get_message(session.root_id, message_id)
-            message = message.with_changes(parts=(*message.parts, result))
+            message = message.with_changes(parts=(*message.parts, result, *changes))
             self.store.put_messages(session.root_id, [message])
         self.writer.written(session.root_id, [message])
         return message

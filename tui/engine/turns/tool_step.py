@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.engine.files.history import record
+from tui.engine.files.watch import after_call, before_call, git_top
 from tui.engine.sessions.events import ReplyUpdated, ToolOutput, ToolResult
-from tui.engine.sessions.model import Message, ToolResultPart, ToolUsePart
+from tui.engine.sessions.model import FileChangePart, Message, ToolResultPart, ToolUsePart
 from tui.engine.tools import (
     Approver,
     PermissionPolicy,
@@ -45,6 +48,7 @@ class ToolSetup:
     roots: tuple[str, ...] = ()  # folders besides the session's own
     shell_timeout: float = 120.0
     max_rounds: int = 20  # tool rounds per prompt
+    file_history_kb: int = 1024  # larger files changed are noted, not kept
     hub: MCPHub | None = None  # MCP servers, shared by every session of the process
     secret_names: tuple[str, ...] = ()  # variables the settings name as keys
     on_problem: Callable[[str], None] = lambda problem: None
@@ -79,6 +83,7 @@ class ToolStep:
         self.setup = setup
         self.emit = emit
         self.set_state = set_state
+        self._git_top: tuple[Path | None] | None = None  # found at the first run
 
     def folder(self) -> str:
         """The session's working folder: fixed the first time its tools run."""
@@ -93,15 +98,18 @@ class ToolStep:
         return cwd
 
     async def run(self, reply: Message) -> Message:
-        """Every pending call of `reply` answered (run, rejected or stopped); saved."""
+        """Every pending call of `reply` answered (run, rejected or stopped); saved, with
+        the files each call changed in the session's folder."""
         setup = self.setup
         workspace = Workspace(self.folder(), setup.roots)
+        if self._git_top is None:
+            self._git_top = (await asyncio.to_thread(git_top, workspace.root),)
         env = safe_env(os.environ, setup.secret_names)
         hide_own_environment()
         try:
             for call in reply.pending_calls():
-                result = await self._answer(setup, workspace, env, reply, call)
-                reply = await self._record(reply, result)
+                result, changes = await self._answer(setup, workspace, env, reply, call)
+                reply = await self._record(reply, result, changes)
         except asyncio.CancelledError:  # an abort: every call left gets a result
             await self.stop(reply, ABORTED)
             raise
@@ -120,7 +128,7 @@ class ToolStep:
         env: dict[str, str],
         reply: Message,
         call: ToolUsePart,
-    ) -> ToolResultPart:
+    ) -> tuple[ToolResultPart, list[FileChangePart]]:
         tool = setup.registry.get(call.name)
         if tool is not None and setup.policy.needs_asking(tool):
             await self.set_state(RunState.WAITING_TOOL, f"{call.name} waits for your answer")
@@ -138,17 +146,29 @@ class ToolStep:
             setup.policy.record(tool, verdict)
             await self.set_state(RunState.PROCESSING, f"running {call.name}")
             if not verdict.allowed:
-                return ToolResultPart(call.tool_id, rejection(verdict), is_error=True)
+                return ToolResultPart(call.tool_id, rejection(verdict), is_error=True), []
 
         async def output(text: str) -> None:
             await self.emit(ReplyUpdated(self.session_id, reply, ToolOutput(call.tool_id, text)))
 
         secrets = tuple(secret_values(os.environ, setup.secret_names))
         context = ToolContext(workspace, output, env, setup.shell_timeout, secrets)
-        return await execute(setup.registry, call, context)
+        limit = setup.file_history_kb * 1024
+        top = self._git_top[0] if self._git_top else None
+        before = await asyncio.to_thread(
+            before_call, workspace.root, call.name, call.input, limit, top
+        )
+        result = await execute(setup.registry, call, context)
+        if before is None:
+            return result, []
+        changes = await asyncio.to_thread(after_call, before, limit)
+        parts = await asyncio.to_thread(record, self.engine.blobs, call.tool_id, changes)
+        return result, parts
 
-    async def _record(self, reply: Message, result: ToolResultPart) -> Message:
-        reply = self.engine.record_tool_result(self.session_id, reply.id, result)
+    async def _record(
+        self, reply: Message, result: ToolResultPart, changes: Sequence[FileChangePart] = ()
+    ) -> Message:
+        reply = self.engine.record_tool_result(self.session_id, reply.id, result, changes)
         event = ToolResult(
             result.tool_id, result.content, result.is_error, result.exit_code, result.duration_s
         )
