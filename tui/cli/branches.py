@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from typing import TYPE_CHECKING
 
 from tui.cli.common import AddCommand, emit_json, known_provider, session_json
+from tui.cli.files import add_file_flags, files_first
 from tui.cli.options import add_option_flags, options_from
-from tui.engine import Engine, Session
+from tui.engine import Engine, InvalidInputError, Session
 from tui.engine.util.humanize import money
 
 if TYPE_CHECKING:  # loaded by the commands that use them: launching the app needs neither
     from tui.engine.explore.compare import Comparison, SideMetrics
+    from tui.engine.files.history import FileSpan
     from tui.engine.turns.runtime import TurnResult
 
 
 def cmd_fork(engine: Engine, args: argparse.Namespace) -> int:
     provider = known_provider(args.provider)
     parent = engine.session(args.session)
+    if args.worktree and (args.files != "conversation" or args.preview):
+        raise InvalidInputError(
+            "--worktree gives the fork its own folder at the fork point; --files and "
+            "--preview are for the shared folder: use one or the other"
+        )
+    if args.at and not files_first(engine, parent.id, args.at, args):
+        return 0
     fork = engine.fork(
         parent.id,
         at=args.at,
@@ -28,6 +38,16 @@ def cmd_fork(engine: Engine, args: argparse.Namespace) -> int:
         system_prompt=args.system,
         options=options_from(args, parent.options),
     )
+    if args.worktree:
+        from tui.engine.files.worktree import make_workspace
+
+        try:
+            fork = make_workspace(engine, fork.id)
+        except (InvalidInputError, OSError):
+            engine.delete(fork.id)  # no half-made fork without the folder it was asked for
+            raise
+        if not args.json:
+            print(f"workspace: {fork.origin.cwd}", file=sys.stderr)
     if args.json:
         emit_json(session_json(fork))
     else:
@@ -36,6 +56,8 @@ def cmd_fork(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_revert(engine: Engine, args: argparse.Namespace) -> int:
+    if not files_first(engine, args.session, args.message, args):
+        return 0
     moved, kept = engine.revert(args.session, args.message)
     if args.json:
         emit_json({"session": session_json(moved), "kept": kept and session_json(kept)})
@@ -67,6 +89,10 @@ def render_comparison(c: Comparison) -> str:
         _side("A", c.metrics_a),
         _side("B", c.metrics_b),
     ]
+    for tag, files in (("A", c.files_a), ("B", c.files_b)):
+        if files:
+            lines.append(f"{tag} changed {len(files)} file(s) since the fork point:")
+            lines += [f"  {file_line(s)}" for s in files]
     for i, pair in enumerate(c.pairs, 1):
         lines.append(f"\n— turn {i} {'(same)' if pair.same else '(differs)'}")
         for tag, turn in (("A", pair.a), ("B", pair.b)):
@@ -84,12 +110,29 @@ def render_comparison(c: Comparison) -> str:
     return "\n".join(lines)
 
 
+def file_line(span: FileSpan) -> str:
+    counts = f"+{span.added} -{span.removed}" if span.recorded else "(not recorded: too large)"
+    return f"{span.status:<8} {span.path}  {counts}"
+
+
 def cmd_compare(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.engine.files.history import unified_diff
+
     comparison = engine.compare(args.a, args.b)
     if args.json:
-        emit_json(comparison.to_dict())
-    else:
-        print(render_comparison(comparison))
+        data = comparison.to_dict()
+        if args.diff:
+            for side, files in (("a", comparison.files_a), ("b", comparison.files_b)):
+                for entry, span in zip(data["files"][side], files, strict=True):
+                    entry["diff"] = unified_diff(engine.blobs, span) if span.recorded else None
+        emit_json(data)
+        return 0
+    print(render_comparison(comparison))
+    if args.diff:
+        for tag, files in (("A", comparison.files_a), ("B", comparison.files_b)):
+            for span in files:
+                if span.recorded:
+                    print(f"\n{tag}: {span.path}\n" + unified_diff(engine.blobs, span), end="")
     return 0
 
 
@@ -143,7 +186,11 @@ def cmd_checkpoint(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(engine: Engine, args: argparse.Namespace) -> int:
-    fork = engine.restore(args.session, args.name)
+    session = engine.session(args.session)
+    point = next((m for m, name in session.checkpoints if name == args.name), None)
+    if point is not None and not files_first(engine, session.id, point, args):
+        return 0
+    fork = engine.restore(session.id, args.name)
     if args.json:
         emit_json(session_json(fork))
     else:
@@ -160,6 +207,13 @@ def add_commands(add: AddCommand) -> None:
     p.add_argument("--model", help="model for the fork")
     p.add_argument("--provider", help="provider for the fork (see `forktree providers`)")
     add_option_flags(p)
+    add_file_flags(p)
+    p.add_argument(
+        "--worktree",
+        action="store_true",
+        help="give the fork its own folder: a git worktree on its own branch (a copy "
+        "where there is no git), at the fork point",
+    )
     p = add(
         "revert",
         cmd_revert,
@@ -168,9 +222,13 @@ def add_commands(add: AddCommand) -> None:
     )
     p.add_argument("session")
     p.add_argument("message")
+    add_file_flags(p)
     p = add("compare", cmd_compare, "compare two sessions side by side", json_flag=True)
     p.add_argument("a")
     p.add_argument("b")
+    p.add_argument(
+        "--diff", action="store_true", help="the file diffs each side made since the fork"
+    )
     p = add(
         "fanout", cmd_fanout, "send one prompt to new forks, one per model, at once", json_flag=True
     )
@@ -187,3 +245,4 @@ def add_commands(add: AddCommand) -> None:
     p = add("restore", cmd_restore, "fork a session from one of its checkpoints", json_flag=True)
     p.add_argument("session")
     p.add_argument("name")
+    add_file_flags(p)

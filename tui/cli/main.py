@@ -12,12 +12,21 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from tui.cli import branches, housekeeping, integrations, options, search, send, sessions
+from tui.cli import (
+    branches,
+    files,
+    housekeeping,
+    integrations,
+    options,
+    search,
+    send,
+    sessions,
+)
 from tui.cli.common import EXIT_USAGE, Handler
 from tui.engine import Engine, ForktreeError, InvalidInputError
 from tui.engine.util.humanize import terminal_safe
 
-COMMAND_GROUPS = (sessions, options, send, branches, search, housekeeping, integrations)
+COMMAND_GROUPS = (sessions, options, send, branches, files, search, housekeeping, integrations)
 
 
 class TerminalSafeWriter(io.TextIOBase):

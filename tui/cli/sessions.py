@@ -138,7 +138,17 @@ def cmd_rm(engine: Engine, args: argparse.Namespace) -> int:
     question = f"delete {session.short_id} ({session.title})?"
     if not args.yes and not confirm_delete(session.short_id, question):
         return 1
+    if args.with_workspace and session.origin.workspace:
+        from tui.engine.files.worktree import remove_workspace
+
+        print(remove_workspace(engine, session.id), file=sys.stderr)  # refuses if dirty
+        session = engine.session(session.id)
     engine.delete(session.id)
+    if session.origin.workspace and not args.json:
+        print(
+            f"its folder {session.origin.workspace} is kept (never removed unasked); "
+            "`forktree rm --with-workspace` removes both"
+        )
     if args.json:
         emit_json({"deleted": session.id, "title": session.title})
     else:
@@ -221,6 +231,11 @@ def add_commands(add: AddCommand) -> None:
     p = add("rm", cmd_rm, "delete a session; its forks move up to its parent", json_flag=True)
     p.add_argument("session")
     p.add_argument("-y", "--yes", action="store_true", help="do not ask")
+    p.add_argument(
+        "--with-workspace",
+        action="store_true",
+        help="also remove the fork's own folder (refused while it has uncommitted changes)",
+    )
     p = add("export", cmd_export, "export a session as Markdown or JSON")
     p.add_argument("session")
     p.add_argument("--format", choices=["md", "json"], default="md")

@@ -74,6 +74,8 @@ class SessionTree(Tree[str]):
             text.append("◌ ", "$warning")
         if session.parent_session_id:
             text.append("↳ ", "dim")
+        if session.origin.workspace:
+            text.append("⎇ ", "$accent")  # works in a folder of its own
         meta = f" {session.totals.messages}·{age(session.updated)}"
         if session.fork_depth is not None and session.parent_session_id:
             meta += f" @{session.fork_depth + 1}"

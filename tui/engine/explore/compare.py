@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.engine.explore.stats import count
+from tui.engine.files.history import FileSpan, file_changes, spans
 from tui.engine.sessions.model import Message, Role, Session, ToolUsePart
 from tui.engine.sessions.tree import BranchDiff
 
@@ -97,6 +98,8 @@ class Comparison:
     pairs: tuple[TurnPair, ...]
     metrics_a: SideMetrics
     metrics_b: SideMetrics
+    files_a: tuple[FileSpan, ...] = ()  # what each side did to the files since the fork
+    files_b: tuple[FileSpan, ...] = ()
 
     def differences(self) -> list[int]:
         """Indexes of the turn pairs that differ (for 'next difference')."""
@@ -119,6 +122,10 @@ class Comparison:
             "ancestor": self.ancestor.id if self.ancestor else None,
             "shared": self.shared,
             "metrics": {"a": _metrics_dict(self.metrics_a), "b": _metrics_dict(self.metrics_b)},
+            "files": {
+                "a": [_span_dict(s) for s in self.files_a],
+                "b": [_span_dict(s) for s in self.files_b],
+            },
             "turns": [
                 {
                     "same": p.same,
@@ -226,4 +233,18 @@ def compare(a: Session, b: Session, diff: BranchDiff) -> Comparison:
         align(diff.tail_a, diff.tail_b),
         metrics(a, diff.tail_a),
         metrics(b, diff.tail_b),
+        tuple(spans(file_changes(diff.tail_a))),
+        tuple(spans(file_changes(diff.tail_b))),
     )
+
+
+def _span_dict(span: FileSpan) -> dict[str, Any]:
+    return {
+        "path": span.path,
+        "status": span.status,
+        "added": span.added,
+        "removed": span.removed,
+        "recorded": span.recorded,
+        "before": span.start,
+        "after": span.end,
+    }

@@ -233,6 +233,7 @@ class Origin:
     cwd: str | None = None
     git_branch: str | None = None
     fork_pending: bool | None = None  # next Claude Code turn must pass --fork-session
+    workspace: str | None = None  # a folder this session owns (a git worktree or a copy)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in _slots_items(self) if v is not None}
