@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,7 @@ class BranchActions:
             parent.system_prompt or "",
             title=f"{parent.title} (fork)",
             defaults=self.screen.controller.runs.settings.session,
+            ask_folder=parent.origin.cwd is not None,
         )
         self.screen.app.push_screen(dialog, chosen)
 
@@ -74,11 +76,22 @@ class BranchActions:
         except ForktreeError as exc:
             self.screen.notify(str(exc), severity="error")
             return
+        folder = ""
+        if choice is not None and choice.worktree:
+            from tui.engine.files.worktree import make_workspace
+
+            try:
+                fork = await asyncio.to_thread(make_workspace, self.screen.engine, fork.id)
+            except (ForktreeError, OSError) as exc:
+                self.screen.engine.delete(fork.id)  # not without the folder it was asked for
+                self.screen.notify(str(exc), title="Not forked", severity="error")
+                return
+            folder = f"; it works in {fork.origin.cwd}"
         self.screen.current = fork.id
         self.screen.refresh_tree()
         await self.screen.open_session(fork.id)
         where = f"message {point.depth + 1}" if point else "the start"
-        self.screen.notify(f"Forked at {where}: {fork.title}")
+        self.screen.notify(f"Forked at {where}: {fork.title}{folder}")
         self.screen.prompt.focus()
 
     def edit(self) -> None:
@@ -137,15 +150,7 @@ class BranchActions:
         if self.screen.current is None or message is None:
             self.screen.notify("Focus a message first (up/down in the transcript).")
             return
-        try:
-            _, kept = self.screen.engine.revert(self.screen.current, message.id)
-        except ForktreeError as exc:
-            self.screen.notify(str(exc), severity="error")
-            return
-        self.screen.refresh_tree()
-        await self.screen.open_session(self.screen.current)
-        if kept is not None:
-            self.screen.notify(f"Reverted; the old tail is kept as “{kept.title}”.")
+        await self.screen.files.revert(message)
 
     def _open_compare(self, a: str, b: str) -> None:
         from tui.app.screens.compare import (

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import json
 
+from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.app.widgets.keys_footer import KeysFooter
 from tui.engine import Engine
 from tui.engine.explore.compare import Comparison, SideMetrics, Turn, TurnPair
+from tui.engine.files.history import FileSpan
 from tui.engine.util.humanize import money, tokens
 
 PAGE = 12  # turn pairs mounted at once (a screenful); more load as the user scrolls
@@ -45,6 +48,20 @@ def side_text(pair: TurnPair, side: str) -> Text:
         args = json.dumps(tool.input, ensure_ascii=False)
         text.append(f"\n⚙ {tool.name} {args[:120]}", "dim" if same else "bold yellow")
         text.append("  =" if same else "  ≠", "dim" if same else "bold yellow")
+    return text
+
+
+def files_text(files: tuple[FileSpan, ...]) -> Text:
+    """The files one side changed since the fork point, a line each ("d" shows diffs)."""
+    text = Text()
+    if not files:
+        text.append("no files changed", "italic dim")
+        return text
+    text.append(f"{len(files)} file(s) changed · d shows the diffs\n", "bold")
+    for span in files:
+        mark = {"added": "A", "deleted": "D"}.get(span.status, "M")
+        text.append(f"{mark} {span.path} ")
+        text.append(f"+{span.added} -{span.removed}\n" if span.recorded else "(too large)\n", "dim")
     return text
 
 
@@ -78,6 +95,7 @@ class CompareScreen(Screen[None]):
         Binding("p", "jump(-1)", "Prev diff", id="compare.prev"),
         Binding("s", "swap", "Swap sides", id="compare.swap"),
         Binding("l", "toggle_lock", "Scroll apart/together", id="compare.lock"),
+        Binding("d", "toggle_files", "Files / turns", id="compare.files"),
     ]
 
     def __init__(self, engine: Engine, a_id: str, b_id: str) -> None:
@@ -85,6 +103,7 @@ class CompareScreen(Screen[None]):
         self.engine = engine
         self.comparison: Comparison = engine.compare(a_id, b_id)
         self.together = True
+        self.files_view = False  # the files each side changed, diff by diff
         self.current_diff = -1
         self.shown = 0
 
@@ -114,6 +133,17 @@ class CompareScreen(Screen[None]):
         )
         body = self.query_one("#compare-body", VerticalScroll)
         await body.remove_children()
+        if self.files_view:
+            await body.mount_all(self._file_rows())
+            return
+        if c.files_a or c.files_b:
+            await body.mount(
+                Horizontal(
+                    Static(files_text(c.files_a), classes="compare-cell"),
+                    Static(files_text(c.files_b), classes="compare-cell"),
+                    classes="compare-row",
+                )
+            )
         wanted, self.shown = max(PAGE, self.shown), 0
         if self.together:
             await self._more(wanted)
@@ -195,6 +225,42 @@ class CompareScreen(Screen[None]):
     async def action_swap(self) -> None:
         c = self.comparison
         self.comparison = self.engine.compare(c.b.id, c.a.id)
+        await self._show()
+
+    def _file_rows(self) -> list[Widget]:
+        """Each file either side changed since the fork: its diff on each side."""
+        from tui.engine.files.history import unified_diff
+
+        c = self.comparison
+        by_a = {s.path: s for s in c.files_a}
+        by_b = {s.path: s for s in c.files_b}
+        paths = list(dict.fromkeys([*by_a, *by_b]))
+        if not paths:
+            return [Static("Neither side changed a file since the fork point.", classes="empty")]
+
+        def cell(span: FileSpan | None) -> Static:
+            if span is None:
+                return Static(
+                    Text("(unchanged on this side)", "italic dim"), classes="compare-cell"
+                )
+            if not span.recorded:
+                return Static(Text("(changed; too large to keep)", "dim"), classes="compare-cell")
+            diff = unified_diff(self.engine.blobs, span)
+            return Static(
+                Syntax(diff, "diff", theme="ansi_dark", word_wrap=True),
+                classes="compare-cell -differs",
+            )
+
+        rows: list[Widget] = []
+        for path in paths:
+            rows.append(Static(Text(path, "bold"), classes="compare-file"))
+            rows.append(
+                Horizontal(cell(by_a.get(path)), cell(by_b.get(path)), classes="compare-row")
+            )
+        return rows
+
+    async def action_toggle_files(self) -> None:
+        self.files_view = not self.files_view
         await self._show()
 
     async def action_toggle_lock(self) -> None:

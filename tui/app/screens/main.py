@@ -14,6 +14,7 @@ from textual.widgets import Tree
 
 from tui.app.actions.branches import BranchActions
 from tui.app.actions.claude_code import ClaudeCodeActions
+from tui.app.actions.files import FileActions
 from tui.app.actions.registry import bindings
 from tui.app.actions.sessions import SessionActions
 from tui.app.controller import RunWatcher, SessionController
@@ -58,6 +59,7 @@ class MainScreen(Screen[None]):
         self.sessions = SessionActions(self)
         self.branches = BranchActions(self)
         self.claude_code = ClaudeCodeActions(self)
+        self.files = FileActions(self)
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -85,6 +87,7 @@ class MainScreen(Screen[None]):
         return self.query_one(PromptArea)
 
     async def on_mount(self) -> None:
+        self.side.diff_of = self.files.diff_of
         self.set_interval(0.12, self.session_tree.tick)
         rows = self.engine.session_rows()  # the index only: sessions are read when shown
         if not rows:

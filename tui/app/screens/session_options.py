@@ -15,6 +15,10 @@ from textual.widgets import Button, Input, Label, Select
 from tui.engine.sessions.options import OptionError, SessionOptions
 
 TOOL_CHOICES = (("the settings' default", "default"), ("on", "on"), ("off", "off"))
+FOLDER_CHOICES = (
+    ("share the parent's folder", "shared"),
+    ("a folder of its own (git worktree, or a copy) at the fork point", "own"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +29,7 @@ class OptionsChoice:
     title: str | None
     system_prompt: str
     options: SessionOptions
+    worktree: bool = False  # a fork: in a folder of its own
 
 
 def parse_options(turns: str, budget: str, tools: str, allowed: str) -> SessionOptions:
@@ -63,8 +68,10 @@ class SessionOptionsScreen(ModalScreen[OptionsChoice | None]):
         title: str | None = None,
         ask_title: bool = True,
         defaults: SessionOptions | None = None,
+        ask_folder: bool = False,
     ) -> None:
         super().__init__()
+        self.ask_folder = ask_folder
         self.defaults = defaults or SessionOptions()
         self.heading = heading
         self.options = options
@@ -107,6 +114,9 @@ class SessionOptionsScreen(ModalScreen[OptionsChoice | None]):
                 placeholder=", ".join(d.allowed_tools or ()) or "every tool",
                 id="allowed",
             )
+            if self.ask_folder:
+                yield Label("Folder")
+                yield Select(FOLDER_CHOICES, value="shared", allow_blank=False, id="folder")
             yield Label("", id="options-problem", classes="tool-error")
             with Horizontal(classes="buttons"):
                 yield Button("OK", variant="primary", id="ok")
@@ -131,7 +141,10 @@ class SessionOptionsScreen(ModalScreen[OptionsChoice | None]):
             self.query_one("#options-problem", Label).update(str(exc))
             return
         title = self._value("#title").strip() if self.ask_title else ""
-        self.dismiss(OptionsChoice(title or None, self._value("#system").strip(), options))
+        worktree = self.ask_folder and self.query_one("#folder", Select).value == "own"
+        self.dismiss(
+            OptionsChoice(title or None, self._value("#system").strip(), options, worktree)
+        )
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.syntax import Syntax
@@ -17,7 +18,14 @@ from tui.engine.sessions.events import (
     ToolOutput,
     ToolResult,
 )
-from tui.engine.sessions.model import Message, Session, ThinkingPart, ToolResultPart, ToolUsePart
+from tui.engine.sessions.model import (
+    FileChangePart,
+    Message,
+    Session,
+    ThinkingPart,
+    ToolResultPart,
+    ToolUsePart,
+)
 
 MAX_SHOWN = 20_000  # characters of one tool result shown; the store keeps all of it
 
@@ -53,6 +61,7 @@ class SidePane(VerticalScroll, can_focus=True):
         self._output: dict[str, tuple[Static, list[str]]] = {}
         self.subagents: dict[str, Session] = {}
         self.message_id: str | None = None
+        self.diff_of: Callable[[FileChangePart], str] | None = None  # set by the screen
 
     async def show(
         self, message: Message | None, subagents: dict[str, Session] | None = None
@@ -70,6 +79,8 @@ class SidePane(VerticalScroll, can_focus=True):
                 await self._add_tool(part.tool_id, part.name, part.input)
             elif isinstance(part, ToolResultPart):
                 await self._add_result(part.tool_id, part.content, part.is_error, _meta(part))
+            elif isinstance(part, FileChangePart):
+                await self._add_file(part)
         if not (message.thinking or message.tool_parts()):
             await self.mount(Static("No thinking or tool calls in this message.", classes="empty"))
         await self.show_result(message)
@@ -143,6 +154,21 @@ class SidePane(VerticalScroll, can_focus=True):
                     classes="subagent",
                 )
             )
+
+    async def _add_file(self, part: FileChangePart) -> None:
+        """A file the call changed: its path and line counts, its diff when opened."""
+        counts = f"+{part.added} -{part.removed}" if part.recorded else "not kept (too large)"
+        status = "new" if part.before is None else "deleted" if part.after is None else "edited"
+        diff = self.diff_of(part) if self.diff_of and part.recorded else ""
+        body = Static(_code(diff, "diff") if diff else Text(counts), classes="file-diff")
+        block = Collapsible(
+            body, title=f"✎ {part.path} · {status} · {counts}", collapsed=True, classes="file"
+        )
+        tool = self._tools.get(part.tool_id)
+        if tool is not None:
+            await tool.query_one(Collapsible.Contents).mount(block)
+        else:
+            await self.mount(block)
 
     async def _add_output(self, tool_id: str, text: str) -> None:
         """A running command's output, as it comes (replaced by the result at the end)."""
