@@ -160,6 +160,6 @@ def test_a_damaged_blob_is_named(tmp_path: Path) -> None:
 
     blobs = BlobStore(tmp_path / "blobs")
     digest = blobs.put(b"content")
-    (tmp_path / "blobs" / digest[:2] / digest).write_bytes(b"garbage")
+    (tmp_path / "blobs" / digest).write_bytes(b"garbage")
     with pytest.raises(BlobError, match=digest[:12]):
-        blobs.get(digest)
+        BlobStore(tmp_path / "blobs").get(digest)  # a later run reads it from disk

@@ -11,22 +11,22 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tui.engine.files.blobs import BlobStore
+from tui.engine.files.blobs import BlobStore, Blocks, matching_blocks
 from tui.engine.files.watch import Change
 from tui.engine.sessions.model import FileChangePart, Message
 
 
 def line_counts(before: bytes | None, after: bytes | None) -> tuple[int, int]:
     """Lines added and removed from `before` to `after`."""
-    old = (before or b"").splitlines()
-    new = (after or b"").splitlines()
-    added = removed = 0
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op in ("replace", "delete"):
-            removed += a2 - a1
-        if op in ("replace", "insert"):
-            added += b2 - b1
-    return added, removed
+    return counts_of(matching_blocks(before or b"", after or b""), before, after)
+
+
+def counts_of(blocks: Blocks, before: bytes | None, after: bytes | None) -> tuple[int, int]:
+    """Lines added and removed, from the matching lines of `before` and `after`."""
+    same = sum(size for _, _, size in blocks)
+    old = len((before or b"").splitlines(keepends=True))
+    new = len((after or b"").splitlines(keepends=True))
+    return new - same, old - same
 
 
 def record(blobs: BlobStore, tool_id: str, changes: Sequence[Change]) -> list[FileChangePart]:
@@ -37,8 +37,13 @@ def record(blobs: BlobStore, tool_id: str, changes: Sequence[Change]) -> list[Fi
             parts.append(FileChangePart(tool_id, change.path, None, None, recorded=False))
             continue
         before = blobs.put(change.before) if change.before is not None else None
-        after = blobs.put(change.after, base=before) if change.after is not None else None
-        added, removed = line_counts(change.before, change.after)
+        blocks = matching_blocks(change.before or b"", change.after or b"")
+        after = (
+            blobs.put(change.after, base=before, base_data=change.before, blocks=blocks)
+            if change.after is not None
+            else None
+        )
+        added, removed = counts_of(blocks, change.before, change.after)
         parts.append(FileChangePart(tool_id, change.path, before, after, added, removed))
     blobs.sync()
     return parts
