@@ -122,3 +122,36 @@ def test_files_lists_what_a_branch_changed(
     assert main(["files", sid, "--diff"]) == 0
     out = capsys.readouterr().out
     assert "added    a.txt  +2 -0" in out and "+two" in out
+
+
+def test_keep_the_winner_carries_its_files_into_the_parent(
+    engine: Engine, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.engine.explore.fanout import make_forks
+
+    sid = engine.new_session(origin=Origin(cwd=str(repo))).id
+    _edit(engine, sid, repo, "app.py", "print(2)\n")
+    a, b = make_forks(engine, sid, [(None, "m1"), (None, "m2")], worktree=True)
+    assert a.origin.cwd != b.origin.cwd  # each works in its own folder
+    _edit(engine, a.id, Path(a.origin.cwd or ""), "app.py", "print('a')\n")
+    _edit(engine, b.id, Path(b.origin.cwd or ""), "app.py", "print('b')\n")
+    assert (repo / "app.py").read_text() == "print(2)\n"  # neither touched the parent
+    assert main(["keep", a.id, "--files", "--preview"]) == 0
+    assert "+print('a')" in capsys.readouterr().out
+    kept = _json(capsys, "keep", a.id, "--files", "--json")
+    assert kept["files"] == ["app.py"] and kept["archived"] == [b.id]  # type: ignore[index]
+    assert (repo / "app.py").read_text() == "print('a')\n"
+    assert engine.session(b.id).archived and not engine.session(a.id).archived
+
+
+def test_keep_refuses_a_file_the_parent_changed_since_the_fork(
+    engine: Engine, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sid = engine.new_session(origin=Origin(cwd=str(repo))).id
+    _edit(engine, sid, repo, "app.py", "print(2)\n")
+    fork = _json(capsys, "fork", sid, "--worktree", "--json")
+    _edit(engine, fork["id"], Path(fork["origin"]["cwd"]), "app.py", "print('f')\n")  # type: ignore[index]
+    (repo / "app.py").write_text("print('parent went on')\n")
+    assert main(["keep", fork["id"], "--files"]) == 2  # type: ignore[index]
+    assert "changed outside forktree" in capsys.readouterr().err
+    assert (repo / "app.py").read_text() == "print('parent went on')\n"

@@ -55,6 +55,40 @@ def cmd_fork(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keep(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.engine.explore.fanout import choose_winner
+    from tui.engine.files.restore import preview
+    from tui.engine.files.session_files import apply_winner, plan_winner
+
+    winner = engine.session(args.session)
+    if args.preview:
+        plan = plan_winner(engine, winner.id)
+        if args.json:
+            emit_json(plan.to_dict())
+        else:
+            print(preview(engine.blobs, plan), end="")
+        return 0
+    undo = apply_winner(engine, winner.id, force=args.force) if args.files else None
+    archived = choose_winner(engine, winner.id)
+    if args.json:
+        emit_json(
+            {
+                "winner": winner.id,
+                "archived": [s.id for s in archived],
+                "files": sorted(undo.files) if undo else [],
+                "undo": undo.id if undo else None,
+            }
+        )
+        return 0
+    if undo is not None:
+        print(
+            f"files: {len(undo.files)} carried into the parent's folder "
+            f"(undo: forktree undo-restore {undo.id[:8]})"
+        )
+    print(f"kept {winner.short_id}; archived {len(archived)} sibling(s) (not deleted)")
+    return 0
+
+
 def cmd_revert(engine: Engine, args: argparse.Namespace) -> int:
     if not files_first(engine, args.session, args.message, args):
         return 0
@@ -111,7 +145,7 @@ def render_comparison(c: Comparison) -> str:
 
 
 def file_line(span: FileSpan) -> str:
-    counts = f"+{span.added} -{span.removed}" if span.recorded else "(not recorded: too large)"
+    counts = f"+{span.added} -{span.removed}" + ("" if span.recorded else " (contents not kept)")
     return f"{span.status:<8} {span.path}  {counts}"
 
 
@@ -145,7 +179,10 @@ def cmd_fanout(engine: Engine, args: argparse.Namespace) -> int:
 
     async def run() -> list[tuple[Session, TurnResult]]:
         try:
-            return await fanout(engine, args.session, args.prompt, targets, args.at, runs=runs)
+            return await fanout(
+                engine, args.session, args.prompt, targets, args.at, runs=runs,
+                worktree=args.worktree,
+            )  # fmt: skip
         finally:
             await runs.close()
 
@@ -238,6 +275,20 @@ def add_commands(add: AddCommand) -> None:
         "--models", required=True, help="comma-separated: model, provider/model or provider/"
     )
     p.add_argument("--at", metavar="MESSAGE", help="fork point (default: the head)")
+    p.add_argument(
+        "--worktree", action="store_true", help="each fork in a folder of its own (git worktree)"
+    )
+    p = add(
+        "keep",
+        cmd_keep,
+        "keep a fork as the winner: archive its fan-out siblings; --files carries its "
+        "file changes into the parent's folder",
+        json_flag=True,
+    )
+    p.add_argument("session")
+    p.add_argument("--files", action="store_true", help="also apply its file changes")
+    p.add_argument("--preview", action="store_true", help="show what --files would write")
+    p.add_argument("--force", action="store_true", help="overwrite files the parent changed")
     p = add("checkpoint", cmd_checkpoint, "name a message as a checkpoint", json_flag=True)
     p.add_argument("session")
     p.add_argument("message")

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tui.app.screens.dialogs import TextPromptScreen
+from tui.app.screens.dialogs import ConfirmScreen, TextPromptScreen
 from tui.app.screens.session_options import OptionsChoice, SessionOptionsScreen
 from tui.app.screens.switcher import SwitcherScreen
 from tui.engine import ForktreeError, Message, Role
@@ -212,16 +212,49 @@ class BranchActions:
         )
 
     def winner(self) -> None:
+        """Keep this fork: archive its siblings; a fork with its own folder is asked
+        whether its file changes go into the parent's folder too."""
         if self.screen.current is None:
             return
         from tui.engine.explore.fanout import choose_winner
+        from tui.engine.files.session_files import apply_winner, plan_winner
 
-        archived = choose_winner(self.screen.engine, self.screen.current)
-        if not archived:
-            self.screen.notify("This session has no sibling forks to archive.")
+        winner = self.screen.engine.session(self.screen.current)
+
+        def keep(carry: bool) -> None:
+            if carry:
+                try:
+                    undo = apply_winner(self.screen.engine, winner.id)
+                except (ForktreeError, OSError) as exc:
+                    self.screen.notify(str(exc), title="Nothing kept", severity="error")
+                    return
+                self.screen.notify(f"{len(undo.files)} file(s) carried into the parent's folder.")
+            archived = choose_winner(self.screen.engine, winner.id)
+            self.screen.refresh_tree()
+            if archived:
+                self.screen.notify(f"Kept this fork; archived {len(archived)} sibling(s).")
+            elif not carry:
+                self.screen.notify("This session has no sibling forks to archive.")
+
+        writes = []
+        if winner.origin.workspace:
+            try:
+                writes = plan_winner(self.screen.engine, winner.id).writes
+            except (ForktreeError, OSError) as exc:
+                self.screen.notify(str(exc), severity="warning")
+        if not writes:
+            keep(False)
             return
-        self.screen.refresh_tree()
-        self.screen.notify(f"Kept this fork; archived {len(archived)} sibling(s) (not deleted).")
+        names = ", ".join(item.path for item in writes[:4]) + (" …" if len(writes) > 4 else "")
+        question = (
+            f"Keep this fork as the winner. Also carry its {len(writes)} changed file(s) "
+            f"({names}) into the parent's folder? (No keeps the files where they are.)"
+        )
+
+        def answered(yes: bool | None) -> None:
+            keep(bool(yes))
+
+        self.screen.app.push_screen(ConfirmScreen(question), answered)
 
     def mark(self) -> None:
         """Mark the tree's selected session; the second mark opens the compare screen."""

@@ -61,7 +61,8 @@ def files_text(files: tuple[FileSpan, ...]) -> Text:
     for span in files:
         mark = {"added": "A", "deleted": "D"}.get(span.status, "M")
         text.append(f"{mark} {span.path} ")
-        text.append(f"+{span.added} -{span.removed}\n" if span.recorded else "(too large)\n", "dim")
+        kept = "" if span.recorded else " (contents not kept)"
+        text.append(f"+{span.added} -{span.removed}{kept}\n", "dim")
     return text
 
 
@@ -244,7 +245,8 @@ class CompareScreen(Screen[None]):
                     Text("(unchanged on this side)", "italic dim"), classes="compare-cell"
                 )
             if not span.recorded:
-                return Static(Text("(changed; too large to keep)", "dim"), classes="compare-cell")
+                note = f"+{span.added} -{span.removed} (its contents were not kept)"
+                return Static(Text(note, "dim"), classes="compare-cell")
             diff = unified_diff(self.engine.blobs, span)
             return Static(
                 Syntax(diff, "diff", theme="ansi_dark", word_wrap=True),

@@ -157,7 +157,7 @@ class SidePane(VerticalScroll, can_focus=True):
 
     async def _add_file(self, part: FileChangePart) -> None:
         """A file the call changed: its path and line counts, its diff when opened."""
-        counts = f"+{part.added} -{part.removed}" if part.recorded else "not kept (too large)"
+        counts = f"+{part.added} -{part.removed}" + ("" if part.recorded else " · not kept")
         status = "new" if part.before is None else "deleted" if part.after is None else "edited"
         diff = self.diff_of(part) if self.diff_of and part.recorded else ""
         body = Static(_code(diff, "diff") if diff else Text(counts), classes="file-diff")

@@ -28,19 +28,24 @@ def make_forks(
     session_id: str,
     targets: list[tuple[str | None, str | None]],
     at: str | None = None,
+    worktree: bool = False,
 ) -> list[Session]:
-    """One fork per target at `at` (default: the head), titled by its model."""
+    """One fork per target at `at` (default: the head), titled by its model; with
+    `worktree`, each in a folder of its own, so they work at once without clashing."""
     if not targets:
         raise InvalidInputError("fan-out needs at least one model")
     parent = engine.session(session_id)
     forks = []
     for provider, model in targets:
         label = "/".join(x for x in (provider, model) if x) or parent.model or parent.provider
-        forks.append(
-            engine.fork(
-                parent.id, at=at, title=f"{parent.title} · {label}", provider=provider, model=model
-            )
+        fork = engine.fork(
+            parent.id, at=at, title=f"{parent.title} · {label}", provider=provider, model=model
         )
+        if worktree:
+            from tui.engine.files.worktree import make_workspace
+
+            fork = make_workspace(engine, fork.id)
+        forks.append(fork)
     return forks
 
 
@@ -52,11 +57,12 @@ async def fanout(
     at: str | None = None,
     listener: Listener = ignore_events,
     runs: RunFactory | None = None,
+    worktree: bool = False,
 ) -> list[tuple[Session, TurnResult]]:
     """Send `prompt` to a new fork per target, all streaming at once; `runs` builds each
     fork's runtime (default: from the settings, with no one to approve tool calls)."""
     check_prompt(prompt)
-    forks = make_forks(engine, session_id, targets, at)
+    forks = make_forks(engine, session_id, targets, at, worktree)
     factory = runs or RunFactory(engine)
     try:
         results = await asyncio.gather(

@@ -73,7 +73,8 @@ class RestorePlan:
         }
 
 
-def _current(folder: Path, path: str) -> str | None:
+def current_hash(folder: Path, path: str) -> str | None:
+    """The hash of what `path` holds in `folder` now (None: absent)."""
     try:
         return blob_hash((folder / path).read_bytes())
     except FileNotFoundError:
@@ -94,7 +95,7 @@ def plan(folder: Path, later: list[FileChangePart]) -> RestorePlan:
                 span.path,
                 target=span.start,
                 expected=span.end,
-                current=_current(folder, span.path),
+                current=current_hash(folder, span.path),
                 recorded=span.recorded,
             )
         )

@@ -59,3 +59,32 @@ def branch_files(engine: Engine, session_id: str, since_fork: bool = True) -> li
     transcript = engine.transcript(session.id)
     start = session.fork_depth + 1 if since_fork and session.fork_depth is not None else 0
     return spans(file_changes(transcript[start:]))
+
+
+def plan_winner(engine: Engine, winner_id: str) -> restore.RestorePlan:
+    """Carrying the winner's file changes (since its fork point) into its parent's
+    folder: a file the parent changed since the fork point is a conflict."""
+    winner = engine.session(winner_id)
+    if winner.parent_session_id is None:
+        raise InvalidInputError(f"{winner.short_id} is not a fork: it has no parent to give to")
+    parent = engine.session(winner.parent_session_id)
+    target = folder_of(parent)
+    if folder_of(winner).resolve() == target.resolve():
+        return restore.RestorePlan(str(target), ())  # one shared folder: already there
+    items = tuple(
+        restore.RestoreItem(
+            span.path,
+            target=span.end,
+            expected=span.start,
+            current=restore.current_hash(target, span.path),
+            recorded=span.recorded,
+        )
+        for span in branch_files(engine, winner.id)
+    )
+    return restore.RestorePlan(str(target), items)
+
+
+def apply_winner(engine: Engine, winner_id: str, force: bool = False) -> restore.Undo:
+    """Write the winner's changes into its parent's folder (conflicts only with
+    `force`); undoable like any restore."""
+    return restore.apply(engine.blobs, plan_winner(engine, winner_id), undo_dir(engine), force)

@@ -25,6 +25,7 @@ from typing import Any
 
 import orjson
 
+from tui.engine.importers.claude_code_files import edits_of
 from tui.engine.providers.pricing import prices_for
 from tui.engine.sessions.model import (
     Message,
@@ -282,7 +283,9 @@ class TranscriptParser:
                 tool_id = str(block.get("id", ""))
                 raw_input = block.get("input")
                 data: dict[str, Any] = raw_input if isinstance(raw_input, dict) else {}
-                node.parts.append(ToolUsePart(tool_id, str(block.get("name", "")), data))
+                name = str(block.get("name", ""))
+                node.parts.append(ToolUsePart(tool_id, name, data))
+                node.parts.extend(edits_of(tool_id, name, data, self.out.cwd))
                 self.out.tool_owner[tool_id] = node.key
                 if block.get("name") in TASK_TOOLS and isinstance(data.get("prompt"), str):
                     self.out.task_prompts[data["prompt"].strip()] = (node.key, tool_id)

@@ -41,8 +41,9 @@ class ToolResultPart:
 class FileChangePart:
     """One file a tool call changed, in the session's folder: its content before and
     after as blob hashes (None: the file did not exist), for restoring and diffing.
-    `recorded` is False for a file too large or binary to keep (then only its hashes
-    say it changed); `added` / `removed` count its lines."""
+    `recorded` is False where the contents were not kept (a file over the size limit,
+    or an imported agent's edit): then only its path and line counts are known.
+    `added` / `removed` count its lines."""
 
     tool_id: str
     path: str  # relative to the session's folder
