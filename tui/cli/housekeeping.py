@@ -19,7 +19,8 @@ def cmd_cleanup(engine: Engine, args: argparse.Namespace) -> int:
     if args.json:
         return _cleanup_json(engine, args, found, verb)
     for s in found:
-        print(f"{s.short_id}  {s.title}  · {s.totals.messages} msgs · {age(s.updated)}")
+        folder = f" · own folder {s.origin.workspace} (kept)" if s.origin.workspace else ""
+        print(f"{s.short_id}  {s.title}  · {s.totals.messages} msgs · {age(s.updated)}{folder}")
     if not args.apply:
         print(f"dry run: would {verb} {len(found)} session(s); add --apply to do it")
         return 0
@@ -29,6 +30,12 @@ def cmd_cleanup(engine: Engine, args: argparse.Namespace) -> int:
             return 1
     done = apply(engine, found, delete=args.delete)
     print(f"{verb}d {done} session(s)")
+    kept = [s for s in found if s.origin.workspace]
+    if kept and args.delete:
+        print(
+            f"{len(kept)} of them had a folder of their own, kept (never removed unasked): "
+            + ", ".join(str(s.origin.workspace) for s in kept)
+        )
     return 0
 
 
