@@ -76,22 +76,27 @@ def cmd_config(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
-    from tui.engine.importers.claude_code import ClaudeCodeImporter, default_root
+    from tui.engine.importers import claude_code, codex
 
     if args.source == "json":
         if not args.path:
             print("forktree: error: import json needs a FILE", file=sys.stderr)
             return EXIT_USAGE
         return cmd_import_json(engine, args.path)
-
-    root = Path(args.path).expanduser() if args.path else default_root()
+    module = codex if args.source == "codex" else claude_code
+    where = "CODEX_HOME" if args.source == "codex" else "CLAUDE_CONFIG_DIR"
+    root = Path(args.path).expanduser() if args.path else module.default_root()
     if not root.exists():
         print(
-            f"forktree: error: {root} does not exist (set CLAUDE_CONFIG_DIR or give a path)",
+            f"forktree: error: {root} does not exist (set {where} or give a path)",
             file=sys.stderr,
         )
         return EXIT_USAGE
-    importer = ClaudeCodeImporter(engine)
+    importer: claude_code.ClaudeCodeImporter | codex.CodexImporter = (
+        codex.CodexImporter(engine)
+        if args.source == "codex"
+        else claude_code.ClaudeCodeImporter(engine)
+    )
     if sys.stderr.isatty() and not args.json:
         from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
@@ -106,7 +111,8 @@ def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
         # the bar draws with escape codes of its own: past the terminal-safe stderr
         terminal = Console(file=getattr(sys.stderr, "inner", sys.stderr))
         with Progress(*columns, transient=True, console=terminal) as bar:
-            task = bar.add_task("importing Claude Code sessions", total=None)
+            label = "Codex" if args.source == "codex" else "Claude Code"
+            task = bar.add_task(f"importing {label} sessions", total=None)
             report = importer.run(
                 root, lambda done, total: bar.update(task, completed=done, total=total)
             )
@@ -130,13 +136,18 @@ def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def add_commands(add: AddCommand) -> None:
-    p = add("import", cmd_import, "import sessions from another tool (claude-code)", json_flag=True)
-    p.add_argument("source", choices=["claude-code", "json"])
+    p = add(
+        "import",
+        cmd_import,
+        "import sessions from another tool (claude-code, codex) or a JSON export",
+        json_flag=True,
+    )
+    p.add_argument("source", choices=["claude-code", "codex", "json"])
     p.add_argument(
         "path",
         nargs="?",
-        help="a projects folder or one .jsonl file (default: "
-        "$CLAUDE_CONFIG_DIR/projects or ~/.claude/projects)",
+        help="a folder or one .jsonl file (default: $CLAUDE_CONFIG_DIR/projects or "
+        "~/.claude/projects; for codex $CODEX_HOME/sessions or ~/.codex/sessions)",
     )
     add(
         "providers",
