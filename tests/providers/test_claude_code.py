@@ -153,3 +153,76 @@ async def test_abort_kills_the_subprocess(
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid), 0)  # the process is gone (reaped)
     assert engine.transcript(sid)[-1].status is MessageStatus.INTERRUPTED
+
+
+async def test_fork_anywhere_continues_natively_in_a_new_claude_code_transcript(
+    engine: Engine, claude: Path, tmp_path: Path
+) -> None:
+    from tests.importers.cc_fixture import SID, Transcript, text, tool_use
+    from tui.engine.importers.claude_code import ClaudeCodeImporter
+
+    t = Transcript(cwd=str(tmp_path))
+    u1 = t.user("first question", None)
+    a1 = t.assistant([text("first answer"), tool_use("toolu_1", "Read", {"file_path": "x"})],
+                     u1, "msg_1")  # fmt: skip
+    r1 = t.result("toolu_1", "contents", a1)
+    a1b = t.assistant([text("read it")], r1, "msg_1b")
+    t._base("user", a1b, isSidechain=True, message={"role": "user", "content": "side"})
+    u2 = t.user("second question", a1b)
+    t.assistant([text("second answer")], u2, "msg_2")
+    source = t.write(tmp_path / "projects" / "p" / f"{SID}.jsonl")
+    before = source.read_bytes()
+    ClaudeCodeImporter(engine).run(tmp_path / "projects")
+    main_session = next(s for s in engine.sessions() if s.parent_session_id is None)
+    imported = len(engine.sessions())
+    transcript = engine.transcript(main_session.id)
+    point = next(m for m in transcript if m.text == "read it")
+    fork = engine.fork(main_session.id, at=point.id, title="try another way")
+    result = await SessionRuntime(engine, fork.id).send("go on differently")
+    assert result.outcome == "success", result.error
+    bound = engine.session(fork.id).origin
+    new_file = Path(bound.source_path or "")
+    assert new_file.parent == source.parent and new_file.stem == bound.source_id
+    assert _runs(claude)[0]["argv"].count(f"--resume={bound.source_id}") == 1
+    assert oct(new_file.stat().st_mode & 0o777) == "0o600"
+    assert source.read_bytes() == before  # the source is never touched
+    written = [json.loads(line) for line in new_file.read_text().splitlines()]
+    records = [r for r in written if r.get("uuid")]
+    assert {r["sessionId"] for r in written} == {bound.source_id}
+    assert not any(r.get("isSidechain") for r in records)
+    old_uuids = {r["uuid"] for r in t.lines}
+    assert not any(r["uuid"] in old_uuids for r in records)  # every uuid is new
+    uuids = [r["uuid"] for r in records]
+    assert records[0]["parentUuid"] is None
+    assert all(r["parentUuid"] in uuids for r in records[1:])  # remapped consistently
+    assert all(r["forkedFrom"] == {"sessionId": SID, "messageUuid": a1b} for r in records)
+    texts = json.dumps(records)
+    assert "read it" in texts and "second question" not in texts  # up to the fork point
+    assert written[-1] == {"type": "custom-title", "customTitle": "try another way",
+                           "sessionId": bound.source_id}  # fmt: skip
+    report = ClaudeCodeImporter(engine).run(tmp_path / "projects").to_dict()
+    assert report["imported"] == 0  # the fork's file does not come in twice
+    assert len(engine.sessions()) == imported + 1
+
+
+async def test_a_cut_between_a_tool_call_and_its_result_is_refused(
+    engine: Engine, claude: Path, tmp_path: Path
+) -> None:
+    from tests.importers.cc_fixture import SID, Transcript, text, tool_use
+    from tui.engine.importers.claude_code import ClaudeCodeImporter
+
+    t = Transcript(cwd=str(tmp_path))
+    u1 = t.user("q", None)
+    a1 = t.assistant([text("calling"), tool_use("toolu_9", "Bash", {"command": "ls"})], u1, "m1")
+    u2 = t.user("interrupting before the result", a1)
+    t.assistant([text("ok")], u2, "m2")
+    t.write(tmp_path / "projects" / "p" / f"{SID}.jsonl")
+    ClaudeCodeImporter(engine).run(tmp_path / "projects")
+    (session,) = engine.sessions()
+    calling = next(m for m in engine.transcript(session.id) if m.text == "calling")
+    fork = engine.fork(session.id, at=calling.id)
+    result = await SessionRuntime(engine, fork.id).send("hi")
+    assert result.outcome == "error" and "between a tool call and its result" in (
+        result.error or ""
+    )
+    assert not claude.exists()

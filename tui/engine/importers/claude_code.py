@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui.engine.engine import Engine, title_from_prompt
+from tui.engine.importers.claude_code_fork import owned
 from tui.engine.importers.claude_code_parse import (
     Node,
     Parsed,
@@ -75,6 +76,7 @@ class ClaudeCodeImporter:
         self.state_path = engine.store.home / STATE_FILE
         self.state = self._load_state()
         self._forks: list[tuple[str, str]] = []
+        self._owned = owned(engine.store.home)
 
     def _load_state(self) -> dict[str, dict[str, object]]:
         try:
@@ -145,6 +147,8 @@ class ClaudeCodeImporter:
         previous = self.state.get(key)
         if previous and previous.get("sig") == sig:
             return FileResult(key, "unchanged")
+        if key in self._owned:  # a fork forktree wrote: its turns come in through forktree
+            return FileResult(key, "unchanged", reason="a fork continued in forktree")
         parser = TranscriptParser()
         try:
             for path in group:

@@ -140,6 +140,14 @@ class Streamer:
         if (
             provider.capabilities.resumes_from_end_only
             and session.head_id
+            and session.origin.kind == "claude_code"
+            and not session.origin.source_id
+            and session.origin.source_path
+        ):
+            session = self._native_fork(session)
+        if (
+            provider.capabilities.resumes_from_end_only
+            and session.head_id
             and session.origin.kind != "native"
             and not session.origin.source_id
         ):
@@ -277,6 +285,26 @@ class Streamer:
             self.store.put_messages(session.root_id, [message])
         self.writer.written(session.root_id, [message])
         return message
+
+    def _native_fork(self, session: Session) -> Session:
+        """A fork of an imported Claude Code session before its end: write it a Claude
+        Code transcript of its own (up to its head), so Claude Code goes on from there."""
+        from pathlib import Path
+
+        from tui.engine.importers.claude_code_fork import remember, write_fork
+
+        assert session.head_id and session.origin.source_path
+        fork = write_fork(Path(session.origin.source_path), session.head_id, session.title)
+        remember(self.store.home, fork, session.id)
+        with self.store.transaction():
+            current = self.store.get_session(session.id)
+            origin = replace(
+                current.origin, source_id=fork.session_id, source_path=str(fork.path),
+                fork_pending=None,
+            )  # fmt: skip
+            updated = current.with_changes(origin=origin)
+            self.store.put_session(updated)
+        return updated
 
     def _bind(self, session: Session, external_id: str) -> Session:
         """Remember the provider's own session id (a fork gets a new one)."""
