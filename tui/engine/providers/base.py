@@ -37,12 +37,17 @@ class Capabilities:
     resumes_from_end_only: bool = False  # ...and can continue that session only from its end
     priced: bool = True  # a reply's cost comes from the price table when it does not say it
     titles: bool = True  # worth asking for a short title after the first reply
+    forks_at_head: bool = True  # (agents) a fork at the session's end goes on natively
 
 
 HTTP_API = Capabilities(tools=True)  # Anthropic and OpenAI-compatible servers
 AGENT_CLI = Capabilities(
     native_sessions=True, resumes_from_end_only=True, priced=False, titles=False
 )  # Claude Code: its own tools, sessions and costs
+CODEX_CLI = Capabilities(
+    native_sessions=True, resumes_from_end_only=True, priced=False, titles=False,
+    forks_at_head=False,
+)  # fmt: skip  # Codex: `codex exec` resumes a thread but cannot fork it unattended
 OFFLINE = Capabilities(titles=False)  # the echo provider: nothing worth titling
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 from tui.engine.config.settings import ProviderSettings, Settings, load_settings
 from tui.engine.providers.base import (
     AGENT_CLI,
+    CODEX_CLI,
     HTTP_API,
     OFFLINE,
     Capabilities,
@@ -82,6 +83,8 @@ def configured(
         found["claude_code"] = ProviderInfo(
             "claude_code", "claude_code", None, CLAUDE_CODE_MODEL, None, False
         )
+    if shutil.which(env.get("FORKTREE_CODEX_BIN", "codex")):
+        found["codex"] = ProviderInfo("codex", "codex", None, "gpt-5-codex", None, False)
     found["echo"] = ProviderInfo("echo", "echo", None, EchoProvider.default_model, None, False)
     return found
 
@@ -120,6 +123,8 @@ def capabilities(name: str, settings: Settings | None = None) -> Capabilities:
     """What the provider called `name` can do, without building it (no key needed)."""
     if name == "claude_code":
         return AGENT_CLI
+    if name == "codex":
+        return CODEX_CLI
     if name == "echo":
         return OFFLINE
     info = configured(settings).get(name)
@@ -135,6 +140,10 @@ def build(
         from tui.engine.providers.claude_code import ClaudeCodeProvider
 
         return ClaudeCodeProvider(env.get("FORKTREE_CLAUDE_BIN"))
+    if name == "codex":
+        from tui.engine.providers.codex import CodexProvider
+
+        return CodexProvider(env.get("FORKTREE_CODEX_BIN"))
     available = configured(settings, env)
     info = available.get(name)
     if info is None:

@@ -86,7 +86,8 @@ class Branching:
         origin = parent.origin
         if not self.capabilities(parent.provider).native_sessions or not origin.source_id:
             return origin
-        if point is not None and point.id == parent.head_id:
+        caps = self.capabilities(parent.provider)
+        if point is not None and point.id == parent.head_id and caps.forks_at_head:
             return replace(origin, fork_pending=True)
         return replace(origin, source_id=None, fork_pending=None)
 

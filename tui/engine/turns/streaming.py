@@ -152,9 +152,11 @@ class Streamer:
             and not session.origin.source_id
         ):
             raise InvalidInputError(
-                f"{provider.name} can only continue a session from its end; this branch "
-                "starts earlier (or is a subagent's). Pick another model for it with ctrl+o "
-                "(or `forktree fork --model`) to continue it here."
+                f"{provider.name} can only continue a session from its end; this branch is "
+                "a fork it cannot make unattended, starts earlier, or is a subagent's. Pick "
+                "another model for it with ctrl+o (or `forktree fork --model`) to continue "
+                "it here"
+                + ("; `codex fork` forks it in a terminal." if provider.name == "codex" else ".")
             )
         with self.store.transaction():
             session = self.writer.session(session.id)
@@ -219,7 +221,8 @@ class Streamer:
         capabilities = provider.capabilities
         resume = (
             session.origin.source_id
-            if capabilities.native_sessions and session.origin.kind in ("claude_code", "native")
+            if capabilities.native_sessions
+            and session.origin.kind in ("claude_code", "codex", "native")
             else None
         )
         request = ProviderRequest(

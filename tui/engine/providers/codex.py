@@ -1,0 +1,147 @@
+"""Codex as a provider: `codex exec --json resume <id> -` in the session's folder (a new
+thread with `codex exec --json -`), the prompt on stdin, its JSONL events mapped.
+
+Events: `thread.started` {thread_id}; `item.started` / `item.updated` / `item.completed`
+{item: {id, type: agent_message | reasoning | command_execution | file_change |
+mcp_tool_call | web_search, …}}; `turn.completed` {usage}; `turn.failed` / `error`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import orjson
+
+from tui.engine.providers.base import AGENT_CLI, ProviderRequest
+from tui.engine.providers.claude_code import LINE_LIMIT, _stop
+from tui.engine.sessions.events import (
+    Done,
+    Failed,
+    ProviderEvent,
+    SessionBound,
+    TextDelta,
+    ThinkingDelta,
+    ToolCall,
+    ToolResult,
+    UsageReport,
+)
+from tui.engine.sessions.model import Role, Usage
+
+INSTALL_HINT = (
+    "the `codex` command was not found on PATH; install the Codex CLI with "
+    "`npm install -g @openai/codex` (or set FORKTREE_CODEX_BIN)"
+)
+TOOL_ITEMS = {"command_execution", "file_change", "mcp_tool_call", "web_search"}
+
+
+class CodexProvider:
+    """One `codex exec` process per turn; Codex keeps the thread in its own rollout."""
+
+    name = "codex"
+    default_model = "gpt-5-codex"
+    capabilities = AGENT_CLI
+
+    def __init__(self, binary: str | None = None) -> None:
+        self.binary = binary or os.environ.get("FORKTREE_CODEX_BIN", "codex")
+
+    def argv(self, request: ProviderRequest, binary: str) -> list[str]:
+        args = [binary, "exec", "--json", "--skip-git-repo-check"]
+        if request.model and request.model != self.default_model:
+            args += ["--model", request.model]
+        if request.resume_id:
+            args += ["resume", request.resume_id]
+        args.append("-")  # the prompt comes on stdin: never parsed as a flag
+        return args
+
+    async def stream(self, request: ProviderRequest) -> AsyncGenerator[ProviderEvent, None]:
+        binary = shutil.which(self.binary)
+        if binary is None:
+            yield Failed(INSTALL_HINT)
+            return
+        prompt = next((m.text for m in reversed(request.messages) if m.role is Role.USER), "")
+        cwd = request.cwd if request.cwd and os.path.isdir(request.cwd) else None
+        proc = await asyncio.create_subprocess_exec(
+            *self.argv(request, binary),
+            cwd=cwd,
+            limit=LINE_LIMIT,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,
+        )
+        finished = False
+        started: set[str] = set()
+        try:
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(prompt.encode())
+            await proc.stdin.drain()
+            proc.stdin.close()
+            while line := await proc.stdout.readline():
+                for event in self._map(line, started):
+                    finished = finished or isinstance(event, Done | Failed)
+                    yield event
+            await proc.wait()
+            if not finished:
+                err = (await proc.stderr.read()).decode("utf-8", "replace") if proc.stderr else ""
+                last = err.strip().splitlines()[-1][:300] if err.strip() else ""
+                yield Failed(
+                    f"codex exited with code {proc.returncode} before the turn ended"
+                    + (f": {last}" if last else "")
+                )
+        finally:
+            await _stop(proc)
+
+    def _map(self, line: bytes, started: set[str]) -> list[ProviderEvent]:
+        try:
+            event = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            return []
+        if not isinstance(event, dict):
+            return []
+        kind = event.get("type")
+        if kind in ("thread.started", "thread.resumed") and event.get("thread_id"):
+            return [SessionBound(str(event["thread_id"]))]
+        if kind in ("item.started", "item.completed"):
+            item = event.get("item")
+            return (
+                self._item(item, kind == "item.completed", started)
+                if isinstance(item, dict)
+                else []
+            )
+        if kind == "turn.completed":
+            usage = event.get("usage") or {}
+            return [
+                UsageReport(Usage(usage.get("input_tokens"), usage.get("output_tokens"))),
+                Done("end_turn"),
+            ]
+        if kind in ("turn.failed", "error"):
+            inner = event.get("error")
+            error: dict[str, Any] = inner if isinstance(inner, dict) else event
+            return [Failed(f"codex: {error.get('message') or 'the turn failed'}"[:500])]
+        return []
+
+    @staticmethod
+    def _item(item: dict[str, Any], done: bool, started: set[str]) -> list[ProviderEvent]:
+        kind, item_id = item.get("type"), str(item.get("id") or "")
+        if kind == "agent_message" and done and item.get("text"):
+            return [TextDelta(str(item["text"]))]
+        if kind == "reasoning" and done and item.get("text"):
+            return [ThinkingDelta(str(item["text"]))]
+        if kind not in TOOL_ITEMS:
+            return []
+        out: list[ProviderEvent] = []
+        if item_id not in started:
+            started.add(item_id)
+            data = {k: v for k, v in item.items() if k not in ("id", "type", "aggregated_output")}
+            out.append(ToolCall(item_id, str(kind), data))
+        if done:
+            output = item.get("aggregated_output")
+            text = output if isinstance(output, str) else json.dumps(item.get("changes") or item)
+            code = item.get("exit_code")
+            failed = item.get("status") == "failed" or (isinstance(code, int) and code != 0)
+            out.append(ToolResult(item_id, text, failed))
+        return out
