@@ -38,6 +38,7 @@ class Capabilities:
     priced: bool = True  # a reply's cost comes from the price table when it does not say it
     titles: bool = True  # worth asking for a short title after the first reply
     forks_at_head: bool = True  # (agents) a fork at the session's end goes on natively
+    fork_hint: str = ""  # (agents) how to fork its session by hand, where forktree cannot
 
 
 HTTP_API = Capabilities(tools=True)  # Anthropic and OpenAI-compatible servers
@@ -46,7 +47,7 @@ AGENT_CLI = Capabilities(
 )  # Claude Code: its own tools, sessions and costs
 CODEX_CLI = Capabilities(
     native_sessions=True, resumes_from_end_only=True, priced=False, titles=False,
-    forks_at_head=False,
+    forks_at_head=False, fork_hint="`codex fork` forks it in a terminal",
 )  # fmt: skip  # Codex: `codex exec` resumes a thread but cannot fork it unattended
 OFFLINE = Capabilities(titles=False)  # the echo provider: nothing worth titling
 

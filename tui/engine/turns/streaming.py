@@ -156,7 +156,11 @@ class Streamer:
                 "a fork it cannot make unattended, starts earlier, or is a subagent's. Pick "
                 "another model for it with ctrl+o (or `forktree fork --model`) to continue "
                 "it here"
-                + ("; `codex fork` forks it in a terminal." if provider.name == "codex" else ".")
+                + (
+                    f"; {provider.capabilities.fork_hint}."
+                    if provider.capabilities.fork_hint
+                    else "."
+                )
             )
         with self.store.transaction():
             session = self.writer.session(session.id)
