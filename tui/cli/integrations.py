@@ -76,15 +76,17 @@ def cmd_config(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
-    from tui.engine.importers import claude_code, codex
+    from tui.engine.importers import claude_code, codex, opencode
 
     if args.source == "json":
         if not args.path:
             print("forktree: error: import json needs a FILE", file=sys.stderr)
             return EXIT_USAGE
         return cmd_import_json(engine, args.path)
-    module = codex if args.source == "codex" else claude_code
-    where = "CODEX_HOME" if args.source == "codex" else "CLAUDE_CONFIG_DIR"
+    module = {"codex": codex, "opencode": opencode}.get(args.source, claude_code)
+    where = {"codex": "CODEX_HOME", "opencode": "XDG_DATA_HOME"}.get(
+        args.source, "CLAUDE_CONFIG_DIR"
+    )
     root = Path(args.path).expanduser() if args.path else module.default_root()
     if not root.exists():
         print(
@@ -92,11 +94,13 @@ def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    importer: claude_code.ClaudeCodeImporter | codex.CodexImporter = (
-        codex.CodexImporter(engine)
-        if args.source == "codex"
-        else claude_code.ClaudeCodeImporter(engine)
-    )
+    importer: claude_code.ClaudeCodeImporter | codex.CodexImporter | opencode.OpenCodeImporter
+    if args.source == "codex":
+        importer = codex.CodexImporter(engine)
+    elif args.source == "opencode":
+        importer = opencode.OpenCodeImporter(engine)
+    else:
+        importer = claude_code.ClaudeCodeImporter(engine)
     if sys.stderr.isatty() and not args.json:
         from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
@@ -111,7 +115,7 @@ def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
         # the bar draws with escape codes of its own: past the terminal-safe stderr
         terminal = Console(file=getattr(sys.stderr, "inner", sys.stderr))
         with Progress(*columns, transient=True, console=terminal) as bar:
-            label = "Codex" if args.source == "codex" else "Claude Code"
+            label = {"codex": "Codex", "opencode": "OpenCode"}.get(args.source, "Claude Code")
             task = bar.add_task(f"importing {label} sessions", total=None)
             report = importer.run(
                 root, lambda done, total: bar.update(task, completed=done, total=total)
@@ -142,12 +146,13 @@ def add_commands(add: AddCommand) -> None:
         "import sessions from another tool (claude-code, codex) or a JSON export",
         json_flag=True,
     )
-    p.add_argument("source", choices=["claude-code", "codex", "json"])
+    p.add_argument("source", choices=["claude-code", "codex", "opencode", "json"])
     p.add_argument(
         "path",
         nargs="?",
         help="a folder or one .jsonl file (default: $CLAUDE_CONFIG_DIR/projects or "
-        "~/.claude/projects; for codex $CODEX_HOME/sessions or ~/.codex/sessions)",
+        "~/.claude/projects; codex: $CODEX_HOME/sessions or ~/.codex/sessions; opencode: "
+        "$XDG_DATA_HOME/opencode or ~/.local/share/opencode)",
     )
     add(
         "providers",

@@ -1,0 +1,134 @@
+"""The OpenCode importer: the JSON storage layout and the SQLite database, written here
+in both shapes from the same objects; tool parts with their results, tokens and cost,
+subtasks under their parent, re-imports."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from tui.cli import main
+from tui.engine import Engine
+from tui.engine.importers.opencode import OpenCodeImporter, opencode_id
+from tui.engine.sessions.model import Role, ThinkingPart, ToolResultPart, ToolUsePart
+
+SESSIONS = [
+    {"id": "ses_a", "projectID": "p1", "directory": "/work/app", "title": "Fix the parser",
+     "time": {"created": 1770000000000, "updated": 1770000900000}},
+    {"id": "ses_b", "projectID": "p1", "directory": "/work/app", "parentID": "ses_a",
+     "title": "subtask: read the grammar", "time": {"created": 1770000100000}},
+]  # fmt: skip
+MESSAGES = [
+    {"id": "msg_1", "sessionID": "ses_a", "role": "user", "time": {"created": 1770000000000}},
+    {"id": "msg_2", "sessionID": "ses_a", "role": "assistant", "modelID": "claude-opus-4-5",
+     "providerID": "anthropic", "cost": 0.25, "time": {"created": 1770000001000},
+     "tokens": {"input": 1000, "output": 200, "reasoning": 0, "cache": {"read": 50, "write": 0}}},
+    {"id": "msg_3", "sessionID": "ses_b", "role": "user", "time": {"created": 1770000100000}},
+    {"id": "msg_4", "sessionID": "ses_b", "role": "assistant", "modelID": "claude-opus-4-5",
+     "time": {"created": 1770000101000}},
+]  # fmt: skip
+PARTS = [
+    {"id": "prt_1", "messageID": "msg_1", "sessionID": "ses_a", "type": "text",
+     "text": "the parser drops the last token"},
+    {"id": "prt_2", "messageID": "msg_2", "sessionID": "ses_a", "type": "reasoning",
+     "text": "Looking at the lexer"},
+    {"id": "prt_3", "messageID": "msg_2", "sessionID": "ses_a", "type": "tool",
+     "callID": "call_1", "tool": "read", "state": {"status": "completed",
+     "input": {"filePath": "/work/app/lexer.py"}, "output": "def lex(): ..."}},
+    {"id": "prt_4", "messageID": "msg_2", "sessionID": "ses_a", "type": "step-finish",
+     "cost": 0.25},
+    {"id": "prt_5", "messageID": "msg_2", "sessionID": "ses_a", "type": "text",
+     "text": "Fixed: the loop stopped one early."},
+    {"id": "prt_6", "messageID": "msg_2", "sessionID": "ses_a", "type": "patch",
+     "hash": "abc", "files": ["/work/app/lexer.py"]},
+    {"id": "prt_7", "messageID": "msg_3", "sessionID": "ses_b", "type": "text", "text": "read it"},
+    {"id": "prt_8", "messageID": "msg_4", "sessionID": "ses_b", "type": "some-new-kind"},
+    {"id": "prt_9", "messageID": "msg_4", "sessionID": "ses_b", "type": "text", "text": "done"},
+]  # fmt: skip
+
+
+def _files(root: Path) -> Path:
+    storage = root / "storage"
+    for s in SESSIONS:
+        _put(storage / "session" / s["projectID"] / f"{s['id']}.json", s)
+    for m in MESSAGES:
+        _put(storage / "message" / m["sessionID"] / f"{m['id']}.json", m)
+    for p in PARTS:
+        _put(storage / "part" / p["messageID"] / f"{p['id']}.json", p)
+    return root
+
+
+def _put(path: Path, obj: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(obj, indent=2))
+
+
+def _database(root: Path) -> Path:
+    root.mkdir(parents=True)
+    db = sqlite3.connect(root / "opencode.db")
+    for table, rows, key in (("session", SESSIONS, "projectID"), ("message", MESSAGES, "sessionID"),
+                             ("part", PARTS, "messageID")):  # fmt: skip
+        db.execute(f"CREATE TABLE {table} (id TEXT PRIMARY KEY, owner_id TEXT, data TEXT)")
+        for row in rows:
+            db.execute(f"INSERT INTO {table} VALUES (?, ?, ?)",
+                       (row["id"], row[key], json.dumps(row)))  # fmt: skip
+    db.commit()
+    db.close()
+    return root
+
+
+def _check(engine: Engine) -> None:
+    parent = engine.session(opencode_id("session", "ses_a"))
+    child = engine.session(opencode_id("session", "ses_b"))
+    assert parent.title == "Fix the parser" and parent.origin.cwd == "/work/app"
+    assert child.parent_session_id == parent.id and child.title.startswith("subtask")
+    user, reply = engine.transcript(parent.id)
+    assert user.role is Role.USER and user.text == "the parser drops the last token"
+    kinds = [type(p).__name__ for p in reply.parts]
+    assert kinds == ["ThinkingPart", "ToolUsePart", "ToolResultPart", "TextPart", "FileChangePart"]
+    assert isinstance(reply.parts[0], ThinkingPart) and isinstance(reply.parts[1], ToolUsePart)
+    result = reply.parts[2]
+    assert isinstance(result, ToolResultPart) and result.content == "def lex(): ..."
+    assert reply.usage.input_tokens == 1050 and reply.usage.cost_usd == 0.25
+    assert parent.totals.cost_usd == 0.25 and reply.model == "claude-opus-4-5"
+    assert [m.text for m in engine.transcript(child.id)] == ["read it", "done"]
+
+
+def test_the_json_storage_layout(engine: Engine, tmp_path: Path) -> None:
+    root = _files(tmp_path / "opencode")
+    report = OpenCodeImporter(engine).run(root).to_dict()
+    assert report["imported"] == 1 and report["sessions"] == 2
+    _check(engine)
+    assert OpenCodeImporter(engine).run(root).to_dict()["unchanged"] == 1
+    engine.rename(opencode_id("session", "ses_a"), "renamed here")
+    part = {"id": "prt_z", "messageID": "msg_9", "sessionID": "ses_a", "type": "text"}
+    _put(root / "storage" / "part" / "msg_9" / "prt_z.json", {**part, "text": "more"})
+    message = {"id": "msg_9", "sessionID": "ses_a", "role": "user"}
+    _put(root / "storage" / "message" / "ses_a" / "msg_9.json",
+         {**message, "time": {"created": 1770000500000}})  # fmt: skip
+    assert OpenCodeImporter(engine).run(root).to_dict()["updated"] == 1
+    again = engine.session(opencode_id("session", "ses_a"))
+    assert again.title == "renamed here" and again.totals.messages == 3
+
+
+def test_the_sqlite_database(engine: Engine, tmp_path: Path) -> None:
+    root = _database(tmp_path / "opencode")
+    assert OpenCodeImporter(engine).run(root).to_dict()["sessions"] == 2
+    _check(engine)
+
+
+def test_the_cli_and_the_real_sample_when_it_is_there(
+    engine: Engine, tmp_path: Path, monkeypatch, capsys  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "nothing"))
+    assert main(["import", "opencode"]) == 2
+    assert "does not exist (set XDG_DATA_HOME" in capsys.readouterr().err
+    sample = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "opencode"
+    real = next(sample.glob("*.jsonl"), None) if sample.is_dir() else None
+    if real is None:
+        return
+    assert main(["import", "opencode", str(real), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["sessions"] == 2 and report["failed"] == 0

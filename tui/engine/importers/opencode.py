@@ -1,0 +1,223 @@
+"""Import OpenCode sessions ($XDG_DATA_HOME/opencode, else ~/.local/share/opencode).
+
+Each session becomes one transcript: messages in time order, text and reasoning, tool
+calls with their results, patches as the files they changed, each reply's tokens and
+cost as OpenCode counted them. Child sessions (subtasks) hang under their parent. Ids
+come from OpenCode's own, so a re-import updates the same records; an unchanged source
+is not read again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tui.engine.engine import Engine, title_from_prompt
+from tui.engine.importers.opencode_read import Obj, Storage, read_storage
+from tui.engine.importers.report import FileResult, ImportReport
+from tui.engine.sessions.model import (
+    FileChangePart,
+    Message,
+    MessageStatus,
+    Origin,
+    Part,
+    Role,
+    Session,
+    TextPart,
+    ThinkingPart,
+    ToolResultPart,
+    ToolUsePart,
+    Totals,
+    Usage,
+)
+from tui.engine.store.atomic import write_atomic
+from tui.engine.store.errors import NotFoundError
+
+STATE_FILE = "imports/opencode.json"
+Progress = Callable[[int, int], None]
+
+
+def default_root() -> Path:
+    base = os.environ.get("XDG_DATA_HOME")
+    return (Path(base).expanduser() if base else Path.home() / ".local" / "share") / "opencode"
+
+
+def opencode_id(*keys: str) -> str:
+    return hashlib.sha1("\x1f".join(("opencode", *keys)).encode()).hexdigest()[:32]
+
+
+def _table(obj: Obj, key: str) -> Obj:
+    value = obj.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _ms(value: object) -> float:
+    return value / 1000 if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def _signature(root: Path) -> list[int]:
+    paths = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
+    sizes = [p.stat() for p in paths]
+    return [
+        len(sizes),
+        sum(s.st_size for s in sizes),
+        max((s.st_mtime_ns for s in sizes), default=0),
+    ]
+
+
+def parts_of(part_objs: list[Obj]) -> tuple[list[Part], bool]:
+    """A message's parts, and whether it is a compaction."""
+    parts: list[Part] = []
+    compact = False
+    for p in sorted(part_objs, key=lambda o: str(o.get("id"))):
+        kind = p.get("type")
+        if kind == "text" and isinstance(p.get("text"), str) and p["text"]:
+            parts.append(TextPart(p["text"]))
+        elif kind == "reasoning" and isinstance(p.get("text"), str) and p["text"].strip():
+            parts.append(ThinkingPart(p["text"]))
+        elif kind == "tool":
+            state = _table(p, "state")
+            call = str(p.get("callID") or p.get("id"))
+            name = str(p.get("tool") or "tool")
+            parts.append(ToolUsePart(call, name, _table(state, "input")))
+            status = state.get("status")
+            if status in ("completed", "error"):
+                output = state.get("output") if status == "completed" else state.get("error")
+                text = output if isinstance(output, str) else json.dumps(output)
+                parts.append(ToolResultPart(call, text, status == "error"))
+        elif kind == "patch":
+            for name in p.get("files") or ():
+                if isinstance(name, str):
+                    parts.append(FileChangePart(str(p.get("id")), name, None, None, recorded=False))
+        elif kind == "compaction":
+            compact = True
+    return parts, compact
+
+
+class OpenCodeImporter:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.state_path = engine.store.home / STATE_FILE
+        try:
+            loaded = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            loaded = {}
+        self.state: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
+
+    def run(self, root: Path | None = None, progress: Progress | None = None) -> ImportReport:
+        root = root or default_root()
+        report = ImportReport()
+        key = str(root.resolve())
+        sig = _signature(root)
+        if self.state.get(key, {}).get("sig") == sig:
+            report.files.append(FileResult(key, "unchanged"))
+            return report
+        try:
+            storage = read_storage(root)
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            report.files.append(FileResult(key, "failed", reason=f"unreadable: {exc}"))
+            return report
+        previous = self.state.get(key, {}).get("sessions", [])
+        made = self._store(storage, key)
+        self.state[key] = {"sig": sig, "sessions": [s.id for s in made]}
+        messages = sum(len(v) for v in storage.messages.values())
+        action = "updated" if previous else "imported"
+        report.files.append(FileResult(key, action, len(made), messages, storage.skipped))
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(str(self.state_path), json.dumps(self.state).encode())
+        if progress:
+            progress(1, 1)
+        return report
+
+    def _store(self, storage: Storage, source: str) -> list[Session]:
+        made: list[Session] = []
+        with self.engine.store.transaction():
+            for sid, info in storage.sessions.items():
+                session = self._session(sid, info, storage, source)
+                if session is not None:
+                    made.append(session)
+            for session in made:  # subtasks under their parent, once both are in
+                parent = storage.sessions[session.origin.source_id or ""].get("parentID")
+                if isinstance(parent, str) and parent in storage.sessions:
+                    linked = session.with_changes(parent_session_id=opencode_id("session", parent))
+                    self.engine.store.put_session(linked)
+        return made
+
+    def _session(self, sid: str, info: Obj, storage: Storage, source: str) -> Session | None:
+        objs = sorted(
+            storage.messages.get(sid, []),
+            key=lambda m: (_ms(_table(m, "time").get("created")), str(m.get("id"))),
+        )
+        root_id = opencode_id("session", sid)
+        messages: list[Message] = []
+        totals = Totals()
+        parent: str | None = None
+        for obj in objs:
+            parts, compact = parts_of(storage.parts.get(str(obj["id"]), []))
+            if not parts:
+                continue
+            tokens, assistant = _table(obj, "tokens"), obj.get("role") == "assistant"
+            cache = _table(tokens, "cache")
+            cost = obj.get("cost")
+            counted = assistant and bool(tokens)
+            usage = Usage(
+                (tokens.get("input") or 0) + (cache.get("read") or 0) + (cache.get("write") or 0)
+                if counted
+                else None,
+                tokens.get("output") if counted else None,
+                float(cost) if assistant and isinstance(cost, int | float) else None,
+            )
+            totals = totals.plus(usage)
+            error = obj.get("error")
+            message = Message(
+                id=opencode_id("message", str(obj["id"])),
+                parent_id=parent,
+                role=Role.ASSISTANT if assistant else Role.USER,
+                parts=tuple(parts),
+                created=_ms(_table(obj, "time").get("created")),
+                model=str(obj.get("modelID")) if assistant and obj.get("modelID") else None,
+                usage=usage,
+                status=MessageStatus.ERROR if error else MessageStatus.COMPLETE,
+                error=json.dumps(error)[:500] if error else None,
+                depth=len(messages),
+                totals=totals,
+                compact=compact,
+            )
+            messages.append(message)
+            parent = message.id
+        if not messages:
+            return None
+        first = next((m.text for m in messages if m.role is Role.USER and m.text), "")
+        title = info.get("title") if isinstance(info.get("title"), str) else None
+        directory = info.get("directory") if isinstance(info.get("directory"), str) else None
+        times = _table(info, "time")
+        session = Session(
+            id=root_id,
+            title=(title or title_from_prompt(first) or "OpenCode session")[:200],
+            root_id=root_id,
+            head_id=messages[-1].id,
+            created=_ms(times.get("created")) or messages[0].created,
+            updated=_ms(times.get("updated")) or messages[-1].created,
+            provider="opencode",
+            model=next((m.model for m in reversed(messages) if m.model), None),
+            totals=totals,
+            origin=Origin(
+                kind="opencode",
+                source_path=source,
+                source_id=sid,
+                project=Path(directory).name if directory else None,
+                cwd=directory,
+            ),
+        )
+        try:  # a rename or an archive made here stays
+            old = self.engine.store.get_session(root_id)
+            session = session.with_changes(title=old.title, archived=old.archived)
+        except NotFoundError:
+            pass
+        self.engine.store.put_messages(root_id, messages)
+        self.engine.store.put_session(session)
+        self.engine.writer.written(root_id, messages)
+        return session
