@@ -21,6 +21,7 @@ from tui.app.controller import RunWatcher, SessionController
 from tui.app.screens.live_events import LiveEvents
 from tui.app.screens.permission import PermissionScreen
 from tui.app.screens.switcher import SwitcherScreen
+from tui.app.source_watch import SourceWatch
 from tui.app.widgets.history import History
 from tui.app.widgets.keys_footer import KeysFooter
 from tui.app.widgets.prompt import PromptArea
@@ -60,6 +61,7 @@ class MainScreen(Screen[None]):
         self.branches = BranchActions(self)
         self.claude_code = ClaudeCodeActions(self)
         self.files = FileActions(self)
+        self.source_watch = SourceWatch(self)
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -89,6 +91,7 @@ class MainScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.side.diff_of = self.files.diff_of
         self.set_interval(0.12, self.session_tree.tick)
+        self.source_watch.start()
         rows = self.engine.session_rows()  # the index only: sessions are read when shown
         if not rows:
             from tui.app.welcome import create_welcome
