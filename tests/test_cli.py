@@ -195,7 +195,7 @@ def test_providers_lists_echo_and_configured(
 def test_config_path(capsys: pytest.CaptureFixture[str], isolated_env: Path) -> None:
     code, out, _ = run(capsys, "config", "path")
     assert code == 0 and out.strip().endswith("settings.toml")
-    assert run(capsys, "config", "store")[1].strip() == str(isolated_env)
+    assert run(capsys, "config", "store")[1].strip() == f"{isolated_env} (TinyDB, on this machine)"
 
 
 def test_send_to_a_failing_provider_is_one_clear_line(

@@ -68,10 +68,14 @@ def cmd_providers(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_config(engine: Engine, args: argparse.Namespace) -> int:
-    from tui.engine.config.paths import data_dir
     from tui.engine.config.settings import settings_path
 
-    print({"path": settings_path(), "store": data_dir()}[args.what])
+    if args.what == "store":
+        from tui.engine.store.choose import describe
+
+        print(describe(engine.store))
+        return 0
+    print(settings_path())
     return 0
 
 

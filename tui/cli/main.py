@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--home", help="store folder (default: $FORKTREE_HOME or the user data dir)"
     )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="a shared store, postgresql://user@host/db (default: $FORKTREE_STORE, the "
+        "settings' store, else TinyDB at --home)",
+    )
     parser.add_argument("--version", action=VersionAction, help="print the version and exit")
     parser.add_argument(
         "-c",
@@ -132,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = TerminalSafeWriter(stdout)
         sys.stderr = TerminalSafeWriter(stderr)  # errors, tool calls, permission questions
     try:
-        engine = Engine.open(args.home)
+        engine = Engine.open(args.home, store=args.store)
         return func(engine, args)
     except ForktreeError as exc:
         print(f"forktree: error: {exc}", file=sys.stderr)

@@ -8,10 +8,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.engine.config.paths import data_dir
 from tui.engine.errors import InvalidInputError
 from tui.engine.files.blobs import BlobStore
 from tui.engine.providers import Provider, default_provider_name, get_provider
@@ -39,7 +37,7 @@ from tui.engine.sessions.writer import (
     clean_title,
     title_from_prompt,
 )
-from tui.engine.store import SessionStore, TinyDBStore
+from tui.engine.store import SessionStore
 from tui.engine.store.quarantine import set_aside_search_index
 from tui.engine.turns.streaming import Streamer
 
@@ -87,10 +85,14 @@ class Engine:
         home: str | os.PathLike[str] | None = None,
         providers: Callable[[str], Provider] = get_provider,
         flush_interval: float = 0.5,
+        store: str | None = None,
     ) -> Engine:
-        """An engine on the TinyDB store at `home` (default: FORKTREE_HOME or user data dir)."""
-        store = TinyDBStore(Path(home) if home else data_dir())
-        return cls(store, providers, flush_interval)
+        """An engine on the store this run uses: `store` (a URL), else FORKTREE_STORE or
+        the settings' `store`, else the TinyDB store at `home` (default: FORKTREE_HOME or
+        the user data dir)."""
+        from tui.engine.store.choose import open_store
+
+        return cls(open_store(home, store), providers, flush_interval)
 
     @property
     def problems(self) -> list[str]:

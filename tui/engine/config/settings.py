@@ -4,6 +4,7 @@ default_provider = "anthropic"      # else the first configured, else echo
 import_claude_code_on_start = false
 model_titles = true                 # after the first reply, the model names the session
 tree_width = 40                     # the session tree's columns (alt+←/→ in the app)
+store = "postgresql://me@db.example/forktree"  # a shared store (password: PGPASSWORD)
 
 [providers.anthropic]               # kind is the section name unless given
 model = "claude-sonnet-4-5"
@@ -94,6 +95,7 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys, as written
     session: SessionOptions = NO_OPTIONS  # defaults under each session's own options
     tree_width: int | None = None  # columns; None: the app's default
+    store: str | None = None  # "postgresql://…" for a shared store; None: TinyDB here
 
 
 def settings_path() -> Path:
@@ -148,6 +150,7 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
         keys=_keys(data.get("keys", {}), f"{path}: [keys]", problems),
         session=_session_options(data.get("session", {}), f"{path}: [session]", problems),
         tree_width=_tree_width(data.get("tree_width"), f"{path}: tree_width", problems),
+        store=_opt_str(data.get("store")),
     ), problems
 
 

@@ -111,8 +111,17 @@ def part_from_dict(data: dict[str, Any]) -> Part:
             str(data["path"]),
             None if before is None else str(before),
             None if after is None else str(after),
-            int(data.get("added") or 0),
-            int(data.get("removed") or 0),
+            _count(data.get("added")),
+            _count(data.get("removed")),
             bool(data.get("recorded", True)),
         )
     raise ValueError(f"unknown part kind {kind!r}")
+
+
+def _count(value: object) -> int:
+    """A line count: a whole number from 0 to 2**53, else a damaged record."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2**53:
+        raise ValueError(f"a line count is {value!r:.40}, not a count")
+    return value

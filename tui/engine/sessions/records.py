@@ -35,10 +35,13 @@ def time_of(data: dict[str, Any], key: str) -> float:
     return float(value)
 
 
+MAX_COUNT = 2**53  # beyond it a count is damage (and no longer a JSON-safe number)
+
+
 def count_of(data: dict[str, Any], key: str, default: int = 0) -> int:
-    """A whole number >= 0 (missing: `default`)."""
+    """A whole number from 0 to 2**53 (missing: `default`)."""
     value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
         raise BadRecordError(f"{key} is {value!r:.60}, not a count")
     return value
 

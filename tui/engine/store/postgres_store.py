@@ -1,0 +1,260 @@
+"""A shared PostgreSQL store behind the same `SessionStore` protocol (psycopg 3).
+
+Sessions and messages are rows with their documents as JSONB; a family's messages share
+its root id, indexed with the session columns that listing and the tree need, so
+append, fork and revert touch a few rows whatever the store's size. Every engine
+transaction is one database transaction (nested ones join it); a failure rolls back
+all of it. Connections come from a pool; reads outside a transaction take one briefly.
+The schema carries a version: a newer one than this code knows is refused, never
+written to. Other clients are told of every commit through NOTIFY (`forktree` channel)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from tui.engine.sessions.model import Message, Session, SessionRow
+from tui.engine.store.errors import NotFoundError, StoreError
+
+SCHEMA_VERSION = 1
+CHANNEL = "forktree"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS forktree_schema (version integer NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    id text PRIMARY KEY,
+    root_id text NOT NULL,
+    parent_session_id text,
+    created double precision NOT NULL DEFAULT 0,
+    updated double precision NOT NULL DEFAULT 0,
+    archived boolean NOT NULL DEFAULT false,
+    owner name NOT NULL DEFAULT current_user,
+    doc jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_root ON sessions (root_id);
+CREATE INDEX IF NOT EXISTS sessions_prefix ON sessions (id text_pattern_ops);
+CREATE TABLE IF NOT EXISTS messages (
+    root_id text NOT NULL,
+    id text NOT NULL,
+    doc jsonb NOT NULL,
+    PRIMARY KEY (root_id, id)
+);
+"""
+
+
+def redacted(url: str) -> str:
+    """The URL with any password blanked, for messages and `forktree config store`."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    host = parts.hostname or ""
+    user = f"{parts.username}:***@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, parts.query, ""))
+
+
+def local_home(url: str, base: Path) -> Path:
+    """A local folder for this server store's own files (search index, logs, blobs)."""
+    digest = hashlib.sha1(redacted(url).encode()).hexdigest()[:12]
+    return base / f"postgres-{digest}"
+
+
+class PostgresStore:
+    """Sessions and messages in PostgreSQL; `home` holds this machine's local files."""
+
+    def __init__(self, url: str, home: Path, pool_size: int = 4) -> None:
+        try:
+            import psycopg
+            from psycopg_pool import ConnectionPool
+        except ImportError:
+            raise StoreError(
+                "the PostgreSQL store needs psycopg: pip install 'psycopg[binary,pool]'"
+            ) from None
+        self.url = url
+        self.home = home
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.problems: list[str] = []
+        self._local = threading.local()
+        try:  # once, directly: a wrong host, password or database says so at once
+            psycopg.connect(url, connect_timeout=10).close()
+        except psycopg.Error as exc:
+            where = redacted(url)
+            raise StoreError(f"cannot reach the store at {where}: {_first_line(exc)}") from None
+        self.pool = ConnectionPool(
+            url, min_size=1, max_size=pool_size, open=False, kwargs={"autocommit": True}
+        )
+        try:
+            self.pool.open(wait=True, timeout=10)
+        except Exception as exc:  # psycopg_pool.PoolTimeout and the connection errors
+            self.pool.close()
+            raise StoreError(
+                f"cannot reach the store at {redacted(url)}: {_first_line(exc)}"
+            ) from None
+        self._migrate()
+
+    # -- connections and transactions ------------------------------------------------
+
+    @contextmanager
+    def _conn(self) -> Iterator[Any]:
+        tx = getattr(self._local, "conn", None)
+        if tx is not None:
+            yield tx
+            return
+        with self.pool.connection() as conn:
+            yield conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One database transaction for the outermost call; nested calls join it. On an
+        error nothing of it is written; other clients hear of it once it commits."""
+        depth = getattr(self._local, "depth", 0)
+        if depth:
+            self._local.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._local.depth = depth
+            return
+        import psycopg
+
+        with self.pool.connection() as conn:
+            self._local.conn, self._local.depth = conn, 1
+            try:
+                with conn.transaction():
+                    yield
+                    conn.execute("SELECT pg_notify(%s, 'changed')", (CHANNEL,))
+            except psycopg.Error as exc:
+                raise StoreError(f"the store at {redacted(self.url)}: {_first_line(exc)}") from None
+            finally:
+                self._local.conn, self._local.depth = None, 0
+
+    def _migrate(self) -> None:
+        with self.transaction(), self._conn() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(7161)")  # one migrating client at a time
+            conn.execute(SCHEMA)
+            row = conn.execute("SELECT max(version) FROM forktree_schema").fetchone()
+            version = row[0] if row else None
+            if version is None:
+                conn.execute("INSERT INTO forktree_schema VALUES (%s)", (SCHEMA_VERSION,))
+            elif version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the store at {redacted(self.url)} has schema version {version}, newer "
+                    f"than this forktree knows ({SCHEMA_VERSION}); upgrade forktree"
+                )
+
+    # -- sessions --------------------------------------------------------------------
+
+    def list_sessions(self) -> list[Session]:
+        with self._conn() as conn:
+            rows = conn.execute("SELECT doc FROM sessions").fetchall()
+        return [Session.from_dict(r[0]) for r in rows]
+
+    def list_rows(self) -> list[SessionRow]:
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT id, root_id, parent_session_id, created, updated, archived FROM sessions"
+            ).fetchall()
+        return [SessionRow(*r) for r in rows]
+
+    def get_session(self, session_id: str) -> Session:
+        with self._conn() as conn:
+            row = conn.execute("SELECT doc FROM sessions WHERE id = %s", (session_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no session {session_id!r}")
+        return Session.from_dict(row[0])
+
+    def match_sessions(self, prefix: str) -> list[Session]:
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT doc FROM sessions WHERE id LIKE %s ORDER BY id LIMIT 50", (pattern,)
+            ).fetchall()
+        return [Session.from_dict(r[0]) for r in rows]
+
+    def put_session(self, session: Session) -> None:
+        from psycopg.types.json import Jsonb
+
+        with self.transaction(), self._conn() as conn:
+            conn.execute(
+                "INSERT INTO sessions (id, root_id, parent_session_id, created, updated, "
+                "archived, doc) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE "
+                "SET root_id = EXCLUDED.root_id, parent_session_id = EXCLUDED.parent_session_id, "
+                "created = EXCLUDED.created, updated = EXCLUDED.updated, "
+                "archived = EXCLUDED.archived, doc = EXCLUDED.doc",
+                (
+                    session.id,
+                    session.root_id,
+                    session.parent_session_id,
+                    session.created,
+                    session.updated,
+                    session.archived,
+                    Jsonb(session.to_dict()),
+                ),
+            )
+
+    def remove_session(self, session: Session) -> None:
+        with self.transaction(), self._conn() as conn:
+            conn.execute("DELETE FROM sessions WHERE id = %s", (session.id,))
+
+    def family_sessions(self, root_id: str) -> list[Session]:
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT doc FROM sessions WHERE root_id = %s", (root_id,)
+            ).fetchall()
+        return [Session.from_dict(r[0]) for r in rows]
+
+    # -- messages --------------------------------------------------------------------
+
+    def get_message(self, root_id: str, message_id: str) -> Message:
+        with self._conn() as conn:
+            row = conn.execute(
+                "SELECT doc FROM messages WHERE root_id = %s AND id = %s", (root_id, message_id)
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no message {message_id!r} in family {root_id[:8]}")
+        return Message.from_dict(row[0])
+
+    def family_message_ids(self, root_id: str) -> Iterator[str]:
+        with self._conn() as conn:
+            rows = conn.execute("SELECT id FROM messages WHERE root_id = %s", (root_id,)).fetchall()
+        return iter([r[0] for r in rows])
+
+    def family_messages(self, root_id: str) -> list[Message]:
+        """Every message of a family in one query (store copy, compare)."""
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT doc FROM messages WHERE root_id = %s", (root_id,)
+            ).fetchall()
+        return [Message.from_dict(r[0]) for r in rows]
+
+    def put_messages(self, root_id: str, messages: Iterable[Message]) -> None:
+        from psycopg.types.json import Jsonb
+
+        rows = [(root_id, m.id, Jsonb(m.to_dict())) for m in messages]
+        if not rows:
+            return
+        with self.transaction(), self._conn() as conn, conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO messages (root_id, id, doc) VALUES (%s, %s, %s) "
+                "ON CONFLICT (root_id, id) DO UPDATE SET doc = EXCLUDED.doc",
+                rows,
+            )
+
+    def remove_messages(self, root_id: str, message_ids: Iterable[str]) -> None:
+        ids = list(message_ids)
+        if not ids:
+            return
+        with self.transaction(), self._conn() as conn:
+            conn.execute("DELETE FROM messages WHERE root_id = %s AND id = ANY(%s)", (root_id, ids))
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
