@@ -21,12 +21,23 @@ from tui.cli import (
     search,
     send,
     sessions,
+    stores,
 )
 from tui.cli.common import EXIT_USAGE, Handler
 from tui.engine import Engine, ForktreeError, InvalidInputError
 from tui.engine.util.humanize import terminal_safe
 
-COMMAND_GROUPS = (sessions, options, send, branches, files, search, housekeeping, integrations)
+COMMAND_GROUPS = (
+    sessions,
+    options,
+    send,
+    branches,
+    files,
+    search,
+    housekeeping,
+    integrations,
+    stores,
+)
 
 
 class TerminalSafeWriter(io.TextIOBase):
