@@ -22,6 +22,7 @@ from tui.app.screens.live_events import LiveEvents
 from tui.app.screens.permission import PermissionScreen
 from tui.app.screens.switcher import SwitcherScreen
 from tui.app.source_watch import SourceWatch
+from tui.app.store_watch import StoreWatch
 from tui.app.widgets.history import History
 from tui.app.widgets.keys_footer import KeysFooter
 from tui.app.widgets.prompt import PromptArea
@@ -62,6 +63,7 @@ class MainScreen(Screen[None]):
         self.claude_code = ClaudeCodeActions(self)
         self.files = FileActions(self)
         self.source_watch = SourceWatch(self)
+        self.store_watch = StoreWatch(self)
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -92,6 +94,7 @@ class MainScreen(Screen[None]):
         self.side.diff_of = self.files.diff_of
         self.set_interval(0.12, self.session_tree.tick)
         self.source_watch.start()
+        self.store_watch.start()
         rows = self.engine.session_rows()  # the index only: sessions are read when shown
         if not rows:
             from tui.app.welcome import create_welcome
@@ -216,6 +219,7 @@ class MainScreen(Screen[None]):
         self.notify(problem, title="Tools", severity="warning", timeout=15)
 
     async def on_unmount(self) -> None:
+        self.store_watch.close()
         await self.controller.close()  # turns stop (kept as interrupted), MCP servers end
 
     async def _approve(self, request: PermissionRequest) -> Verdict:

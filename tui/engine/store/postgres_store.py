@@ -11,6 +11,7 @@ written to. Other clients are told of every commit through NOTIFY (`forktree` ch
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -79,6 +80,7 @@ class PostgresStore:
         self.home.mkdir(parents=True, exist_ok=True)
         self.problems: list[str] = []
         self._local = threading.local()
+        self.own_pids: set[int] = set()  # our own connections' commits are not news
         try:  # once, directly: a wrong host, password or database says so at once
             psycopg.connect(url, connect_timeout=10).close()
         except psycopg.Error as exc:
@@ -123,14 +125,47 @@ class PostgresStore:
 
         with self.pool.connection() as conn:
             self._local.conn, self._local.depth = conn, 1
+            self._local.touched = {"sessions": set(), "roots": set()}
+            self.own_pids.add(conn.info.backend_pid)
             try:
                 with conn.transaction():
                     yield
-                    conn.execute("SELECT pg_notify(%s, 'changed')", (CHANNEL,))
+                    conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, self._payload()))
             except psycopg.Error as exc:
                 raise StoreError(f"the store at {redacted(self.url)}: {_first_line(exc)}") from None
             finally:
                 self._local.conn, self._local.depth = None, 0
+
+    def _payload(self) -> str:
+        """What the commit touched, for other clients (NOTIFY carries up to 8000 bytes)."""
+        touched = self._local.touched
+        data = {k: sorted(v)[:60] for k, v in touched.items()}
+        return json.dumps(data)
+
+    def _touch(self, kind: str, key: str) -> None:
+        touched = getattr(self._local, "touched", None)
+        if touched is not None:
+            touched[kind].add(key)
+
+    def listen(
+        self, stop: threading.Event, ready: threading.Event | None = None
+    ) -> Iterator[dict[str, list[str]]]:
+        """What other clients' commits touched, as they commit, until `stop` is set;
+        `ready` is set once the listening connection is in place."""
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f"LISTEN {CHANNEL}")
+            if ready is not None:
+                ready.set()
+            while not stop.is_set():
+                for note in conn.notifies(timeout=0.5):
+                    if note.pid in self.own_pids:
+                        continue
+                    try:
+                        yield json.loads(note.payload)
+                    except ValueError:
+                        yield {"sessions": [], "roots": []}
 
     def _migrate(self) -> None:
         with self.transaction(), self._conn() as conn:
@@ -179,6 +214,8 @@ class PostgresStore:
         from psycopg.types.json import Jsonb
 
         with self.transaction(), self._conn() as conn:
+            self._touch("sessions", session.id)
+            self._touch("roots", session.root_id)
             conn.execute(
                 "INSERT INTO sessions (id, root_id, parent_session_id, created, updated, "
                 "archived, doc) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE "
@@ -198,6 +235,7 @@ class PostgresStore:
 
     def remove_session(self, session: Session) -> None:
         with self.transaction(), self._conn() as conn:
+            self._touch("sessions", session.id)
             conn.execute("DELETE FROM sessions WHERE id = %s", (session.id,))
 
     def family_sessions(self, root_id: str) -> list[Session]:
@@ -238,6 +276,7 @@ class PostgresStore:
         if not rows:
             return
         with self.transaction(), self._conn() as conn, conn.cursor() as cursor:
+            self._touch("roots", root_id)
             cursor.executemany(
                 "INSERT INTO messages (root_id, id, doc) VALUES (%s, %s, %s) "
                 "ON CONFLICT (root_id, id) DO UPDATE SET doc = EXCLUDED.doc",
