@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from tui.cli.common import AddCommand, emit_json
-from tui.engine import Engine
+from tui.engine import Engine, InvalidInputError
 from tui.engine.store.choose import describe, open_store
 from tui.engine.store.copy import copy_store
 
@@ -50,7 +50,35 @@ def cmd_store(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_share(engine: Engine, args: argparse.Namespace) -> int:
+    """share / unshare S [--with ROLE | --all]: who else may read the session."""
+    share = getattr(engine.store, "share", None)
+    if share is None:
+        raise InvalidInputError(
+            "sharing needs a shared store: this one is TinyDB on this machine "
+            "(see --store postgresql://…, and `forktree store copy`)"
+        )
+    if not args.role and not args.all:
+        raise InvalidInputError("say with whom: --with ROLE, or --all")
+    session = engine.session(args.session)
+    on = args.command == "share"
+    sharers: list[str] = share(session.id, None if args.all else args.role, on)
+    if args.json:
+        emit_json({"session": session.id, "shared_with": sharers})
+    else:
+        print(
+            f"{session.short_id}: "
+            + (f"shared with {', '.join(sharers)}" if sharers else "private")
+        )
+    return 0
+
+
 def add_commands(add: AddCommand) -> None:
+    for name, what in (("share", "let a role (or everyone) read"), ("unshare", "stop sharing")):
+        p = add(name, cmd_share, f"{what} a session on a shared store", json_flag=True)
+        p.add_argument("session")
+        p.add_argument("--with", dest="role", metavar="ROLE", help="a database role")
+        p.add_argument("--all", action="store_true", help="everyone who can use the store")
     p = add(
         "store",
         cmd_store,

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 from tui.engine.sessions.model import Message, Session, SessionRow
 from tui.engine.store.errors import NotFoundError, StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CHANNEL = "forktree"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS forktree_schema (version integer NOT NULL);
@@ -45,6 +45,37 @@ CREATE TABLE IF NOT EXISTS messages (
     PRIMARY KEY (root_id, id)
 );
 """
+# Who sees what, enforced by the database: a session is its owner's unless shared (with
+# roles, or with everyone); a family's messages are readable by whoever sees one of its
+# sessions, and writable only by who wrote them. Another client of the same database
+# (psql, a script) is held to the same rules.
+SHARING = """
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS shared_with name[] NOT NULL DEFAULT '{}';
+ALTER TABLE sessions ADD COLUMN IF NOT EXISTS shared_all boolean NOT NULL DEFAULT false;
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS owner name NOT NULL DEFAULT current_user;
+CREATE OR REPLACE FUNCTION forktree_sees(s sessions) RETURNS boolean LANGUAGE sql STABLE AS
+  $$ SELECT s.owner = current_user OR s.shared_all OR current_user = ANY(s.shared_with) $$;
+ALTER TABLE sessions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE messages ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS sessions_read ON sessions;
+DROP POLICY IF EXISTS sessions_own ON sessions;
+DROP POLICY IF EXISTS messages_read ON messages;
+DROP POLICY IF EXISTS messages_own ON messages;
+CREATE POLICY sessions_read ON sessions FOR SELECT USING (forktree_sees(sessions));
+CREATE POLICY sessions_own ON sessions FOR ALL USING (owner = current_user)
+  WITH CHECK (owner = current_user);
+CREATE POLICY messages_read ON messages FOR SELECT USING (
+  owner = current_user OR EXISTS (
+    SELECT 1 FROM sessions s WHERE s.root_id = messages.root_id AND forktree_sees(s)));
+CREATE POLICY messages_own ON messages FOR ALL USING (owner = current_user)
+  WITH CHECK (owner = current_user AND (
+    NOT EXISTS (SELECT 1 FROM sessions s WHERE s.root_id = messages.root_id)
+    OR EXISTS (SELECT 1 FROM sessions s WHERE s.root_id = messages.root_id
+               AND forktree_sees(s))));
+GRANT SELECT ON forktree_schema TO PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON sessions, messages TO PUBLIC;
+"""
+MIGRATIONS = {1: SCHEMA, 2: SHARING}  # version -> what takes a store there
 
 
 def redacted(url: str) -> str:
@@ -131,6 +162,11 @@ class PostgresStore:
                 with conn.transaction():
                     yield
                     conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, self._payload()))
+            except psycopg.errors.InsufficientPrivilege:
+                raise StoreError(
+                    "that belongs to another user of this store: it can be read (it was "
+                    "shared) but not changed; fork it to make it yours. Nothing was written"
+                ) from None
             except psycopg.Error as exc:
                 raise StoreError(f"the store at {redacted(self.url)}: {_first_line(exc)}") from None
             finally:
@@ -170,16 +206,23 @@ class PostgresStore:
     def _migrate(self) -> None:
         with self.transaction(), self._conn() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(7161)")  # one migrating client at a time
-            conn.execute(SCHEMA)
-            row = conn.execute("SELECT max(version) FROM forktree_schema").fetchone()
-            version = row[0] if row else None
-            if version is None:
-                conn.execute("INSERT INTO forktree_schema VALUES (%s)", (SCHEMA_VERSION,))
-            elif version > SCHEMA_VERSION:
+            exists = conn.execute("SELECT to_regclass('forktree_schema')").fetchone()
+            row = (
+                conn.execute("SELECT max(version) FROM forktree_schema").fetchone()
+                if exists and exists[0]
+                else None
+            )
+            version = (row[0] if row else None) or 0
+            if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"the store at {redacted(self.url)} has schema version {version}, newer "
                     f"than this forktree knows ({SCHEMA_VERSION}); upgrade forktree"
                 )
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                conn.execute(MIGRATIONS[step])
+            if version < SCHEMA_VERSION:
+                conn.execute("DELETE FROM forktree_schema")
+                conn.execute("INSERT INTO forktree_schema VALUES (%s)", (SCHEMA_VERSION,))
 
     # -- sessions --------------------------------------------------------------------
 
@@ -289,6 +332,31 @@ class PostgresStore:
             return
         with self.transaction(), self._conn() as conn:
             conn.execute("DELETE FROM messages WHERE root_id = %s AND id = ANY(%s)", (root_id, ids))
+
+    def share(self, session_id: str, role: str | None, on: bool = True) -> list[str]:
+        """Share one session (and so its family's messages) with `role`, or with everyone
+        when `role` is None; `on=False` takes it back. Only its owner can. Returns who
+        now sees it besides the owner."""
+        with self.transaction(), self._conn() as conn:
+            if role is None:
+                done = conn.execute(
+                    "UPDATE sessions SET shared_all = %s WHERE id = %s RETURNING shared_with, "
+                    "shared_all", (on, session_id),
+                ).fetchone()  # fmt: skip
+            else:
+                change = "array_append(array_remove(shared_with, %s), %s)" if on else (
+                    "array_remove(shared_with, %s)"
+                )  # fmt: skip
+                params = (role, role, session_id) if on else (role, session_id)
+                done = conn.execute(
+                    f"UPDATE sessions SET shared_with = {change} WHERE id = %s "
+                    "RETURNING shared_with, shared_all", params,
+                ).fetchone()  # fmt: skip
+        if done is None:
+            raise NotFoundError(
+                f"no session {session_id!r} of yours to share (only its owner can share it)"
+            )
+        return (["everyone"] if done[1] else []) + list(done[0])
 
     def close(self) -> None:
         self.pool.close()
