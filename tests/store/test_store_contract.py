@@ -65,3 +65,21 @@ def test_a_second_client_sees_every_write(make_store: StoreMaker) -> None:
     assert [m.text for m in second.transcript(sid)] == ["well, hello"]
     fork = second.fork(sid)
     assert first.session(fork.id).parent_session_id == sid
+
+
+def test_search_finds_messages_with_the_same_filters(store_engine: Engine) -> None:
+    from tui.engine.explore.search import Filters
+
+    engine = store_engine
+    sid = engine.new_session(title="lexer work").id
+    engine.append(sid, "user", "the lexer drops the final token")
+    engine.append(sid, "assistant", "Fixed the lexer loop; tokens all come out now.")
+    other = engine.new_session(title="holiday").id
+    engine.append(other, "user", "plan a trip to Lisbon")
+    hits = engine.search("lexer")
+    assert {h.session.id for h in hits if h.session} == {sid} and len(hits) == 2
+    assert "[lexer]" in hits[0].snippet
+    assert engine.search("Lisbon")[0].session.id == other  # type: ignore[union-attr]
+    engine.archive(other)
+    assert engine.search("Lisbon") == []  # archived: only when asked
+    assert len(engine.search("Lisbon", Filters(archived=True))) == 1

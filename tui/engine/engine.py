@@ -115,7 +115,12 @@ class Engine:
         return self._search
 
     def search(self, text: str, filters: Filters | None = None, limit: int = 50) -> list[Hit]:
-        """Full-text search over every message; each hit names a session to open."""
+        """Full-text search over every message; each hit names a session to open. A
+        server store answers from its own text search; the embedded one from a local index."""
+        if hasattr(self.store, "search_messages"):
+            from tui.engine.explore.search import server_search
+
+            return server_search(self.store, text, filters, limit)
         return self.search_index.search(text, filters, limit)
 
     def _index(self, root_id: str, messages: list[Message]) -> None:

@@ -279,24 +279,51 @@ class SearchIndex:
         return (max(low, row[0]) if row else low), high
 
     def _session_for(self, root_id: str, message_id: str, filters: Filters) -> Session | None:
-        """The most recent session holding the message that passes the filters."""
-        lookup = lambda mid: self.store.get_message(root_id, mid)  # noqa: E731
-        try:
-            family = self.store.family_sessions(root_id)
-        except Exception:
-            return None
-        for session in sorted(family, key=lambda s: s.updated, reverse=True):
-            if session.archived and not filters.archived:
-                continue
-            if filters.provider and session.provider != filters.provider:
-                continue
-            if filters.model and session.model != filters.model:
-                continue
-            if filters.project and session.origin.project != filters.project:
-                continue
-            try:
-                if is_ancestor(message_id, session.head_id, lookup):
-                    return session
-            except Exception:
-                continue
+        return session_for(self.store, root_id, message_id, filters)
+
+
+def session_for(
+    store: SessionStore, root_id: str, message_id: str, filters: Filters
+) -> Session | None:
+    """The most recent session holding the message that passes the filters."""
+    lookup = lambda mid: store.get_message(root_id, mid)  # noqa: E731
+    try:
+        family = store.family_sessions(root_id)
+    except Exception:
         return None
+    for session in sorted(family, key=lambda s: s.updated, reverse=True):
+        if session.archived and not filters.archived:
+            continue
+        if filters.provider and session.provider != filters.provider:
+            continue
+        if filters.model and session.model != filters.model:
+            continue
+        if filters.project and session.origin.project != filters.project:
+            continue
+        try:
+            if is_ancestor(message_id, session.head_id, lookup):
+                return session
+        except Exception:
+            continue
+    return None
+
+
+def server_search(
+    store: SessionStore, text: str, filters: Filters | None = None, limit: int = 50
+) -> list[Hit]:
+    """Search on a server store in its own text search (PostgreSQL: a tsvector with a GIN
+    index), with the same filters and hits as the local index."""
+    filters = filters or Filters()
+    if not text.strip():
+        return []
+    search = store.search_messages  # type: ignore[attr-defined]
+    hits: list[Hit] = []
+    for mid, root, role, created, snippet, score in search(
+        text, filters.since, filters.until, limit * 4
+    ):
+        session = session_for(store, root, mid, filters)
+        if session is not None:
+            hits.append(Hit(mid, root, role, float(created), snippet, float(score), session))
+            if len(hits) >= limit:
+                break
+    return hits

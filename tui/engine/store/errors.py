@@ -39,9 +39,7 @@ class StoreBusyError(StoreError):
     """Another process held the store lock for too long."""
 
 
-def resolve_unique(
-    matches: list[T], wanted: str, what: str, label: Callable[[T], str]
-) -> T:
+def resolve_unique(matches: list[T], wanted: str, what: str, label: Callable[[T], str]) -> T:
     """The one match for a short id, or a clear error naming the candidates."""
     if not matches:
         raise NotFoundError(f"no {what} matches {wanted!r}")

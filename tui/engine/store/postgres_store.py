@@ -21,61 +21,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 from tui.engine.sessions.model import Message, Session, SessionRow
 from tui.engine.store.errors import NotFoundError, StoreError
+from tui.engine.store.postgres_schema import MIGRATIONS, SCHEMA_VERSION
 
-SCHEMA_VERSION = 2
 CHANNEL = "forktree"
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS forktree_schema (version integer NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (
-    id text PRIMARY KEY,
-    root_id text NOT NULL,
-    parent_session_id text,
-    created double precision NOT NULL DEFAULT 0,
-    updated double precision NOT NULL DEFAULT 0,
-    archived boolean NOT NULL DEFAULT false,
-    owner name NOT NULL DEFAULT current_user,
-    doc jsonb NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sessions_root ON sessions (root_id);
-CREATE INDEX IF NOT EXISTS sessions_prefix ON sessions (id text_pattern_ops);
-CREATE TABLE IF NOT EXISTS messages (
-    root_id text NOT NULL,
-    id text NOT NULL,
-    doc jsonb NOT NULL,
-    PRIMARY KEY (root_id, id)
-);
-"""
-# Who sees what, enforced by the database: a session is its owner's unless shared (with
-# roles, or with everyone); a family's messages are readable by whoever sees one of its
-# sessions, and writable only by who wrote them. Another client of the same database
-# (psql, a script) is held to the same rules.
-SHARING = """
-ALTER TABLE sessions ADD COLUMN IF NOT EXISTS shared_with name[] NOT NULL DEFAULT '{}';
-ALTER TABLE sessions ADD COLUMN IF NOT EXISTS shared_all boolean NOT NULL DEFAULT false;
-ALTER TABLE messages ADD COLUMN IF NOT EXISTS owner name NOT NULL DEFAULT current_user;
-CREATE OR REPLACE FUNCTION forktree_sees(s sessions) RETURNS boolean LANGUAGE sql STABLE AS
-  $$ SELECT s.owner = current_user OR s.shared_all OR current_user = ANY(s.shared_with) $$;
-ALTER TABLE sessions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE messages ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS sessions_read ON sessions;
-DROP POLICY IF EXISTS sessions_own ON sessions;
-DROP POLICY IF EXISTS messages_read ON messages;
-DROP POLICY IF EXISTS messages_own ON messages;
-CREATE POLICY sessions_read ON sessions FOR SELECT USING (forktree_sees(sessions));
-CREATE POLICY sessions_own ON sessions FOR ALL USING (owner = current_user)
-  WITH CHECK (owner = current_user);
-CREATE POLICY messages_read ON messages FOR SELECT USING (
-  owner = current_user OR EXISTS (
-    SELECT 1 FROM sessions s WHERE s.root_id = messages.root_id AND forktree_sees(s)));
-CREATE POLICY messages_own ON messages FOR ALL USING (owner = current_user)
-  WITH CHECK (owner = current_user AND (
-    NOT EXISTS (SELECT 1 FROM sessions s WHERE s.root_id = messages.root_id)
-    OR EXISTS (SELECT 1 FROM sessions s WHERE s.root_id = messages.root_id
-               AND forktree_sees(s))));
-GRANT SELECT ON forktree_schema TO PUBLIC;
-GRANT SELECT, INSERT, UPDATE, DELETE ON sessions, messages TO PUBLIC;
-"""
-MIGRATIONS = {1: SCHEMA, 2: SHARING}  # version -> what takes a store there
+
+
+def searchable(message: Message) -> str:
+    """What a search sees of a message: its text, thinking and tool names and paths."""
+    pieces = [message.text, message.thinking]
+    pieces += [getattr(p, "name", "") or getattr(p, "path", "") for p in message.parts]
+    return "\n".join(p for p in pieces if p)
 
 
 def redacted(url: str) -> str:
@@ -315,14 +270,15 @@ class PostgresStore:
     def put_messages(self, root_id: str, messages: Iterable[Message]) -> None:
         from psycopg.types.json import Jsonb
 
-        rows = [(root_id, m.id, Jsonb(m.to_dict())) for m in messages]
+        rows = [(root_id, m.id, Jsonb(m.to_dict()), searchable(m), m.created) for m in messages]
         if not rows:
             return
         with self.transaction(), self._conn() as conn, conn.cursor() as cursor:
             self._touch("roots", root_id)
             cursor.executemany(
-                "INSERT INTO messages (root_id, id, doc) VALUES (%s, %s, %s) "
-                "ON CONFLICT (root_id, id) DO UPDATE SET doc = EXCLUDED.doc",
+                "INSERT INTO messages (root_id, id, doc, body, created) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (root_id, id) DO UPDATE "
+                "SET doc = EXCLUDED.doc, body = EXCLUDED.body, created = EXCLUDED.created",
                 rows,
             )
 
@@ -332,6 +288,27 @@ class PostgresStore:
             return
         with self.transaction(), self._conn() as conn:
             conn.execute("DELETE FROM messages WHERE root_id = %s AND id = ANY(%s)", (root_id, ids))
+
+    def search_messages(
+        self, text: str, since: float | None, until: float | None, limit: int
+    ) -> list[tuple[str, str, str, float, str, float]]:
+        """Messages matching `text` (the database's own text search; best first):
+        (id, root id, role, created, snippet with [ ] around matches, score). Only what
+        this role may read is searched (row-level security)."""
+        with self._conn() as conn:
+            return conn.execute(
+                "SELECT id, root_id, doc->>'role', created, ts_headline('simple', body, q, "
+                "'StartSel=[, StopSel=], MaxWords=18, MinWords=6'), ts_rank(to_tsvector("
+                "'simple', body), q) AS score FROM messages, websearch_to_tsquery('simple', %s) "
+                "q WHERE to_tsvector('simple', body) @@ q AND created >= %s AND created <= %s "
+                "ORDER BY score DESC, created DESC LIMIT %s",
+                (
+                    text,
+                    since if since is not None else 0,
+                    until if until is not None else 1e18,
+                    limit,
+                ),
+            ).fetchall()
 
     def share(self, session_id: str, role: str | None, on: bool = True) -> list[str]:
         """Share one session (and so its family's messages) with `role`, or with everyone

@@ -40,6 +40,7 @@ def quarantine(store: TinyDBStore, file: StoreFile, reason: str) -> None:
             message += "; the messages of its sessions are in that file"
         store.problems.append(message)
 
+
 def rebuild_shard(store: TinyDBStore, shard: StoreFile) -> int:
     name = shard.path.stem
     docs: list[Document] = []
@@ -49,11 +50,7 @@ def rebuild_shard(store: TinyDBStore, shard: StoreFile) -> int:
             sessions = family.raw(SESSIONS)
         except CorruptFileError:
             continue
-        docs.extend(
-            str_doc(dict(d), sid)
-            for sid, d in sessions.items()
-            if shard_of(sid) == name
-        )
+        docs.extend(str_doc(dict(d), sid) for sid, d in sessions.items() if shard_of(sid) == name)
     if docs:
         shard.table(SESSIONS).insert_multiple(docs)
     return len(docs)

@@ -19,7 +19,6 @@ SESSIONS = "sessions"
 MESSAGES = "messages"
 
 
-
 def str_doc(data: dict[str, Any], doc_id: str) -> Document:
     """A document under our string id: TinyDB's annotations say int, but these tables
     set `document_id_class = str`."""
@@ -29,6 +28,7 @@ def str_doc(data: dict[str, Any], doc_id: str) -> Document:
 def str_ids(ids: Iterable[str]) -> list[int]:
     """String ids where TinyDB's annotations say int (see `str_doc`)."""
     return cast(list[int], list(ids))
+
 
 class StrIdTable(Table):
     """TinyDB table keyed by our own string ids (TinyDB's documented extension point)."""

@@ -397,4 +397,3 @@ class TinyDBStore:
         if self._writers is not None:
             self._writers.shutdown(wait=True)
             self._writers = None
-
