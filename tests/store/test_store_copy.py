@@ -42,7 +42,12 @@ def test_a_round_trip_through_postgres_is_identical(pg_url: str, tmp_path: Path)
     server.close()
 
 
-def test_a_copy_stopped_half_way_goes_on(pg_url: str, tmp_path: Path) -> None:
+def test_a_copy_stopped_half_way_goes_on(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.engine.store import copy
+
+    monkeypatch.setattr(copy, "BATCH_MESSAGES", 1)  # a transaction per family
     source = Engine(TinyDBStore(tmp_path / "a"))
     build_demo(source)
     server = PostgresStore(pg_url, tmp_path / "local")

@@ -57,6 +57,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON sessions, messages TO PUBLIC;
 SEARCH = """
 ALTER TABLE messages ADD COLUMN IF NOT EXISTS body text NOT NULL DEFAULT '';
 ALTER TABLE messages ADD COLUMN IF NOT EXISTS created double precision NOT NULL DEFAULT 0;
-CREATE INDEX IF NOT EXISTS messages_text ON messages USING gin (to_tsvector('simple', body));
 """
+TEXT_INDEX = (
+    "CREATE INDEX IF NOT EXISTS messages_text ON messages USING gin (to_tsvector('simple', body))"
+)
+SEARCH += TEXT_INDEX + ";\n"
 MIGRATIONS = {1: SCHEMA, 2: SHARING, 3: SEARCH}  # version -> what takes a store there

@@ -21,9 +21,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 from tui.engine.sessions.model import Message, Session, SessionRow
 from tui.engine.store.errors import NotFoundError, StoreError
-from tui.engine.store.postgres_schema import MIGRATIONS, SCHEMA_VERSION
+from tui.engine.store.postgres_schema import MIGRATIONS, SCHEMA_VERSION, TEXT_INDEX
 
 CHANNEL = "forktree"
+SESSION_UPSERT = (
+    "INSERT INTO sessions (id, root_id, parent_session_id, created, updated, "
+    "archived, doc) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE "
+    "SET root_id = EXCLUDED.root_id, parent_session_id = EXCLUDED.parent_session_id, "
+    "created = EXCLUDED.created, updated = EXCLUDED.updated, "
+    "archived = EXCLUDED.archived, doc = EXCLUDED.doc"
+)
 
 
 def searchable(message: Message) -> str:
@@ -31,6 +38,19 @@ def searchable(message: Message) -> str:
     pieces = [message.text, message.thinking]
     pieces += [getattr(p, "name", "") or getattr(p, "path", "") for p in message.parts]
     return "\n".join(p for p in pieces if p)
+
+
+def searchable_doc(doc: dict[str, Any]) -> str:
+    """The same as `searchable`, from a stored document (a copy moves documents)."""
+    pieces = []
+    for part in doc.get("parts") or ():
+        if isinstance(part, dict):
+            value = part.get("text") if part.get("kind") in ("text", "thinking") else (
+                part.get("name") or part.get("path")
+            )  # fmt: skip
+            if isinstance(value, str) and value:
+                pieces.append(value)
+    return "\n".join(pieces)
 
 
 def redacted(url: str) -> str:
@@ -215,11 +235,7 @@ class PostgresStore:
             self._touch("sessions", session.id)
             self._touch("roots", session.root_id)
             conn.execute(
-                "INSERT INTO sessions (id, root_id, parent_session_id, created, updated, "
-                "archived, doc) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE "
-                "SET root_id = EXCLUDED.root_id, parent_session_id = EXCLUDED.parent_session_id, "
-                "created = EXCLUDED.created, updated = EXCLUDED.updated, "
-                "archived = EXCLUDED.archived, doc = EXCLUDED.doc",
+                SESSION_UPSERT,
                 (
                     session.id,
                     session.root_id,
@@ -281,6 +297,64 @@ class PostgresStore:
                 "SET doc = EXCLUDED.doc, body = EXCLUDED.body, created = EXCLUDED.created",
                 rows,
             )
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Into an empty store, the text search index is built once after a bulk load
+        (a copy) instead of row by row; a store that holds messages keeps it throughout."""
+        with self._conn() as conn:
+            empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM messages)").fetchone()
+            if empty and empty[0]:
+                conn.execute("DROP INDEX IF EXISTS messages_text")
+        try:
+            yield
+        finally:
+            with self._conn() as conn:
+                conn.execute(TEXT_INDEX)
+
+    def family_docs(self, root_id: str) -> list[dict[str, Any]]:
+        """A family's message documents as stored, undecoded."""
+        with self._conn() as conn:
+            query = "SELECT doc FROM messages WHERE root_id = %s"
+            return [r[0] for r in conn.execute(query, (root_id,)).fetchall()]
+
+    def put_docs(self, rows: list[tuple[str, dict[str, Any]]], sessions: list[Session]) -> None:
+        """Many families' message documents and sessions in one go (a store copy)."""
+        import orjson
+        from psycopg.types.json import Jsonb
+
+        with self.transaction(), self._conn() as conn, conn.cursor() as cursor:
+            # COPY into a scratch table, then one set-based upsert: far fewer round trips
+            # and parses than a row at a time
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS copy_messages "
+                "(root_id text, id text, doc jsonb, body text, created double precision) "
+                "ON COMMIT DELETE ROWS"
+            )
+            with cursor.copy(
+                "COPY copy_messages (root_id, id, doc, body, created) FROM STDIN"
+            ) as copy:
+                for root, d in rows:
+                    copy.write_row(
+                        (root, d["id"], orjson.dumps(d).decode(), searchable_doc(d),
+                         float(d.get("created") or 0))
+                    )  # fmt: skip
+            cursor.execute(
+                "INSERT INTO messages (root_id, id, doc, body, created) "
+                "SELECT root_id, id, doc, body, created FROM copy_messages "
+                "ON CONFLICT (root_id, id) DO UPDATE "
+                "SET doc = EXCLUDED.doc, body = EXCLUDED.body, created = EXCLUDED.created"
+            )
+            cursor.executemany(
+                SESSION_UPSERT,
+                [
+                    (s.id, s.root_id, s.parent_session_id, s.created, s.updated, s.archived,
+                     Jsonb(s.to_dict()))
+                    for s in sessions
+                ],
+            )  # fmt: skip
+            for s in sessions:
+                self._touch("sessions", s.id)
 
     def remove_messages(self, root_id: str, message_ids: Iterable[str]) -> None:
         ids = list(message_ids)

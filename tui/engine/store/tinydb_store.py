@@ -366,6 +366,11 @@ class TinyDBStore:
     def family_message_ids(self, root_id: str) -> Iterator[str]:
         return iter(list(self._raw(self._family(root_id), MESSAGES)))
 
+    def family_docs(self, root_id: str) -> list[dict[str, Any]]:
+        """A family's message documents as stored, undecoded (a store copy moves them
+        as they are; whoever reads them decodes and checks them)."""
+        return list(self._raw(self._family(root_id), MESSAGES).values())
+
     def put_messages(self, root_id: str, messages: Iterable[Message]) -> None:
         messages = list(messages)
         with self.transaction():
