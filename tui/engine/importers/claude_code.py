@@ -7,7 +7,6 @@ sessions and messages, and forks the user made of them stay attached.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +21,7 @@ from tui.engine.importers.claude_code_parse import (
     stable_id,
     to_message,
 )
-from tui.engine.importers.report import FileResult, ImportReport
+from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
 from tui.engine.sessions.model import (
     Message,
     Origin,
@@ -32,7 +31,6 @@ from tui.engine.sessions.model import (
     TextPart,
     ToolUsePart,
 )
-from tui.engine.store.atomic import write_atomic
 from tui.engine.util.gcpause import no_full_collections
 
 __all__ = ["ClaudeCodeImporter", "FileResult", "ImportReport", "default_root"]
@@ -74,20 +72,9 @@ class ClaudeCodeImporter:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.state_path = engine.store.home / STATE_FILE
-        self.state = self._load_state()
+        self.state: dict[str, dict[str, object]] = load_state(self.state_path)
         self._forks: list[tuple[str, str]] = []
         self._owned = owned(engine.store.home)
-
-    def _load_state(self) -> dict[str, dict[str, object]]:
-        try:
-            data = json.loads(self.state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    def _save_state(self) -> None:
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(str(self.state_path), json.dumps(self.state).encode())
 
     def run(self, root: Path | None = None, progress: Progress | None = None) -> ImportReport:
         with no_full_collections():
@@ -117,7 +104,7 @@ class ClaudeCodeImporter:
                 else:
                     break
         self._link_forks()
-        self._save_state()
+        save_state(self.state_path, self.state)
         return report
 
     def _link_forks(self) -> None:

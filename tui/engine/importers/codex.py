@@ -7,7 +7,6 @@ so a re-import updates the same records. Forks (`forked_from_id`) and subagent t
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -15,10 +14,9 @@ from pathlib import Path
 from tui.engine.engine import Engine, title_from_prompt
 from tui.engine.importers.claude_code_parse import iter_objects
 from tui.engine.importers.codex_parse import Rollout, RolloutParser
-from tui.engine.importers.report import FileResult, ImportReport
+from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
 from tui.engine.providers.pricing import with_cost
 from tui.engine.sessions.model import Message, MessageStatus, Origin, Session, Totals
-from tui.engine.store.atomic import write_atomic
 from tui.engine.store.errors import NotFoundError
 
 STATE_FILE = "imports/codex.json"
@@ -47,11 +45,7 @@ class CodexImporter:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.state_path = engine.store.home / STATE_FILE
-        try:
-            loaded = json.loads(self.state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            loaded = {}
-        self.state: dict[str, dict[str, object]] = loaded if isinstance(loaded, dict) else {}
+        self.state: dict[str, dict[str, object]] = load_state(self.state_path)
         self._links: list[tuple[str, str]] = []  # (session id, parent thread id)
 
     def run(self, root: Path | None = None, progress: Progress | None = None) -> ImportReport:
@@ -67,8 +61,7 @@ class CodexImporter:
                 if progress:
                     progress(done, total)
         self._link()
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(str(self.state_path), json.dumps(self.state).encode())
+        save_state(self.state_path, self.state)
         return report
 
     def _one(self, path: Path) -> FileResult:

@@ -17,7 +17,7 @@ from typing import Any
 
 from tui.engine.engine import Engine, title_from_prompt
 from tui.engine.importers.opencode_read import Obj, Storage, read_storage
-from tui.engine.importers.report import FileResult, ImportReport
+from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
 from tui.engine.sessions.model import (
     FileChangePart,
     Message,
@@ -33,7 +33,6 @@ from tui.engine.sessions.model import (
     Totals,
     Usage,
 )
-from tui.engine.store.atomic import write_atomic
 from tui.engine.store.errors import NotFoundError
 
 STATE_FILE = "imports/opencode.json"
@@ -101,11 +100,7 @@ class OpenCodeImporter:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.state_path = engine.store.home / STATE_FILE
-        try:
-            loaded = json.loads(self.state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            loaded = {}
-        self.state: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
+        self.state: dict[str, Any] = load_state(self.state_path)
 
     def run(self, root: Path | None = None, progress: Progress | None = None) -> ImportReport:
         root = root or default_root()
@@ -126,8 +121,7 @@ class OpenCodeImporter:
         messages = sum(len(v) for v in storage.messages.values())
         action = "updated" if previous else "imported"
         report.files.append(FileResult(key, action, len(made), messages, storage.skipped))
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(str(self.state_path), json.dumps(self.state).encode())
+        save_state(self.state_path, self.state)
         if progress:
             progress(1, 1)
         return report

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -33,3 +36,20 @@ class ImportReport:
             "skipped_lines": sum(f.skipped_lines for f in self.files),
             "files": [f.__dict__ for f in self.files if f.action != "unchanged"],
         }
+
+
+def load_state(path: Path) -> dict[str, Any]:
+    """An importer's memory of what it read (file -> signature, sessions); empty when
+    missing or damaged (everything is then read again: imports are idempotent)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_state(path: Path, state: dict[str, Any]) -> None:
+    from tui.engine.store.atomic import write_atomic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(str(path), json.dumps(state).encode())

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
 import shutil
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import Any
 
 import orjson
 
 from tui.engine.importers.claude_code_parse import content_text
+from tui.engine.providers.agent_cli import run_turn
 from tui.engine.providers.base import AGENT_CLI, ProviderRequest
 from tui.engine.providers.defaults import CLAUDE_CODE_MODEL
 from tui.engine.sessions.events import (
@@ -26,13 +26,12 @@ from tui.engine.sessions.events import (
     ToolResult,
     UsageReport,
 )
-from tui.engine.sessions.model import Role, Usage
+from tui.engine.sessions.model import Usage
 
 INSTALL_HINT = (
     "the `claude` command was not found on PATH; install Claude Code with "
     "`npm install -g @anthropic-ai/claude-code` (or set FORKTREE_CLAUDE_BIN)"
 )
-LINE_LIMIT = 64 * 1024 * 1024  # tool results can make single lines of many MB
 
 
 class ClaudeCodeProvider:
@@ -62,40 +61,10 @@ class ClaudeCodeProvider:
         if binary is None:
             yield Failed(INSTALL_HINT)
             return
-        prompt = next((m.text for m in reversed(request.messages) if m.role is Role.USER), "")
-        cwd = request.cwd if request.cwd and os.path.isdir(request.cwd) else None
-        proc = await asyncio.create_subprocess_exec(
-            *self.argv(request, binary),
-            cwd=cwd,
-            limit=LINE_LIMIT,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            start_new_session=True,
-        )
-        finished = False
-        try:
-            assert proc.stdin is not None and proc.stdout is not None
-            proc.stdin.write(prompt.encode())
-            await proc.stdin.drain()
-            proc.stdin.close()
-            while line := await proc.stdout.readline():
-                for event in self._map(line):
-                    finished = finished or isinstance(event, Done | Failed)
-                    yield event
-            await proc.wait()
-            if not finished:
-                err = (
-                    (await proc.stderr.read()).decode("utf-8", "replace").strip()
-                    if proc.stderr
-                    else ""
-                )
-                yield Failed(
-                    f"claude exited with code {proc.returncode} before a result"
-                    + (f": {err.splitlines()[-1][:300]}" if err else "")
-                )
-        finally:
-            await _stop(proc)
+        argv = self.argv(request, binary)
+        async with aclosing(run_turn(argv, request, self._map, "claude")) as events:
+            async for event in events:
+                yield event
 
     def _map(self, line: bytes) -> list[ProviderEvent]:
         try:
@@ -172,16 +141,3 @@ class ClaudeCodeProvider:
             out.append(Done(str(event.get("stop_reason") or "end_turn")))
         return out
 
-
-async def _stop(proc: asyncio.subprocess.Process) -> None:
-    """End the process group cleanly: SIGTERM, then SIGKILL after 2 s."""
-    if proc.returncode is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, 15)
-    try:
-        await asyncio.wait_for(proc.wait(), 2.0)
-    except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, 9)
-        await proc.wait()

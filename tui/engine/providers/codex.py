@@ -7,17 +7,17 @@ mcp_tool_call | web_search, …}}; `turn.completed` {usage}; `turn.failed` / `er
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import Any
 
 import orjson
 
+from tui.engine.providers.agent_cli import run_turn
 from tui.engine.providers.base import AGENT_CLI, ProviderRequest
-from tui.engine.providers.claude_code import LINE_LIMIT, _stop
 from tui.engine.sessions.events import (
     Done,
     Failed,
@@ -29,7 +29,7 @@ from tui.engine.sessions.events import (
     ToolResult,
     UsageReport,
 )
-from tui.engine.sessions.model import Role, Usage
+from tui.engine.sessions.model import Usage
 
 INSTALL_HINT = (
     "the `codex` command was not found on PATH; install the Codex CLI with "
@@ -62,38 +62,13 @@ class CodexProvider:
         if binary is None:
             yield Failed(INSTALL_HINT)
             return
-        prompt = next((m.text for m in reversed(request.messages) if m.role is Role.USER), "")
-        cwd = request.cwd if request.cwd and os.path.isdir(request.cwd) else None
-        proc = await asyncio.create_subprocess_exec(
-            *self.argv(request, binary),
-            cwd=cwd,
-            limit=LINE_LIMIT,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            start_new_session=True,
-        )
-        finished = False
-        started: set[str] = set()
-        try:
-            assert proc.stdin is not None and proc.stdout is not None
-            proc.stdin.write(prompt.encode())
-            await proc.stdin.drain()
-            proc.stdin.close()
-            while line := await proc.stdout.readline():
-                for event in self._map(line, started):
-                    finished = finished or isinstance(event, Done | Failed)
-                    yield event
-            await proc.wait()
-            if not finished:
-                err = (await proc.stderr.read()).decode("utf-8", "replace") if proc.stderr else ""
-                last = err.strip().splitlines()[-1][:300] if err.strip() else ""
-                yield Failed(
-                    f"codex exited with code {proc.returncode} before the turn ended"
-                    + (f": {last}" if last else "")
-                )
-        finally:
-            await _stop(proc)
+        started: set[str] = set()  # tool items already announced
+        argv = self.argv(request, binary)
+        async with aclosing(
+            run_turn(argv, request, lambda line: self._map(line, started), "codex")
+        ) as events:
+            async for event in events:
+                yield event
 
     def _map(self, line: bytes, started: set[str]) -> list[ProviderEvent]:
         try:

@@ -1,0 +1,71 @@
+"""Running an agent's own CLI for one turn (Claude Code, Codex): the prompt on stdin,
+its JSON lines mapped to provider events, the process group stopped however it ends."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncGenerator, Callable
+
+from tui.engine.providers.base import ProviderRequest
+from tui.engine.sessions.events import Done, Failed, ProviderEvent
+from tui.engine.sessions.model import Role
+
+LINE_LIMIT = 64 * 1024 * 1024  # tool results can make single lines of many MB
+LineMapper = Callable[[bytes], list[ProviderEvent]]
+
+
+def last_prompt(request: ProviderRequest) -> str:
+    return next((m.text for m in reversed(request.messages) if m.role is Role.USER), "")
+
+
+async def run_turn(
+    argv: list[str], request: ProviderRequest, map_line: LineMapper, name: str
+) -> AsyncGenerator[ProviderEvent, None]:
+    """Run `argv` in the session's folder; each stdout line through `map_line`. A run
+    that ends before a Done or Failed event says so, with the last line of stderr."""
+    cwd = request.cwd if request.cwd and os.path.isdir(request.cwd) else None
+    proc = await asyncio.create_subprocess_exec(
+        *argv,
+        cwd=cwd,
+        limit=LINE_LIMIT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,
+    )
+    finished = False
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(last_prompt(request).encode())
+        await proc.stdin.drain()
+        proc.stdin.close()
+        while line := await proc.stdout.readline():
+            for event in map_line(line):
+                finished = finished or isinstance(event, Done | Failed)
+                yield event
+        await proc.wait()
+        if not finished:
+            err = (await proc.stderr.read()).decode("utf-8", "replace") if proc.stderr else ""
+            last = err.strip().splitlines()[-1][:300] if err.strip() else ""
+            yield Failed(
+                f"{name} exited with code {proc.returncode} before a result"
+                + (f": {last}" if last else "")
+            )
+    finally:
+        await stop(proc)
+
+
+async def stop(proc: asyncio.subprocess.Process) -> None:
+    """End the process group cleanly: SIGTERM, then SIGKILL after 2 s."""
+    if proc.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, 15)
+    try:
+        await asyncio.wait_for(proc.wait(), 2.0)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 9)
+        await proc.wait()
