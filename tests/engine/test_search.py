@@ -197,3 +197,24 @@ def test_quiet_folders_are_not_listed_but_changes_in_them_are_seen(
     other.append(sid, "assistant", "second words from elsewhere")
     other.close()
     assert [h.snippet for h in engine.search("elsewhere")] == ["second words from [elsewhere]"]
+
+
+def test_the_first_build_reads_documents_and_finds_what_a_rebuild_finds(engine: Engine) -> None:
+    from tui.engine.explore.search import doc_row, doc_text, row_of, searchable_text
+    from tui.engine.sessions.demo import build_demo
+
+    build_demo(engine)
+    for session in engine.sessions():
+        for message in engine.transcript(session.id):
+            doc = message.to_dict()
+            assert doc_text(doc) == searchable_text(message)
+            assert doc_row(doc) == row_of(message)
+    def found() -> list[tuple[str, str | None]]:
+        return [(h.message_id, h.session.id if h.session else None)
+                for h in engine.search("lifetimes")]  # fmt: skip
+
+    first = found()
+    assert first  # the demo talks about Rust lifetimes
+    engine.search_index.db.execute("DELETE FROM families")  # every family: indexed again
+    engine.search_index._folders.clear()
+    assert found() == first

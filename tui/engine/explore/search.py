@@ -15,6 +15,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tui.engine.sessions.model import (
     FileChangePart,
@@ -39,6 +40,7 @@ CREATE TABLE IF NOT EXISTS families (root_id TEXT PRIMARY KEY, signature TEXT);
 """
 SCHEMA_VERSION = 2  # 2: rowids ordered by time (older indexes are rebuilt)
 SYNC_BATCH = 200  # families re-indexed per transaction
+BULK_FAMILIES = 2_000  # families first indexed per transaction
 RANK_WINDOW = 2000  # the newest matches ranked; a common word does not rank a million rows
 PROBES = 16  # rowid slots tried past a message's own when its time and hash collide
 MAX_ROW = (1 << 62) - 1
@@ -60,6 +62,38 @@ def searchable_text(message: Message) -> str:
         elif isinstance(part, FileChangePart):
             pieces.append(part.path)
     return "\n".join(pieces)
+
+
+def doc_text(doc: dict[str, Any]) -> str:
+    """`searchable_text` of a stored message document, without decoding the message
+    (the first build of the index reads every message once: decoding is most of it)."""
+    pieces: list[str] = []
+    for part in doc.get("parts") or ():
+        if not isinstance(part, dict):
+            continue
+        kind = part.get("kind")
+        if kind in ("text", "thinking"):
+            pieces.append(str(part.get("text", "")))
+        elif kind == "tool_use":
+            pieces.append(
+                f"{part.get('name', '')} {json.dumps(part.get('input') or {}, ensure_ascii=False)}"
+            )
+        elif kind == "tool_result":
+            pieces.append(str(part.get("content", ""))[:TOOL_TEXT_LIMIT])
+        elif kind == "file_change":
+            pieces.append(str(part.get("path", "")))
+    return "\n".join(pieces)
+
+
+def doc_row(doc: dict[str, Any]) -> int:
+    """`row_of` for a stored document."""
+    mid, created = str(doc.get("id", "")), doc.get("created")
+    try:
+        bits = int(mid[:5], 16)
+    except ValueError:
+        bits = int.from_bytes(mid.encode()[:3].ljust(3, b"\0"), "big")
+    stamp = created if isinstance(created, int | float) and not isinstance(created, bool) else 0
+    return (_ms(float(stamp)) << 20) | (bits & 0xFFFFF)
 
 
 def fts_query(text: str) -> str | None:
@@ -218,9 +252,13 @@ class SearchIndex:
                 self._folders[folder.name] = mtime
         if not self._folders or len(listed) < len({r[:2] for r in known}):
             gone |= {r for r in known if r[:2] not in listed}  # a whole folder went away
-        for start in range(0, len(stale), SYNC_BATCH):
+        fresh = [r for r in stale if r not in known]  # never indexed: the bulk path
+        again = [r for r in stale if r in known]
+        if fresh:
+            self._bulk_index(fresh)
+        for start in range(0, len(again), SYNC_BATCH):
             with self.db:
-                for root_id in stale[start : start + SYNC_BATCH]:
+                for root_id in again[start : start + SYNC_BATCH]:
                     self._reindex(root_id)
         if gone:
             with self.db:
@@ -228,6 +266,51 @@ class SearchIndex:
                     self._drop_family(root_id)
                     self.db.execute("DELETE FROM families WHERE root_id = ?", (root_id,))
         return len(stale) + len(gone)
+
+    def _bulk_index(self, root_ids: list[str]) -> None:
+        """Index families the index has never seen: their stored documents read as they
+        are, rows placed in memory, inserted many at a time in large transactions."""
+        if self.db.execute("SELECT 1 FROM docs LIMIT 1").fetchone():  # not a first build
+            with self.db:
+                for root_id in root_ids:  # rows of a family whose mark was lost
+                    self._drop_family(root_id)
+        used = {row for (row,) in self.db.execute("SELECT rowid FROM docs")}
+        reader = getattr(self.store, "family_docs", None)
+        for start in range(0, len(root_ids), BULK_FAMILIES):
+            rows: list[tuple[object, ...]] = []
+            for root_id in root_ids[start : start + BULK_FAMILIES]:
+                docs = (
+                    reader(root_id)
+                    if reader is not None
+                    else [
+                        self.store.get_message(root_id, mid).to_dict()
+                        for mid in self.store.family_message_ids(root_id)
+                    ]
+                )
+                for doc in docs:
+                    if not isinstance(doc, dict):
+                        continue
+                    home = doc_row(doc)
+                    row = next((r for r in range(home, home + PROBES) if r not in used), None)
+                    if row is None:
+                        raise sqlite3.IntegrityError(f"no free search slot near {home}")
+                    used.add(row)
+                    created = doc.get("created")
+                    rows.append(
+                        (row, doc_text(doc), str(doc.get("id")), root_id, str(doc.get("role")),
+                         created if isinstance(created, int | float) else 0.0)
+                    )  # fmt: skip
+            with self.db:
+                self.db.executemany(
+                    "INSERT INTO messages (rowid, body, message_id, root_id, role, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO docs VALUES (?, ?)", [(r[0], r[3]) for r in rows]
+                )
+                for root_id in root_ids[start : start + BULK_FAMILIES]:
+                    self._mark(root_id)
 
     def _reindex(self, root_id: str) -> None:
         ids = list(self.store.family_message_ids(root_id))
