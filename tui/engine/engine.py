@@ -118,7 +118,7 @@ class Engine:
         """Full-text search over every message; each hit names a session to open. A
         server store answers from its own text search; the embedded one from a local index."""
         if hasattr(self.store, "search_messages"):
-            from tui.engine.explore.search import server_search
+            from tui.engine.explore.server_search import server_search
 
             return server_search(self.store, text, filters, limit)
         return self.search_index.search(text, filters, limit)

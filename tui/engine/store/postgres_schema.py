@@ -1,6 +1,12 @@
 """The PostgreSQL store's schema, version by version: each step takes a store from the
 version before it to its own; `forktree_schema` says which one a store is at."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from tui.engine.sessions.model import Message
+
 SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS forktree_schema (version integer NOT NULL);
@@ -63,3 +69,23 @@ TEXT_INDEX = (
 )
 SEARCH += TEXT_INDEX + ";\n"
 MIGRATIONS = {1: SCHEMA, 2: SHARING, 3: SEARCH}  # version -> what takes a store there
+
+
+def searchable(message: Message) -> str:
+    """What a search sees of a message: its text, thinking and tool names and paths."""
+    pieces = [message.text, message.thinking]
+    pieces += [getattr(p, "name", "") or getattr(p, "path", "") for p in message.parts]
+    return "\n".join(p for p in pieces if p)
+
+
+def searchable_doc(doc: dict[str, Any]) -> str:
+    """The same as `searchable`, from a stored document (a copy moves documents)."""
+    pieces = []
+    for part in doc.get("parts") or ():
+        if isinstance(part, dict):
+            value = part.get("text") if part.get("kind") in ("text", "thinking") else (
+                part.get("name") or part.get("path")
+            )  # fmt: skip
+            if isinstance(value, str) and value:
+                pieces.append(value)
+    return "\n".join(pieces)

@@ -21,7 +21,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from tui.engine.sessions.model import Message, Session, SessionRow
 from tui.engine.store.errors import NotFoundError, StoreError
-from tui.engine.store.postgres_schema import MIGRATIONS, SCHEMA_VERSION, TEXT_INDEX
+from tui.engine.store.postgres_schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    TEXT_INDEX,
+    searchable,
+    searchable_doc,
+)
 
 CHANNEL = "forktree"
 SESSION_UPSERT = (
@@ -31,26 +37,6 @@ SESSION_UPSERT = (
     "created = EXCLUDED.created, updated = EXCLUDED.updated, "
     "archived = EXCLUDED.archived, doc = EXCLUDED.doc"
 )
-
-
-def searchable(message: Message) -> str:
-    """What a search sees of a message: its text, thinking and tool names and paths."""
-    pieces = [message.text, message.thinking]
-    pieces += [getattr(p, "name", "") or getattr(p, "path", "") for p in message.parts]
-    return "\n".join(p for p in pieces if p)
-
-
-def searchable_doc(doc: dict[str, Any]) -> str:
-    """The same as `searchable`, from a stored document (a copy moves documents)."""
-    pieces = []
-    for part in doc.get("parts") or ():
-        if isinstance(part, dict):
-            value = part.get("text") if part.get("kind") in ("text", "thinking") else (
-                part.get("name") or part.get("path")
-            )  # fmt: skip
-            if isinstance(value, str) and value:
-                pieces.append(value)
-    return "\n".join(pieces)
 
 
 def redacted(url: str) -> str:
