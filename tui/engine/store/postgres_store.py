@@ -121,6 +121,9 @@ class PostgresStore:
             self.own_pids.add(conn.info.backend_pid)
             try:
                 with conn.transaction():
+                    # writers take turns, as on TinyDB's file lock: a read-then-write
+                    # (an append reads the head it moves) never races another client's
+                    conn.execute("SELECT pg_advisory_xact_lock(7162)")
                     yield
                     conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, self._payload()))
             except psycopg.errors.InsufficientPrivilege:
