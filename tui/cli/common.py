@@ -43,7 +43,7 @@ def known_provider(name: str | None) -> str | None:
         return None
     from tui.engine.providers import configured
 
-    known = list(dict.fromkeys([*configured(), "claude_code", "codex"]))
+    known = list(dict.fromkeys([*configured(), "claude_code", "codex", "opencode"]))
     if name not in known:
         raise InvalidInputError(
             f"unknown provider {name!r}; configured: {', '.join(known)} (see `forktree providers`)"

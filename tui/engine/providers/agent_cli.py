@@ -21,9 +21,14 @@ def last_prompt(request: ProviderRequest) -> str:
 
 
 async def run_turn(
-    argv: list[str], request: ProviderRequest, map_line: LineMapper, name: str
+    argv: list[str],
+    request: ProviderRequest,
+    map_line: LineMapper,
+    name: str,
+    stdin_prompt: bool = True,
 ) -> AsyncGenerator[ProviderEvent, None]:
-    """Run `argv` in the session's folder; each stdout line through `map_line`. A run
+    """Run `argv` in the session's folder; each stdout line through `map_line`. The
+    prompt goes on stdin unless the CLI takes it in `argv` (then stdin is empty). A run
     that ends before a Done or Failed event says so, with the last line of stderr."""
     cwd = request.cwd if request.cwd and os.path.isdir(request.cwd) else None
     proc = await asyncio.create_subprocess_exec(
@@ -38,7 +43,7 @@ async def run_turn(
     finished = False
     try:
         assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write(last_prompt(request).encode())
+        proc.stdin.write(last_prompt(request).encode() if stdin_prompt else b"")
         await proc.stdin.drain()
         proc.stdin.close()
         while line := await proc.stdout.readline():

@@ -85,6 +85,10 @@ def configured(
         )
     if shutil.which(env.get("FORKTREE_CODEX_BIN", "codex")):
         found["codex"] = ProviderInfo("codex", "codex", None, "gpt-5-codex", None, False)
+    if shutil.which(env.get("FORKTREE_OPENCODE_BIN", "opencode")):
+        found["opencode"] = ProviderInfo(
+            "opencode", "opencode", None, "opencode-default", None, False
+        )
     found["echo"] = ProviderInfo("echo", "echo", None, EchoProvider.default_model, None, False)
     return found
 
@@ -125,6 +129,10 @@ def capabilities(name: str, settings: Settings | None = None) -> Capabilities:
         return AGENT_CLI
     if name == "codex":
         return CODEX_CLI
+    if name == "opencode":
+        from tui.engine.providers.opencode import OPENCODE_CLI
+
+        return OPENCODE_CLI
     if name == "echo":
         return OFFLINE
     info = configured(settings).get(name)
@@ -144,6 +152,10 @@ def build(
         from tui.engine.providers.codex import CodexProvider
 
         return CodexProvider(env.get("FORKTREE_CODEX_BIN"))
+    if name == "opencode":
+        from tui.engine.providers.opencode import OpenCodeProvider
+
+        return OpenCodeProvider(env.get("FORKTREE_OPENCODE_BIN"))
     available = configured(settings, env)
     info = available.get(name)
     if info is None:

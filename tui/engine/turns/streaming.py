@@ -226,7 +226,7 @@ class Streamer:
         resume = (
             session.origin.source_id
             if capabilities.native_sessions
-            and session.origin.kind in ("claude_code", "codex", "native")
+            and session.origin.kind in ("claude_code", "codex", "opencode", "native")
             else None
         )
         request = ProviderRequest(
