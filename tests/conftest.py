@@ -16,6 +16,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("FORKTREE_HOME", str(home))
     monkeypatch.setenv("FORKTREE_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("FORKTREE_ECHO_DELAY", "0")
+    # the agents' own folders: never the machine's real ones (the app watches them)
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "claude"))
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex"))
     for var in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_HOST"):
         monkeypatch.delenv(var, raising=False)
     return home

@@ -1,5 +1,5 @@
-"""An imported Codex session that is running right now: what its agent writes to the
-rollout shows in the open transcript without a re-import."""
+"""Agents running right now: what Codex writes to a rollout in its sessions folder shows
+in the open app (watchfiles, in a thread), and the session is marked live in the tree."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.importers.test_codex import _current, _say, _user, _write
-from tui.app import source_watch
+from tests.importers.test_codex import _current, _say, _write
 from tui.app.app import ForktreeApp
 from tui.engine import Engine
 from tui.engine.importers.codex import CodexImporter
@@ -17,20 +16,26 @@ from tui.engine.importers.codex import CodexImporter
 from .conftest import main_screen, visible_text, wait_for
 
 
-async def test_new_lines_in_the_rollout_appear_in_the_open_session(
+async def test_what_the_agent_writes_shows_in_the_open_session(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(source_watch, "INTERVAL", 0.05)
-    rollout = _write(tmp_path / "sessions" / "r.jsonl", _current("live-1"))
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex"))
+    rollout = _write(tmp_path / "codex" / "sessions" / "2026" / "r.jsonl", _current("live-1"))
     CodexImporter(engine).run(rollout)
     (session,) = engine.sessions()
     app = ForktreeApp(engine, start=session.id)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        before = len(engine.transcript(session.id))
-        with rollout.open("a") as handle:  # Codex, in another terminal, goes on
-            for line in (_user("and the docs?"), _say("Docs updated too.")):
-                handle.write(json.dumps(line) + "\n")
-        await wait_for(lambda: "Docs updated too." in visible_text(app), timeout=10)
-        assert len(engine.transcript(session.id)) == before + 2
-        assert main_screen(app).current == session.id
+        screen = main_screen(app)
+        assert screen.agent_watch.roots == {"codex": tmp_path / "codex" / "sessions"}
+        for i in range(40):  # the watcher's start cannot be observed: write until seen
+            with rollout.open("a") as handle:  # Codex, in another terminal, goes on
+                handle.write(json.dumps(_say(f"Step {i} done.")) + "\n")
+            try:
+                await wait_for(lambda: "done." in visible_text(app), timeout=0.5)
+                break
+            except (TimeoutError, AssertionError):
+                continue
+        assert "done." in visible_text(app)
+        assert session.id in screen.session_tree.live
+        assert "Step 0 done." in engine.transcript(session.id)[-1].text  # imported, not drawn only

@@ -143,7 +143,38 @@ def cmd_import(engine: Engine, args: argparse.Namespace) -> int:
     return 0 if not summary["failed"] else 1
 
 
+def cmd_watch(engine: Engine, args: argparse.Namespace) -> int:
+    """Import the agents' new and growing sessions as they are written, until ctrl+c."""
+    import contextlib
+    import threading
+
+    from tui.engine.config.settings import load_settings
+    from tui.engine.importers.watch import agent_roots, watch_agents
+
+    roots = agent_roots(load_settings()[0].watch_agents)
+    if not roots:
+        print(
+            "forktree: error: no agent folder to watch (~/.claude/projects, "
+            "~/.codex/sessions; see watch_agents in the settings)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    for agent, root in roots.items():
+        print(f"watching {agent}: {root}", flush=True)
+
+    def changed(agent: str, sessions: list[str]) -> None:
+        for sid in sessions:
+            print(
+                f"{agent}: {engine.session(sid).short_id}  {engine.session(sid).title}", flush=True
+            )
+
+    with contextlib.suppress(KeyboardInterrupt):  # ctrl+c: the way to stop watching
+        watch_agents(engine, roots, threading.Event(), changed)
+    return 0
+
+
 def add_commands(add: AddCommand) -> None:
+    add("watch", cmd_watch, "import the agents' sessions live as they write them (ctrl+c stops)")
     p = add(
         "import",
         cmd_import,

@@ -17,11 +17,11 @@ from tui.app.actions.claude_code import ClaudeCodeActions
 from tui.app.actions.files import FileActions
 from tui.app.actions.registry import bindings
 from tui.app.actions.sessions import SessionActions
+from tui.app.agent_watch import AgentWatch
 from tui.app.controller import RunWatcher, SessionController
 from tui.app.screens.live_events import LiveEvents
 from tui.app.screens.permission import PermissionScreen
 from tui.app.screens.switcher import SwitcherScreen
-from tui.app.source_watch import SourceWatch
 from tui.app.store_watch import StoreWatch
 from tui.app.widgets.history import History
 from tui.app.widgets.keys_footer import KeysFooter
@@ -62,7 +62,7 @@ class MainScreen(Screen[None]):
         self.branches = BranchActions(self)
         self.claude_code = ClaudeCodeActions(self)
         self.files = FileActions(self)
-        self.source_watch = SourceWatch(self)
+        self.agent_watch = AgentWatch(self)
         self.store_watch = StoreWatch(self)
 
     def compose(self) -> ComposeResult:
@@ -93,7 +93,7 @@ class MainScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.side.diff_of = self.files.diff_of
         self.set_interval(0.12, self.session_tree.tick)
-        self.source_watch.start()
+        self.agent_watch.start()
         self.store_watch.start()
         rows = self.engine.session_rows()  # the index only: sessions are read when shown
         if not rows:
@@ -220,6 +220,7 @@ class MainScreen(Screen[None]):
 
     async def on_unmount(self) -> None:
         self.store_watch.close()
+        self.agent_watch.close()
         await self.controller.close()  # turns stop (kept as interrupted), MCP servers end
 
     async def _approve(self, request: PermissionRequest) -> Verdict:

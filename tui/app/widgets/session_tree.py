@@ -46,6 +46,7 @@ class SessionTree(Tree[str]):
         self.guide_depth = 2
         self.busy: set[str] = set()
         self.waiting: set[str] = set()  # a tool call waits for the user's answer
+        self.live: set[str] = set()  # its agent (Claude Code, Codex) is writing it now
         self.marked: set[str] = set()
         self.frame = 0
         self._session_nodes: dict[str, TreeNode[str]] = {}
@@ -66,6 +67,8 @@ class SessionTree(Tree[str]):
             text.append("◆ ", "bold $warning")
         if session.id in self.waiting:
             text.append("? ", "bold $warning")
+        elif session.id in self.live:
+            text.append("◉ ", "bold $success")
         elif session.id in self.busy:
             text.append(SPINNER[self.frame % len(SPINNER)] + " ", "bold $accent")
         elif session.status.value == "error":
@@ -238,6 +241,10 @@ class SessionTree(Tree[str]):
     def set_waiting(self, session_id: str, waiting: bool) -> None:
         """Mark a session whose model waits for a permission answer (no spinner)."""
         (self.waiting.add if waiting else self.waiting.discard)(session_id)
+        self._relabel(session_id)
+
+    def relabel(self, session_id: str) -> None:
+        """Draw one session's line again (its marks changed)."""
         self._relabel(session_id)
 
     def _relabel(self, session_id: str) -> None:

@@ -5,6 +5,7 @@ import_claude_code_on_start = false
 model_titles = true                 # after the first reply, the model names the session
 tree_width = 40                     # the session tree's columns (alt+←/→ in the app)
 store = "postgresql://me@db.example/forktree"  # a shared store (password: PGPASSWORD)
+watch_agents = ["claude_code", "codex"]  # their session folders, imported live ([] : off)
 
 [providers.anthropic]               # kind is the section name unless given
 model = "claude-sonnet-4-5"
@@ -96,6 +97,7 @@ class Settings:
     session: SessionOptions = NO_OPTIONS  # defaults under each session's own options
     tree_width: int | None = None  # columns; None: the app's default
     store: str | None = None  # "postgresql://…" for a shared store; None: TinyDB here
+    watch_agents: tuple[str, ...] = ("claude_code", "codex")  # their folders, watched live
 
 
 def settings_path() -> Path:
@@ -151,6 +153,11 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
         session=_session_options(data.get("session", {}), f"{path}: [session]", problems),
         tree_width=_tree_width(data.get("tree_width"), f"{path}: tree_width", problems),
         store=_opt_str(data.get("store")),
+        watch_agents=tuple(
+            _str_list(data["watch_agents"], f"{path}: watch_agents", problems)
+            if "watch_agents" in data
+            else ("claude_code", "codex")
+        ),
     ), problems
 
 
