@@ -96,6 +96,53 @@ async def shoot_tools() -> list[Path]:
     return [path]
 
 
+async def shoot_files() -> list[Path]:
+    """The compare screen's file view: two forks of a coding session, each in its own git
+    worktree, that changed the same file differently."""
+    import subprocess
+
+    from tests.files.test_files_cli import _edit
+    from tui.app.app import ForktreeApp
+    from tui.app.screens.compare import CompareScreen
+    from tui.engine import Engine
+    from tui.engine.files.worktree import make_workspace
+    from tui.engine.sessions.model import Origin
+
+    repo = Path(os.environ["FORKTREE_HOME"] + "-repo") / "parser"
+    repo.mkdir(parents=True)
+    (repo / "retry.py").write_text(
+        "def fetch(url):\n    for attempt in range(3):\n        try:\n"
+        "            return get(url)\n        except Timeout:\n            pass\n"
+    )
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "start"]):
+        subprocess.run(["git", "-C", str(repo), "-c", "user.email=a@b", "-c", "user.name=a",
+                        *args], check=True, capture_output=True)  # fmt: skip
+    engine = Engine.open(os.environ["FORKTREE_HOME"] + "-files")
+    sid = engine.new_session(title="Make fetch retry with backoff", origin=Origin(cwd=str(repo))).id
+    engine.append(sid, "user", "make fetch retry with backoff")
+    a = make_workspace(engine, engine.fork(sid, title="careful").id)
+    b = make_workspace(engine, engine.fork(sid, title="quick").id)
+    _edit(engine, a.id, Path(a.origin.cwd or ""), "retry.py",
+          "def fetch(url, attempts=3, base=0.2):\n    for attempt in range(attempts):\n"
+          "        try:\n            return get(url)\n        except Timeout:\n"
+          "            time.sleep(base * 2 ** attempt)\n    raise Timeout(url)\n")  # fmt: skip
+    _edit(engine, b.id, Path(b.origin.cwd or ""), "retry.py",
+          "def fetch(url):\n    for attempt in range(5):\n        try:\n"
+          "            return get(url)\n        except Timeout:\n"
+          "            time.sleep(1)\n")  # fmt: skip
+    _edit(engine, b.id, Path(b.origin.cwd or ""), "test_retry.py",
+          "def test_fetch_retries():\n    assert fetch_with(fails=2) == 'ok'\n")  # fmt: skip
+    app = ForktreeApp(engine, remember_theme=False)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await pilot.pause()
+        app.push_screen(CompareScreen(engine, a.id, b.id))
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        path = Path(app.save_screenshot("compare-files.svg", str(OUT)))
+    return [path]
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -104,7 +151,9 @@ def main() -> int:
         os.environ["FORKTREE_ECHO_DELAY"] = "0"
         for var in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY"):
             os.environ.pop(var, None)  # screenshots never show a key or a real provider
-        written = asyncio.run(shoot()) + asyncio.run(shoot_tools())
+        written = (
+            asyncio.run(shoot()) + asyncio.run(shoot_tools()) + asyncio.run(shoot_files())
+        )
     for path in written:
         print(f"wrote {path.relative_to(OUT.parent)}")
     return 0
