@@ -78,4 +78,5 @@ async def test_a_fork_of_a_codex_session_says_what_is_possible(
     assert result.outcome == "error" and "codex can only continue a session from its end" in (
         result.error or ""
     )
+    assert "`codex fork` forks it in a terminal" in (result.error or "")  # its own hint
     assert not codex.exists()

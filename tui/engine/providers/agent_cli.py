@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
 
-from tui.engine.providers.base import ProviderRequest
+from tui.engine.providers.base import Capabilities, ProviderRequest
 from tui.engine.sessions.events import Done, Failed, ProviderEvent
 from tui.engine.sessions.model import Role
 
@@ -74,3 +76,37 @@ async def stop(proc: asyncio.subprocess.Process) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, 9)
         await proc.wait()
+
+
+class AgentCLI:
+    """A provider that is an agent's own CLI: one process per turn. Subclasses say how
+    to call it (`argv`) and how to read its lines (`mapper`, fresh for each turn)."""
+
+    name: str
+    label: str  # how messages name the command ("claude", "codex")
+    default_model: str
+    capabilities: Capabilities
+    install_hint: str
+    binary_env: str  # the variable that names another binary
+    stdin_prompt = True  # False: the prompt is in `argv`
+
+    def __init__(self, binary: str | None = None) -> None:
+        self.binary = binary or os.environ.get(self.binary_env, self.label)
+
+    def argv(self, request: ProviderRequest, binary: str) -> list[str]:
+        raise NotImplementedError
+
+    def mapper(self) -> LineMapper:
+        raise NotImplementedError
+
+    async def stream(self, request: ProviderRequest) -> AsyncGenerator[ProviderEvent, None]:
+        binary = shutil.which(self.binary)
+        if binary is None:
+            yield Failed(self.install_hint)
+            return
+        turn = run_turn(
+            self.argv(request, binary), request, self.mapper(), self.label, self.stdin_prompt
+        )
+        async with aclosing(turn) as events:
+            async for event in events:
+                yield event

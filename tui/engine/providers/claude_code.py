@@ -3,16 +3,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import AsyncGenerator
-from contextlib import aclosing
 from typing import Any
 
 import orjson
 
 from tui.engine.importers.claude_code_parse import content_text
-from tui.engine.providers.agent_cli import run_turn
+from tui.engine.providers.agent_cli import AgentCLI, LineMapper
 from tui.engine.providers.base import AGENT_CLI, ProviderRequest
 from tui.engine.providers.defaults import CLAUDE_CODE_MODEL
 from tui.engine.sessions.events import (
@@ -34,15 +30,15 @@ INSTALL_HINT = (
 )
 
 
-class ClaudeCodeProvider:
+class ClaudeCodeProvider(AgentCLI):
     """One `claude -p` process per turn; the prompt goes in on stdin."""
 
     name = "claude_code"
+    label = "claude"
     default_model = CLAUDE_CODE_MODEL
     capabilities = AGENT_CLI
-
-    def __init__(self, binary: str | None = None) -> None:
-        self.binary = binary or os.environ.get("FORKTREE_CLAUDE_BIN", "claude")
+    install_hint = INSTALL_HINT
+    binary_env = "FORKTREE_CLAUDE_BIN"
 
     def argv(self, request: ProviderRequest, binary: str) -> list[str]:
         args = [binary, "-p", "--output-format", "stream-json", "--verbose"]
@@ -56,15 +52,8 @@ class ClaudeCodeProvider:
             args.append(f"--append-system-prompt={request.system_prompt}")
         return args
 
-    async def stream(self, request: ProviderRequest) -> AsyncGenerator[ProviderEvent, None]:
-        binary = shutil.which(self.binary)
-        if binary is None:
-            yield Failed(INSTALL_HINT)
-            return
-        argv = self.argv(request, binary)
-        async with aclosing(run_turn(argv, request, self._map, "claude")) as events:
-            async for event in events:
-                yield event
+    def mapper(self) -> LineMapper:
+        return self._map
 
     def _map(self, line: bytes) -> list[ProviderEvent]:
         try:

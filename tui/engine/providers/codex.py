@@ -8,16 +8,12 @@ mcp_tool_call | web_search, …}}; `turn.completed` {usage}; `turn.failed` / `er
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from collections.abc import AsyncGenerator
-from contextlib import aclosing
 from typing import Any
 
 import orjson
 
-from tui.engine.providers.agent_cli import run_turn
-from tui.engine.providers.base import AGENT_CLI, ProviderRequest
+from tui.engine.providers.agent_cli import AgentCLI, LineMapper
+from tui.engine.providers.base import CODEX_CLI, ProviderRequest
 from tui.engine.sessions.events import (
     Done,
     Failed,
@@ -38,15 +34,15 @@ INSTALL_HINT = (
 TOOL_ITEMS = {"command_execution", "file_change", "mcp_tool_call", "web_search"}
 
 
-class CodexProvider:
+class CodexProvider(AgentCLI):
     """One `codex exec` process per turn; Codex keeps the thread in its own rollout."""
 
     name = "codex"
+    label = "codex"
     default_model = "gpt-5-codex"
-    capabilities = AGENT_CLI
-
-    def __init__(self, binary: str | None = None) -> None:
-        self.binary = binary or os.environ.get("FORKTREE_CODEX_BIN", "codex")
+    capabilities = CODEX_CLI  # what the registry says of it too: no unattended fork
+    install_hint = INSTALL_HINT
+    binary_env = "FORKTREE_CODEX_BIN"
 
     def argv(self, request: ProviderRequest, binary: str) -> list[str]:
         args = [binary, "exec", "--json", "--skip-git-repo-check"]
@@ -57,18 +53,9 @@ class CodexProvider:
         args.append("-")  # the prompt comes on stdin: never parsed as a flag
         return args
 
-    async def stream(self, request: ProviderRequest) -> AsyncGenerator[ProviderEvent, None]:
-        binary = shutil.which(self.binary)
-        if binary is None:
-            yield Failed(INSTALL_HINT)
-            return
-        started: set[str] = set()  # tool items already announced
-        argv = self.argv(request, binary)
-        async with aclosing(
-            run_turn(argv, request, lambda line: self._map(line, started), "codex")
-        ) as events:
-            async for event in events:
-                yield event
+    def mapper(self) -> LineMapper:
+        started: set[str] = set()  # tool items already announced, this turn
+        return lambda line: self._map(line, started)
 
     def _map(self, line: bytes, started: set[str]) -> list[ProviderEvent]:
         try:

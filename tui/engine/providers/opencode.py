@@ -5,15 +5,11 @@ cost; a reason other than `tool-calls` ends the run) and `error`."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import AsyncGenerator
-from contextlib import aclosing
 from typing import Any
 
 import orjson
 
-from tui.engine.providers.agent_cli import last_prompt, run_turn
+from tui.engine.providers.agent_cli import AgentCLI, LineMapper, last_prompt
 from tui.engine.providers.base import Capabilities, ProviderRequest
 from tui.engine.sessions.events import (
     Done,
@@ -37,13 +33,16 @@ OPENCODE_CLI = Capabilities(
 )  # fmt: skip
 
 
-class OpenCodeProvider:
+class OpenCodeProvider(AgentCLI):
+    """One `opencode run` process per turn; the prompt is its last argument."""
+
     name = "opencode"
+    label = "opencode"
     default_model = "opencode-default"
     capabilities = OPENCODE_CLI
-
-    def __init__(self, binary: str | None = None) -> None:
-        self.binary = binary or os.environ.get("FORKTREE_OPENCODE_BIN", "opencode")
+    install_hint = INSTALL_HINT
+    binary_env = "FORKTREE_OPENCODE_BIN"
+    stdin_prompt = False
 
     def argv(self, request: ProviderRequest, binary: str) -> list[str]:
         args = [binary, "run", "--format", "json"]
@@ -55,19 +54,9 @@ class OpenCodeProvider:
                 args.append("--fork")
         return [*args, "--", last_prompt(request)]  # after --: never read as a flag
 
-    async def stream(self, request: ProviderRequest) -> AsyncGenerator[ProviderEvent, None]:
-        binary = shutil.which(self.binary)
-        if binary is None:
-            yield Failed(INSTALL_HINT)
-            return
-        bound: list[str] = []
-        argv = self.argv(request, binary)
-        mapped = run_turn(
-            argv, request, lambda line: self._map(line, bound), "opencode", stdin_prompt=False
-        )
-        async with aclosing(mapped) as events:
-            async for event in events:
-                yield event
+    def mapper(self) -> LineMapper:
+        bound: list[str] = []  # the session id, once told (this turn)
+        return lambda line: self._map(line, bound)
 
     @staticmethod
     def _map(line: bytes, bound: list[str]) -> list[ProviderEvent]:
