@@ -151,9 +151,7 @@ def main() -> int:
         os.environ["FORKTREE_ECHO_DELAY"] = "0"
         for var in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY"):
             os.environ.pop(var, None)  # screenshots never show a key or a real provider
-        written = (
-            asyncio.run(shoot()) + asyncio.run(shoot_tools()) + asyncio.run(shoot_files())
-        )
+        written = asyncio.run(shoot()) + asyncio.run(shoot_tools()) + asyncio.run(shoot_files())
     for path in written:
         print(f"wrote {path.relative_to(OUT.parent)}")
     return 0

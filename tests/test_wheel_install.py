@@ -24,8 +24,11 @@ NOT_DEPENDENCIES = ("forktree", "__editable__", "tui", "__pycache__")
 
 
 def _site_packages(venv: Path) -> Path:
-    return venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / (
-        "site-packages"
+    return (
+        venv
+        / "lib"
+        / f"python{sys.version_info.major}.{sys.version_info.minor}"
+        / ("site-packages")
     )
 
 

@@ -394,7 +394,8 @@ async def test_model_picker_switches_the_session_model(engine: Engine, monkeypat
 
 
 async def test_model_picker_lists_the_servers_models_and_matches_exactly(
-    engine: Engine, monkeypatch  # type: ignore[no-untyped-def]
+    engine: Engine,
+    monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     from textual.widgets import OptionList
 

@@ -45,7 +45,7 @@ async def test_import_on_start_runs_in_background(
     _history(tmp_path, monkeypatch)
     config = isolated_env.parent / "config"
     config.mkdir(parents=True, exist_ok=True)
-    (config / "settings.toml").write_text("import_claude_code_on_start = true\n")
+    (config / "settings.toml").write_text("import_on_start = true\n")
     app = ForktreeApp(engine)
     async with app.run_test(size=(130, 40)) as pilot:
         screen = main_screen(app)
@@ -69,7 +69,7 @@ async def test_import_on_start_runs_in_background(
             side.query_one(".subagent").render()
         )
 
-        await screen.run_action("open_in_claude")
+        await screen.run_action("open_in_agent")
         assert app.clipboard == f"cd '/work/my proj' && claude --resume {SID}"
 
 
@@ -92,7 +92,7 @@ async def test_the_import_shows_its_progress_while_it_runs(
     async with app.run_test(size=(130, 40)) as pilot:
         await pilot.pause()
         assert not app.screen.query("#import-progress")
-        main_screen(app).action_import_claude_code()
+        main_screen(app).action_import_agents()
         await wait_for(halfway.is_set)
         await wait_for(lambda: app.screen.query("#import-progress"))
         bar = app.screen.query_one("#import-progress", ProgressBar)
@@ -103,7 +103,7 @@ async def test_the_import_shows_its_progress_while_it_runs(
         assert not app.screen.query("#import-progress")
 
 
-async def test_open_in_claude_needs_a_claude_session(
+async def test_open_in_agent_needs_an_agent_session(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = ForktreeApp(engine)
@@ -111,6 +111,9 @@ async def test_open_in_claude_needs_a_claude_session(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         monkeypatch.setattr(app, "notify", lambda message, **kw: said.append(message))
-        await main_screen(app).run_action("open_in_claude")
-        assert said == ["This session has no Claude Code session to resume."]
+        await main_screen(app).run_action("open_in_agent")
+        assert said == [
+            "This session did not come from Claude Code, Codex or OpenCode: there is "
+            "no agent session to resume."
+        ]
         assert app.clipboard == ""

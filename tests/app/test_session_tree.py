@@ -120,7 +120,9 @@ def test_long_titles_keep_their_start_and_end() -> None:
 
 
 async def test_sibling_forks_read_differently_and_the_tree_resizes(
-    engine: Engine, tmp_path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    engine: Engine,
+    tmp_path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     import os
 

@@ -13,9 +13,7 @@ def row(sid: str, created: float, parent: str | None = None, root: str | None = 
 
 
 def shape(nodes: list[Node[SessionRow]]) -> list[object]:
-    return [
-        (n.session.id, shape(n.children)) if n.children else n.session.id for n in nodes
-    ]
+    return [(n.session.id, shape(n.children)) if n.children else n.session.id for n in nodes]
 
 
 def test_forks_nest_under_their_parent_oldest_first_and_families_by_last_activity() -> None:

@@ -209,6 +209,7 @@ def test_the_first_build_reads_documents_and_finds_what_a_rebuild_finds(engine: 
             doc = message.to_dict()
             assert doc_text(doc) == searchable_text(message)
             assert doc_row(doc) == row_of(message)
+
     def found() -> list[tuple[str, str | None]]:
         return [(h.message_id, h.session.id if h.session else None)
                 for h in engine.search("lifetimes")]  # fmt: skip

@@ -30,9 +30,21 @@ if os.environ.get("FAKE_CODEX_SCENARIO") == "fail":
 emit({"type": "item.completed", "item": {"id": "r0", "type": "reasoning", "text": "**Checking**"}})
 cmd = {"id": "c1", "type": "command_execution", "command": "bash -lc ls", "status": "in_progress"}
 emit({"type": "item.started", "item": cmd})
-emit({"type": "item.completed", "item": {**cmd, "status": "completed", "exit_code": 0,
-                                         "aggregated_output": "README.md\n"}})
-emit({"type": "item.completed", "item": {"id": "m1", "type": "agent_message",
-                                         "text": f"Done: {prompt.strip()}"}})
-emit({"type": "turn.completed", "usage": {"input_tokens": 900, "cached_input_tokens": 100,
-                                          "output_tokens": 40}})
+emit(
+    {
+        "type": "item.completed",
+        "item": {**cmd, "status": "completed", "exit_code": 0, "aggregated_output": "README.md\n"},
+    }
+)
+emit(
+    {
+        "type": "item.completed",
+        "item": {"id": "m1", "type": "agent_message", "text": f"Done: {prompt.strip()}"},
+    }
+)
+emit(
+    {
+        "type": "turn.completed",
+        "usage": {"input_tokens": 900, "cached_input_tokens": 100, "output_tokens": 40},
+    }
+)

@@ -24,11 +24,30 @@ def emit(kind, part):
 
 
 emit("step_start", {"type": "step-start"})
-emit("tool_use", {"type": "tool", "callID": "call_1", "tool": "read",
-                  "state": {"status": "completed", "input": {"filePath": "a.py"},
-                            "output": "print(1)"}})
-emit("step_finish", {"type": "step-finish", "reason": "tool-calls",
-                     "tokens": {"input": 100, "output": 10, "cache": {"read": 0, "write": 0}}})
+emit(
+    "tool_use",
+    {
+        "type": "tool",
+        "callID": "call_1",
+        "tool": "read",
+        "state": {"status": "completed", "input": {"filePath": "a.py"}, "output": "print(1)"},
+    },
+)
+emit(
+    "step_finish",
+    {
+        "type": "step-finish",
+        "reason": "tool-calls",
+        "tokens": {"input": 100, "output": 10, "cache": {"read": 0, "write": 0}},
+    },
+)
 emit("text", {"type": "text", "text": f"Done: {prompt}"})
-emit("step_finish", {"type": "step-finish", "reason": "stop", "cost": 0.02,
-                     "tokens": {"input": 300, "output": 30, "cache": {"read": 50, "write": 0}}})
+emit(
+    "step_finish",
+    {
+        "type": "step-finish",
+        "reason": "stop",
+        "cost": 0.02,
+        "tokens": {"input": 300, "output": 30, "cache": {"read": 50, "write": 0}},
+    },
+)

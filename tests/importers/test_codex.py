@@ -89,9 +89,7 @@ def test_current_format_reads_calls_thinking_usage_and_compaction(
     assert session.totals.input_tokens == 1200
 
 
-def test_older_format_and_reimport_reads_only_changed_files(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_older_format_and_reimport_reads_only_changed_files(engine: Engine, tmp_path: Path) -> None:
     old = tmp_path / "rollout-old.jsonl"
     _write(old, [
         {"id": "old-1", "timestamp": T, "instructions": "be nice"},
@@ -107,8 +105,16 @@ def test_older_format_and_reimport_reads_only_changed_files(
     assert CodexImporter(engine).run(old).to_dict()["unchanged"] == 1
     engine.rename(session.id, "my name for it")
     with old.open("a") as handle:  # the session went on: appended to the same rollout
-        handle.write(json.dumps({"type": "message", "role": "user",
-                                 "content": [{"type": "input_text", "text": "more"}]}) + "\n")
+        handle.write(
+            json.dumps(
+                {
+                    "type": "message",
+                    "role": "user",
+                    "content": [{"type": "input_text", "text": "more"}],
+                }
+            )
+            + "\n"
+        )
     os.utime(old, ns=(1, 2))
     assert CodexImporter(engine).run(old).to_dict()["updated"] == 1
     again = engine.session(session.id)
@@ -131,7 +137,10 @@ def test_forks_and_subagents_hang_under_their_parent(engine: Engine, tmp_path: P
 
 
 def test_the_cli_imports_codex_and_says_where_it_looked(
-    engine: Engine, tmp_path: Path, monkeypatch, capsys  # type: ignore[no-untyped-def]
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch,
+    capsys,  # type: ignore[no-untyped-def]
 ) -> None:
     monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex"))
     assert main(["import", "codex"]) == 2

@@ -120,7 +120,10 @@ def test_the_sqlite_database(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_the_cli_and_the_real_sample_when_it_is_there(
-    engine: Engine, tmp_path: Path, monkeypatch, capsys  # type: ignore[no-untyped-def]
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch,
+    capsys,  # type: ignore[no-untyped-def]
 ) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "nothing"))
     assert main(["import", "opencode"]) == 2

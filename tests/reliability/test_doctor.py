@@ -133,9 +133,7 @@ def test_a_corrupt_search_index_never_fails_a_write(isolated_env: Path) -> None:
     assert [h.snippet for h in engine.search("saved")] == ["still [saved]"]
 
 
-def test_doctor_on_the_command_line(
-    isolated_env: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_doctor_on_the_command_line(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _store(isolated_env)
     for shard in (isolated_env / "index").glob("*.json"):
         shard.unlink()

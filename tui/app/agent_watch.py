@@ -1,4 +1,4 @@
-"""Live agents: while the app runs, new and growing Claude Code and Codex session files
+"""Live agents: while the app runs, new and growing session files of the watched agents
 come in as the agents write them (watchfiles, in a thread); their sessions are marked
 live in the tree for a while, and the open one redraws."""
 
@@ -20,7 +20,8 @@ class AgentWatch:
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
         self.stop = threading.Event()
-        self.roots = agent_roots(load_settings()[0].watch_agents)
+        settings = load_settings()[0]
+        self.roots = agent_roots(settings.watch_agents, settings.agent_folders)
 
     def start(self) -> None:
         # a daemon thread of its own, not a Textual worker: the app never waits on it at

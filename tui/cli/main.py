@@ -16,6 +16,7 @@ from tui.cli import (
     branches,
     files,
     housekeeping,
+    imports,
     integrations,
     options,
     search,
@@ -36,6 +37,7 @@ COMMAND_GROUPS = (
     search,
     housekeeping,
     integrations,
+    imports,
     stores,
 )
 

@@ -59,9 +59,7 @@ class BranchActions:
         )
         self.screen.app.push_screen(dialog, chosen)
 
-    async def fork(
-        self, point: Message | None = None, choice: OptionsChoice | None = None
-    ) -> None:
+    async def fork(self, point: Message | None = None, choice: OptionsChoice | None = None) -> None:
         if self.screen.current is None:
             return
         point = point or self._target_message()

@@ -170,11 +170,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
       "Send one prompt to new forks, one per model, at once"),
     A("main.winner", "winner", "Keep this fork as the winner",
       "Archive the other forks of its fan-out"),
-    # Claude Code
-    A("main.import_claude_code", "import_claude_code", "Import Claude Code sessions",
-      "Read ~/.claude/projects (only what changed)"),
-    A("main.open_in_claude", "open_in_claude", "Open in Claude Code",
-      "Copy the `claude --resume` command for this session"),
+    # the coding agents
+    A("main.import_agents", "import_agents", "Import agent sessions",
+      "Claude Code, Codex and OpenCode sessions (only what changed)"),
+    A("main.open_in_agent", "open_in_agent", "Open in its agent",
+      "Copy the command that resumes this session in Claude Code, Codex or OpenCode"),
     # the app
     A("main.theme", "app.next_theme", "Next theme", "Cycle through the installed themes",
       key="f9", label="Theme", show=False,

@@ -12,8 +12,8 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Tree
 
+from tui.app.actions.agents import AgentActions
 from tui.app.actions.branches import BranchActions
-from tui.app.actions.claude_code import ClaudeCodeActions
 from tui.app.actions.files import FileActions
 from tui.app.actions.registry import bindings
 from tui.app.actions.sessions import SessionActions
@@ -60,7 +60,7 @@ class MainScreen(Screen[None]):
         )
         self.sessions = SessionActions(self)
         self.branches = BranchActions(self)
-        self.claude_code = ClaudeCodeActions(self)
+        self.agents = AgentActions(self)
         self.files = FileActions(self)
         self.agent_watch = AgentWatch(self)
         self.store_watch = StoreWatch(self)
@@ -111,11 +111,8 @@ class MainScreen(Screen[None]):
             self.session_tree.styles.width = settings.tree_width
         for problem in problems:
             self.notify(problem, title="Settings", severity="warning", timeout=15)
-        if settings.import_claude_code_on_start:
-            from tui.engine.importers.claude_code import default_root  # not needed otherwise
-
-            if default_root().exists():
-                self.call_after_refresh(self.action_import_claude_code)  # after first paint
+        if settings.import_on_start:
+            self.call_after_refresh(self.action_import_agents)  # after the first paint
 
     # -- opening and refreshing --------------------------------------------------------
 
@@ -402,8 +399,8 @@ class MainScreen(Screen[None]):
     async def action_compact(self) -> None:
         await self.sessions.compact()
 
-    def action_import_claude_code(self) -> None:
-        self.claude_code.import_claude_code()
+    def action_import_agents(self) -> None:
+        self.agents.import_agents()
 
-    def action_open_in_claude(self) -> None:
-        self.claude_code.open_in_claude()
+    def action_open_in_agent(self) -> None:
+        self.agents.open_in_agent()

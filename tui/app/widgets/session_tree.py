@@ -23,7 +23,6 @@ PAGE = 150  # families built at once in a large store
 EAGER_LIMIT = 400  # up to this many sessions the tree is built whole and expanded
 
 
-
 def fit_title(title: str, room: int, keep_end: bool = False) -> str:
     """`title` in `room` columns, cut at the end; with `keep_end` (a fork's title, which
     differs from its siblings' at the end) it keeps its start and end: "Plan the…(fork 2)"."""
@@ -34,6 +33,7 @@ def fit_title(title: str, room: int, keep_end: bool = False) -> str:
     tail = min(10, max(0, room // 3))
     head = room - tail - 1
     return title[:head].rstrip() + "…" + (title[-tail:].lstrip() if tail else "")
+
 
 class SessionTree(Tree[str]):
     """Each node's data is a session id. Enter or a click opens it."""

@@ -1,11 +1,15 @@
 """User settings: a TOML file under the platform config dir (`forktree config path`).
 
 default_provider = "anthropic"      # else the first configured, else echo
-import_claude_code_on_start = false
+import_on_start = false              # import the agents' new sessions when the app opens
 model_titles = true                 # after the first reply, the model names the session
 tree_width = 40                     # the session tree's columns (alt+←/→ in the app)
 store = "postgresql://me@db.example/forktree"  # a shared store (password: PGPASSWORD)
+agents = ["claude_code", "codex", "opencode"]  # read by the app's import (and `import all`)
 watch_agents = ["claude_code", "codex"]  # their session folders, imported live ([] : off)
+
+[agent_folders]                     # where an agent keeps its sessions, if not its default
+codex = "~/work/.codex/sessions"
 
 [providers.anthropic]               # kind is the section name unless given
 model = "claude-sonnet-4-5"
@@ -88,7 +92,7 @@ class MCPServerSettings:
 @dataclass(frozen=True, slots=True)
 class Settings:
     default_provider: str | None = None
-    import_claude_code_on_start: bool = False
+    import_on_start: bool = False  # the agents' sessions, after the first paint
     model_titles: bool = False
     providers: dict[str, ProviderSettings] = field(default_factory=dict)
     tools: ToolSettings = field(default_factory=ToolSettings)
@@ -97,7 +101,9 @@ class Settings:
     session: SessionOptions = NO_OPTIONS  # defaults under each session's own options
     tree_width: int | None = None  # columns; None: the app's default
     store: str | None = None  # "postgresql://…" for a shared store; None: TinyDB here
+    agents: tuple[str, ...] = ("claude_code", "codex", "opencode")  # read by the import
     watch_agents: tuple[str, ...] = ("claude_code", "codex")  # their folders, watched live
+    agent_folders: dict[str, str] = field(default_factory=dict)  # agent -> its folder
 
 
 def settings_path() -> Path:
@@ -144,7 +150,9 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
     default = data.get("default_provider")
     return Settings(
         default_provider=str(default) if default else None,
-        import_claude_code_on_start=bool(data.get("import_claude_code_on_start", False)),
+        import_on_start=bool(  # the older name still counts
+            data.get("import_on_start", data.get("import_claude_code_on_start", False))
+        ),
         model_titles=bool(data.get("model_titles", False)),
         providers=providers,
         tools=_tool_settings(data.get("tools", {}), f"{path}: [tools]", problems),
@@ -153,12 +161,43 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
         session=_session_options(data.get("session", {}), f"{path}: [session]", problems),
         tree_width=_tree_width(data.get("tree_width"), f"{path}: tree_width", problems),
         store=_opt_str(data.get("store")),
-        watch_agents=tuple(
-            _str_list(data["watch_agents"], f"{path}: watch_agents", problems)
-            if "watch_agents" in data
-            else ("claude_code", "codex")
-        ),
+        agents=_agents(data, "agents", ("claude_code", "codex", "opencode"), path, problems),
+        watch_agents=_agents(data, "watch_agents", ("claude_code", "codex"), path, problems),
+        agent_folders=_agent_folders(data.get("agent_folders", {}), path, problems),
     ), problems
+
+
+AGENT_NAMES = ("claude_code", "codex", "opencode")
+
+
+def _agents(
+    data: dict[str, object], key: str, default: tuple[str, ...], path: Path, problems: list[str]
+) -> tuple[str, ...]:
+    if key not in data:
+        return default
+    names = _str_list(data[key], f"{path}: {key}", problems)
+    unknown = [n for n in names if n not in AGENT_NAMES]
+    if unknown:
+        problems.append(
+            f"{path}: {key}: unknown agent {', '.join(map(repr, unknown))} "
+            f"(one of {', '.join(AGENT_NAMES)})"
+        )
+    return tuple(n for n in names if n in AGENT_NAMES)
+
+
+def _agent_folders(raw: object, path: Path, problems: list[str]) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        problems.append(f"{path}: [agent_folders] must be a table")
+        return {}
+    folders: dict[str, str] = {}
+    for name, folder in raw.items():
+        if name not in AGENT_NAMES:
+            problems.append(f"{path}: [agent_folders] unknown agent {name!r} ignored")
+        elif not isinstance(folder, str) or not folder:
+            problems.append(f"{path}: [agent_folders] {name} must be a folder path")
+        else:
+            folders[name] = folder
+    return folders
 
 
 TREE_WIDTHS = range(16, 121)

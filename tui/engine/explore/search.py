@@ -389,4 +389,3 @@ def session_for(
         except Exception:
             continue
     return None
-

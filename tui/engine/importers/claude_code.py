@@ -384,3 +384,34 @@ class ClaudeCodeImporter:
             )
         self.engine.store.put_session(session)
         return session
+
+
+# -- the agent's shape (importers/agents.py) -------------------------------------------
+
+IMPORTER = ClaudeCodeImporter
+RECORD_TYPES = {"summary", "user", "assistant", "system", "file-history-snapshot"}
+
+
+def is_transcript(path: Path) -> bool:
+    from tui.engine.importers.agents import first_record
+
+    record = first_record(path) if path.suffix == ".jsonl" else None
+    return record is not None and ("sessionId" in record or record.get("type") in RECORD_TYPES)
+
+
+def detect(path: Path) -> bool:
+    """A Claude Code transcript, or a folder of them (`~/.claude`, its `projects`)."""
+    if path.is_file():
+        return is_transcript(path)
+    if (path / "projects").is_dir():
+        path = path / "projects"
+    return any(is_transcript(p) for _, p in zip(range(5), path.rglob("*.jsonl"), strict=False))
+
+
+def unit_of(changed: Path, root: Path) -> Path | None:
+    """A subagent's file goes with its session's transcript."""
+    if changed.suffix != ".jsonl":
+        return None
+    if "subagents" in changed.parts:
+        return Path(*changed.parts[: changed.parts.index("subagents")]).with_suffix(".jsonl")
+    return changed

@@ -170,3 +170,32 @@ class CodexImporter:
                 session = self.engine.store.get_session(session_id)
                 if session.parent_session_id != parent_id:
                     self.engine.store.put_session(session.with_changes(parent_session_id=parent_id))
+
+
+# -- the agent's shape (importers/agents.py) -------------------------------------------
+
+IMPORTER = CodexImporter
+ITEM_TYPES = {"session_meta", "turn_context", "response_item", "event_msg", "compacted"}
+
+
+def is_rollout(path: Path) -> bool:
+    from tui.engine.importers.agents import first_record
+
+    record = first_record(path) if path.suffix == ".jsonl" else None
+    if record is None or "sessionId" in record:
+        return False
+    # the current format's typed lines, or the older bare header
+    return record.get("type") in ITEM_TYPES or ("id" in record and "instructions" in record)
+
+
+def detect(path: Path) -> bool:
+    """A Codex rollout, or a folder of them (`~/.codex`, its `sessions`)."""
+    if path.is_file():
+        return is_rollout(path)
+    if (path / "sessions").is_dir():
+        path = path / "sessions"
+    return any(is_rollout(p) for _, p in zip(range(5), path.rglob("*.jsonl"), strict=False))
+
+
+def unit_of(changed: Path, root: Path) -> Path | None:
+    return changed if changed.suffix == ".jsonl" else None

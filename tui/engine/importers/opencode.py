@@ -57,8 +57,18 @@ def _ms(value: object) -> float:
     return value / 1000 if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
+def _sources(root: Path) -> list[Path]:
+    """The files an import of `root` reads (its logs and snapshots are not among them)."""
+    if root.is_file():
+        return [root, root.with_name(root.name + "-wal")]
+    if (root / "opencode.db").is_file():
+        return _sources(root / "opencode.db")
+    folder = root / "storage" if (root / "storage").is_dir() else root
+    return list(folder.rglob("*.json"))
+
+
 def _signature(root: Path) -> list[int]:
-    paths = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
+    paths = [p for p in _sources(root) if p.is_file()]
     sizes = [p.stat() for p in paths]
     return [
         len(sizes),
@@ -215,3 +225,26 @@ class OpenCodeImporter:
         self.engine.store.put_session(session)
         self.engine.writer.written(root_id, messages)
         return session
+
+
+# -- the agent's shape (importers/agents.py) -------------------------------------------
+
+IMPORTER = OpenCodeImporter
+
+
+def detect(path: Path) -> bool:
+    """OpenCode's data folder (its database or its `storage` tree), or the database."""
+    if path.is_file():
+        return path.name == "opencode.db"
+    if (path / "opencode.db").is_file() or (path / "storage" / "session").is_dir():
+        return True
+    return path.name == "storage" and (path / "session").is_dir()
+
+
+def unit_of(changed: Path, root: Path) -> Path | None:
+    """One store for every session: a change to its database or its files means reading
+    it again (logs and snapshots beside them do not)."""
+    relative = changed.relative_to(root).parts if changed.is_relative_to(root) else ()
+    if changed.name.startswith("opencode.db") or "storage" in relative[:1]:
+        return root
+    return None

@@ -129,4 +129,3 @@ class ClaudeCodeProvider(AgentCLI):
         else:
             out.append(Done(str(event.get("stop_reason") or "end_turn")))
         return out
-

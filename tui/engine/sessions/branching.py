@@ -70,7 +70,7 @@ class Branching:
         return fork
 
     def _fork_title(self, parent: Session) -> str:
-        """"<parent> (fork)", numbered from the second fork of a session on, so sibling
+        """ "<parent> (fork)", numbered from the second fork of a session on, so sibling
         forks read differently in the tree."""
         forks = sum(
             1

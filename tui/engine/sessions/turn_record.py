@@ -65,4 +65,3 @@ class TurnRecord:
             bits.append(money(self.cost_usd))
         bits.append(f"{self.duration_s:.1f}s")
         return " · ".join(bits)
-
