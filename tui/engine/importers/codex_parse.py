@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from tui.engine.sessions.model import (
     Part,
     Role,
@@ -70,7 +72,7 @@ def prompt_title(text: str) -> str:
 def _time(value: object) -> float:
     if isinstance(value, str):
         try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+            return datetime.fromisoformat(value).timestamp()  # 3.11 reads a trailing Z
         except ValueError:
             return 0.0
     return 0.0
@@ -94,8 +96,8 @@ def _output_text(raw: object) -> tuple[str, bool, int | None]:
         data: Any = raw
     elif isinstance(raw, str):
         try:
-            data = json.loads(raw)
-        except ValueError:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
             return raw, False, None
     else:
         return str(raw), False, None
@@ -202,9 +204,9 @@ class RolloutParser:
             data: dict[str, Any]
             if isinstance(raw, str):
                 try:
-                    parsed = json.loads(raw)
+                    parsed = orjson.loads(raw)
                     data = parsed if isinstance(parsed, dict) else {"input": parsed}
-                except ValueError:
+                except orjson.JSONDecodeError:
                     data = {"input": raw}
             else:
                 data = raw if isinstance(raw, dict) else {}

@@ -194,8 +194,9 @@ class OpenCodeImporter:
             parent = message.id
         if not messages:
             return None
-        first = next((m.text for m in messages if m.role is Role.USER and m.text), "")
         title = info.get("title") if isinstance(info.get("title"), str) else None
+        prompts = (m.text for m in messages if m.role is Role.USER)
+        first = "" if title else next((t for t in prompts if t), "")
         directory = info.get("directory") if isinstance(info.get("directory"), str) else None
         times = _table(info, "time")
         session = Session(

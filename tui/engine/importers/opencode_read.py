@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 Obj = dict[str, Any]
 
 
@@ -46,21 +48,22 @@ def _camel(name: str) -> str:
 
 def _rows(db: sqlite3.Connection, table: str) -> Iterator[Obj]:
     cursor = db.execute(f'SELECT * FROM "{table}"')
-    names = [d[0] for d in cursor.description]
+    keys = [_camel(d[0]) for d in cursor.description]
     for row in cursor:
         obj: Obj = {}
-        for name, value in zip(names, row, strict=True):
+        columns: Obj = {}
+        for key, value in zip(keys, row, strict=True):
             text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-            if isinstance(text, str) and text.lstrip().startswith("{"):
+            if isinstance(text, str) and text and (text[0] == "{" or text.lstrip()[:1] == "{"):
                 try:
-                    data = json.loads(text)
-                except ValueError:
+                    data = orjson.loads(text)
+                except orjson.JSONDecodeError:
                     data = None
                 if isinstance(data, dict):  # the object itself: its fields win
-                    obj = {**obj, **data}
+                    obj.update(data)
                     continue
-            obj.setdefault(_camel(name), value)
-        yield obj
+            columns.setdefault(key, value)
+        yield {**columns, **obj} if columns else obj
 
 
 def read_database(path: Path) -> Storage:
