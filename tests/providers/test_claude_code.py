@@ -226,3 +226,55 @@ async def test_a_cut_between_a_tool_call_and_its_result_is_refused(
         result.error or ""
     )
     assert not claude.exists()
+
+
+REAL = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "claude_code"
+
+
+async def test_fork_of_a_real_transcript_goes_on_in_claude_code(
+    engine: Engine, claude: Path, tmp_path: Path
+) -> None:
+    """A real Claude Code 1.0 transcript (inline subagents, split replies, tool results):
+    fork it at an earlier assistant message and send through the fake `claude`."""
+    from tui.engine.importers.claude_code import ClaudeCodeImporter
+
+    real = REAL / "fe5e1c67-53e7-4862-81ae-d0e013e3270b.jsonl"
+    if not real.is_file():
+        pytest.skip("../shared/fixtures/claude_code is not beside this checkout")
+    source = tmp_path / "projects" / "-path-to-Demo" / real.name
+    source.parent.mkdir(parents=True)
+    source.write_bytes(real.read_bytes())
+    original = [json.loads(line) for line in real.read_text().splitlines()]
+    ClaudeCodeImporter(engine).run(tmp_path / "projects")
+    main_session = next(s for s in engine.sessions() if s.origin.source_id == real.stem)
+    transcript = engine.transcript(main_session.id)
+    replies = [m for m in transcript if m.role.value == "assistant" and m.text]
+    point = replies[1]  # an earlier reply, well before the end
+    assert point.id != transcript[-1].id
+    fork = engine.fork(main_session.id, at=point.id, title="fork of the demo")
+    result = await SessionRuntime(engine, fork.id).send("take another route")
+    assert result.outcome == "success", result.error
+    bound = engine.session(fork.id).origin
+    assert _runs(claude)[0]["argv"].count(f"--resume={bound.source_id}") == 1
+    written = [json.loads(line) for line in Path(bound.source_path or "").read_text().splitlines()]
+    records = [r for r in written if r.get("uuid")]
+    # the prefix: the main thread's records up to the fork point, in order, no sidechain
+    by_uuid = {r["uuid"]: r for r in original if r.get("uuid")}
+    cut = records[-1]["forkedFrom"]["messageUuid"]
+    chain, at = [], cut
+    while at:  # the source's own parent chain from the fork point back to its start
+        chain.append(at)
+        at = by_uuid[at].get("parentUuid") or by_uuid[at].get("logicalParentUuid")
+    chain.reverse()
+    assert len(chain) >= 4 and len(records) >= len(chain)
+    assert not any(r.get("isSidechain") for r in records)
+    assert [r["message"] for r in records[: len(chain)]] == [
+        by_uuid[u]["message"] for u in chain
+    ]  # the same content, the source's order
+    new = {r["uuid"] for r in records}
+    assert not new & set(by_uuid)  # every uuid replaced
+    assert records[0]["parentUuid"] is None
+    assert all(r["parentUuid"] in new for r in records[1:])  # the chain is intact
+    assert {r["sessionId"] for r in written} == {bound.source_id} != {real.stem}
+    assert {r["forkedFrom"]["sessionId"] for r in records} == {real.stem}
+    assert source.read_bytes() == real.read_bytes()
