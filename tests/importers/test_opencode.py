@@ -92,7 +92,7 @@ def _check(engine: Engine) -> None:
     result = reply.parts[2]
     assert isinstance(result, ToolResultPart) and result.content == "def lex(): ..."
     assert reply.usage.input_tokens == 1050 and reply.usage.cost_usd == 0.25
-    assert parent.totals.cost_usd == 0.25 and reply.model == "claude-opus-4-5"
+    assert parent.totals.cost_usd == 0.25 and reply.model == "anthropic/claude-opus-4-5"
     assert [m.text for m in engine.transcript(child.id)] == ["read it", "done"]
 
 

@@ -106,6 +106,36 @@ def parts_of(part_objs: list[Obj]) -> tuple[list[Part], bool]:
     return parts, compact
 
 
+def _model(message: Obj) -> str | None:
+    """OpenCode's own name for a reply's model, `provider/model` (what `--model` takes)."""
+    model, provider = message.get("modelID"), message.get("providerID")
+    if not isinstance(model, str) or not model:
+        return None
+    return f"{provider}/{model}" if isinstance(provider, str) and provider else model
+
+
+def in_order(storage: Storage, sid: str) -> list[Obj]:
+    """A session's messages as OpenCode orders them: by time, then id."""
+    return sorted(
+        storage.messages.get(sid, []),
+        key=lambda m: (_ms(_table(m, "time").get("created")), str(m.get("id"))),
+    )
+
+
+def fork_point(source: Path, message_id: str) -> tuple[str, str | None] | None:
+    """Where imported message `message_id` is in OpenCode's own data: its session's id
+    and the id of the message after it (None: it is the last). None if it is not there
+    (a message made since the last import)."""
+    storage = read_storage(source)
+    for sid in storage.sessions:
+        objs = in_order(storage, sid)
+        for i, obj in enumerate(objs):
+            if opencode_id("message", str(obj.get("id"))) == message_id:
+                after = objs[i + 1].get("id") if i + 1 < len(objs) else None
+                return sid, str(after) if after is not None else None
+    return None
+
+
 class OpenCodeImporter:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -151,10 +181,7 @@ class OpenCodeImporter:
         return made
 
     def _session(self, sid: str, info: Obj, storage: Storage, source: str) -> Session | None:
-        objs = sorted(
-            storage.messages.get(sid, []),
-            key=lambda m: (_ms(_table(m, "time").get("created")), str(m.get("id"))),
-        )
+        objs = in_order(storage, sid)
         root_id = opencode_id("session", sid)
         messages: list[Message] = []
         totals = Totals()
@@ -182,7 +209,7 @@ class OpenCodeImporter:
                 role=Role.ASSISTANT if assistant else Role.USER,
                 parts=tuple(parts),
                 created=_ms(_table(obj, "time").get("created")),
-                model=str(obj.get("modelID")) if assistant and obj.get("modelID") else None,
+                model=_model(obj) if assistant else None,
                 usage=usage,
                 status=MessageStatus.ERROR if error else MessageStatus.COMPLETE,
                 error=json.dumps(error)[:500] if error else None,

@@ -1,5 +1,6 @@
 """OpenCode as a provider: `opencode run --format json --session <id> -- <prompt>` in
-the session's folder (with `--fork` for a fork at the session's end), its JSON lines
+the session's folder (with `--fork` for a fork at the session's end; an earlier fork
+point is forked first by OpenCode's server, `providers/opencode_server.py`), its lines
 mapped: `text`, `tool_use` (a finished call, input and output), `step_finish` (tokens,
 cost; a reason other than `tool-calls` ends the run) and `error`."""
 
@@ -29,7 +30,8 @@ INSTALL_HINT = (
 )
 OPENCODE_CLI = Capabilities(
     native_sessions=True, resumes_from_end_only=True, priced=False, titles=False,
-    fork_hint="`opencode serve` forks at a message (POST /session/{id}/fork)",
+    fork_hint="forktree forks imported OpenCode sessions at any message through OpenCode's "
+    "own server (`forktree import opencode` brings a session in)",
 )  # fmt: skip
 
 
@@ -46,7 +48,7 @@ class OpenCodeProvider(AgentCLI):
 
     def argv(self, request: ProviderRequest, binary: str) -> list[str]:
         args = [binary, "run", "--format", "json"]
-        if request.model and request.model != self.default_model:
+        if request.model and "/" in request.model:  # OpenCode's `provider/model` names
             args += ["--model", request.model]
         if request.resume_id:
             args += ["--session", request.resume_id]

@@ -145,6 +145,14 @@ class Streamer:
             and session.origin.source_path
         ):
             session = self._native_fork(session)
+        elif (
+            provider.name == "opencode"
+            and session.head_id
+            and session.origin.kind == "opencode"
+            and not session.origin.source_id
+            and session.origin.source_path
+        ):
+            session = await self._opencode_fork(session, provider)
         if (
             provider.capabilities.resumes_from_end_only
             and session.head_id
@@ -309,6 +317,43 @@ class Streamer:
                 current.origin, source_id=fork.session_id, source_path=str(fork.path),
                 fork_pending=None,
             )  # fmt: skip
+            updated = current.with_changes(origin=origin)
+            self.store.put_session(updated)
+        return updated
+
+    async def _opencode_fork(self, session: Session, provider: Provider) -> Session:
+        """A fork of an imported OpenCode session before its end: OpenCode's own fork
+        (its server copies the messages up to the fork point into a new session)."""
+        from pathlib import Path
+
+        from tui.engine.importers.opencode import fork_point
+        from tui.engine.providers.opencode_server import OpenCodeForkError, fork_at
+
+        assert session.head_id and session.origin.source_path
+        try:
+            found = fork_point(Path(session.origin.source_path), session.head_id)
+        except (OSError, ValueError) as exc:
+            raise InvalidInputError(f"cannot read OpenCode's sessions to fork: {exc}") from None
+        if found is None:
+            raise InvalidInputError(
+                "this fork point is not in OpenCode's own sessions yet: import them again "
+                "(`forktree import opencode`) and fork there"
+            )
+        oc_session, after = found
+        if after is None:  # the session's last message: `opencode run --fork` does it
+            return self._pend_head_fork(session, oc_session)
+        binary = getattr(provider, "binary", "opencode")
+        try:
+            new_id = await fork_at(binary, session.origin.cwd, oc_session, after)
+        except OpenCodeForkError as exc:
+            raise InvalidInputError(f"OpenCode could not fork there: {exc}") from None
+        return self._bind(session, new_id)
+
+    def _pend_head_fork(self, session: Session, external_id: str) -> Session:
+        """The next turn forks the agent's session `external_id` at its end."""
+        with self.store.transaction():
+            current = self.store.get_session(session.id)
+            origin = replace(current.origin, source_id=external_id, fork_pending=True)
             updated = current.with_changes(origin=origin)
             self.store.put_session(updated)
         return updated
