@@ -143,15 +143,52 @@ async def shoot_files() -> list[Path]:
     return [path]
 
 
+async def shoot_agents() -> list[Path]:
+    """The tree holding Claude Code, Codex and OpenCode sessions side by side."""
+    from tests.importers.agent_samples import write_desk
+    from tui.app.app import ForktreeApp
+    from tui.app.screens.main import MainScreen
+    from tui.engine import Engine
+    from tui.engine.importers.agents import AGENTS
+
+    folders = {name: Path(os.environ["FORKTREE_HOME"] + "-agents") / name for name in AGENTS}
+    os.environ["CLAUDE_CONFIG_DIR"] = str(folders["claude_code"])
+    os.environ["CODEX_HOME"] = str(folders["codex"])
+    os.environ["XDG_DATA_HOME"] = str(folders["opencode"])
+    write_desk(folders["claude_code"], folders["codex"], folders["opencode"] / "opencode")
+    engine = Engine.open(os.environ["FORKTREE_HOME"] + "-agents-store")
+    for agent in AGENTS.values():
+        agent.importer(engine).run(agent.default_root())
+    codex = next(s.id for s in engine.sessions() if s.title.startswith("Make the upload"))
+    app = ForktreeApp(engine, remember_theme=False)
+    async with app.run_test(size=(150, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.prompt.cursor_blink = False
+        screen.session_tree.styles.width = 46
+        await screen.open_session(codex)
+        screen.transcript.focus_message(1)
+        await pilot.pause()
+        path = Path(app.save_screenshot("agents-tree.svg", str(OUT)))
+    return [path]
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["FORKTREE_HOME"] = str(Path(tmp) / "home")
         os.environ["FORKTREE_CONFIG_DIR"] = str(Path(tmp) / "config")
         os.environ["FORKTREE_ECHO_DELAY"] = "0"
+        for var in ("CLAUDE_CONFIG_DIR", "CODEX_HOME", "XDG_DATA_HOME"):  # never the real ones
+            os.environ[var] = str(Path(tmp) / "agents-elsewhere" / var)
         for var in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY"):
             os.environ.pop(var, None)  # screenshots never show a key or a real provider
-        written = asyncio.run(shoot()) + asyncio.run(shoot_tools()) + asyncio.run(shoot_files())
+        written = [
+            *asyncio.run(shoot()),
+            *asyncio.run(shoot_tools()),
+            *asyncio.run(shoot_files()),
+            *asyncio.run(shoot_agents()),
+        ]
     for path in written:
         print(f"wrote {path.relative_to(OUT.parent)}")
     return 0

@@ -58,8 +58,11 @@ async def test_import_on_start_runs_in_background(
         assert not app.screen.query("#import-progress")  # the bar went with the import
         imported = next(s for s in engine.sessions() if s.title.startswith("Refactor"))
         assert imported.origin.git_branch == "feature/x"
-        node_label = str(screen.session_tree._session_nodes[imported.id].label)
-        assert "feature/x" in node_label
+        node = screen.session_tree._session_nodes[imported.id]
+        assert "feature/x" not in str(node.label)  # a narrow tree keeps the title instead
+        screen.session_tree.styles.width = 70
+        await pilot.pause()
+        assert "feature/x" in str(screen.session_tree.label_for(imported))  # room for both
 
         await screen.open_session(imported.id)
         screen.transcript.focus_message(1)

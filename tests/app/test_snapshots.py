@@ -92,3 +92,17 @@ def test_delete_confirmation_wraps_a_long_title(snap_compare, demo_engine: Engin
         await pilot.pause()
 
     assert snap_compare(ForktreeApp(demo_engine), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_tree_with_every_agents_sessions(snap_compare, engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Claude Code, Codex and OpenCode sessions side by side, each with its badge."""
+    from tests.importers.agent_samples import write_desk
+    from tui.cli import main
+
+    write_desk(tmp_path / "claude", tmp_path / "codex", tmp_path / "data" / "opencode")
+    assert main(["import", "all", "--json"]) == 0  # the conftest points each agent here
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _open(pilot, "Dark mode for the settings page")
+
+    assert snap_compare(ForktreeApp(engine), run_before=run_before, terminal_size=(130, 30))

@@ -12,6 +12,7 @@ from textual.widgets.tree import TreeNode
 
 from tui.app.actions.registry import bindings
 from tui.engine.errors import ForktreeError
+from tui.engine.importers.agents import AGENTS
 from tui.engine.sessions.forest import Node, build_forest
 from tui.engine.sessions.model import Session, SessionRow
 from tui.engine.util.humanize import age
@@ -21,6 +22,9 @@ MORE = "__more__"  # data of the node that shows the next page of families
 CHECKPOINT = "checkpoint:"  # data prefix of checkpoint leaves: checkpoint:<session>:<msg>
 PAGE = 150  # families built at once in a large store
 EAGER_LIMIT = 400  # up to this many sessions the tree is built whole and expanded
+
+
+TITLE_ROOM = 16  # columns a title keeps before the git branch is left out of its row
 
 
 def fit_title(title: str, room: int, keep_end: bool = False) -> str:
@@ -61,7 +65,8 @@ class SessionTree(Tree[str]):
         self._depths: dict[str, int] = {}
 
     def label_for(self, session: Session, depth: int = 0) -> Text:
-        """Title cut to fit the pane, then dim meta: messages·age, @fork point."""
+        """Marks, the agent's badge (CC, CX, OC), the title cut to fit the pane, then dim
+        meta: messages·age, @fork point, git branch."""
         text = Text(no_wrap=True, overflow="ellipsis")
         if session.id in self.marked:
             text.append("◆ ", "bold $warning")
@@ -77,16 +82,19 @@ class SessionTree(Tree[str]):
             text.append("◌ ", "$warning")
         if session.parent_session_id:
             text.append("↳ ", "dim")
+        elif (agent := AGENTS.get(session.origin.kind)) is not None:
+            text.append(f"{agent.badge} ", "bold $text-secondary")  # which agent's session
         if session.origin.workspace:
             text.append("⎇ ", "$accent")  # works in a folder of its own
         meta = f" {session.totals.messages}·{age(session.updated)}"
         if session.fork_depth is not None and session.parent_session_id:
             meta += f" @{session.fork_depth + 1}"
-        if session.origin.git_branch:
-            meta += f" {session.origin.git_branch}"
         if session.archived:
             meta += " archived"
         width = (self.scrollable_content_region.width or 28) - self.guide_depth * (depth + 1) - 1
+        branch = f" {session.origin.git_branch}" if session.origin.git_branch else ""
+        if width - len(text) - len(meta) - len(branch) >= TITLE_ROOM:  # the title first
+            meta += branch
         room = max(6, width - len(text) - len(meta))
         text.append(fit_title(session.title, room, keep_end=bool(session.parent_session_id)))
         text.append(meta, "dim")

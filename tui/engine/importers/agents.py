@@ -37,6 +37,7 @@ class Agent:
     module: str  # default_root(), IMPORTER, detect(path), unit_of(path)
     provider: str  # the provider that continues its sessions in the agent
     resume: str  # shell command continuing a session: {id} is its own session id
+    badge: str  # two letters marking its sessions in the tree
 
     def _mod(self) -> Any:
         return importlib.import_module(self.module)
@@ -75,6 +76,7 @@ AGENTS: dict[str, Agent] = {
             "tui.engine.importers.claude_code",
             "claude-code",
             "claude --resume {id}",
+            "CC",
         ),
         Agent(
             "codex",
@@ -83,6 +85,7 @@ AGENTS: dict[str, Agent] = {
             "tui.engine.importers.codex",
             "codex",
             "codex resume {id}",
+            "CX",
         ),
         Agent(
             "opencode",
@@ -91,6 +94,7 @@ AGENTS: dict[str, Agent] = {
             "tui.engine.importers.opencode",
             "opencode",
             "opencode --session {id}",
+            "OC",
         ),
     )
 }
