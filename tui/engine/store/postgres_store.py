@@ -289,17 +289,22 @@ class PostgresStore:
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """Into an empty store, the text search index is built once after a bulk load
-        (a copy) instead of row by row; a store that holds messages keeps it throughout."""
+        """A store copy. Into an empty store, rows go straight in with COPY and the text
+        search index is built once at the end (with room to sort in memory) instead of
+        row by row; a store that holds messages is upserted into and keeps its index."""
         with self._conn() as conn:
             empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM messages)").fetchone()
-            if empty and empty[0]:
+            self._local.fresh = bool(empty and empty[0])
+            if self._local.fresh:
                 conn.execute("DROP INDEX IF EXISTS messages_text")
         try:
             yield
         finally:
+            self._local.fresh = False
             with self._conn() as conn:
+                conn.execute("SET maintenance_work_mem = '256MB'")  # this connection only
                 conn.execute(TEXT_INDEX)
+                conn.execute("RESET maintenance_work_mem")
 
     def family_docs(self, root_id: str) -> list[dict[str, Any]]:
         """A family's message documents as stored, undecoded."""
@@ -312,28 +317,31 @@ class PostgresStore:
         import orjson
         from psycopg.types.json import Jsonb
 
+        fresh = getattr(self._local, "fresh", False)  # an empty store: nothing to clash
         with self.transaction(), self._conn() as conn, conn.cursor() as cursor:
-            # COPY into a scratch table, then one set-based upsert: far fewer round trips
-            # and parses than a row at a time
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS copy_messages "
-                "(root_id text, id text, doc jsonb, body text, created double precision) "
-                "ON COMMIT DELETE ROWS"
-            )
-            with cursor.copy(
-                "COPY copy_messages (root_id, id, doc, body, created) FROM STDIN"
-            ) as copy:
+            # a copy can be run again (resumable): the last batches' durability is not
+            # worth a wait on the disk for each
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            if not fresh:  # COPY into a scratch table, then one set-based upsert
+                cursor.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS copy_messages "
+                    "(root_id text, id text, doc jsonb, body text, created double precision) "
+                    "ON COMMIT DELETE ROWS"
+                )
+            table = "messages" if fresh else "copy_messages"
+            with cursor.copy(f"COPY {table} (root_id, id, doc, body, created) FROM STDIN") as copy:
                 for root, d in rows:
                     copy.write_row(
                         (root, d["id"], orjson.dumps(d).decode(), searchable_doc(d),
                          float(d.get("created") or 0))
                     )  # fmt: skip
-            cursor.execute(
-                "INSERT INTO messages (root_id, id, doc, body, created) "
-                "SELECT root_id, id, doc, body, created FROM copy_messages "
-                "ON CONFLICT (root_id, id) DO UPDATE "
-                "SET doc = EXCLUDED.doc, body = EXCLUDED.body, created = EXCLUDED.created"
-            )
+            if not fresh:
+                cursor.execute(
+                    "INSERT INTO messages (root_id, id, doc, body, created) "
+                    "SELECT root_id, id, doc, body, created FROM copy_messages "
+                    "ON CONFLICT (root_id, id) DO UPDATE "
+                    "SET doc = EXCLUDED.doc, body = EXCLUDED.body, created = EXCLUDED.created"
+                )
             cursor.executemany(
                 SESSION_UPSERT,
                 [
