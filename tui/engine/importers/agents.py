@@ -136,3 +136,13 @@ def first_record(path: Path) -> dict[str, Any] | None:
     except OSError:
         return None
     return None
+
+
+def detect_jsonl(path: Path, home_folder: str, is_one: Callable[[Path], bool]) -> bool:
+    """`path` is one of the agent's JSONL files, or a folder of them (its home, with the
+    files under `home_folder`): the first few files found decide."""
+    if path.is_file():
+        return is_one(path)
+    if (path / home_folder).is_dir():
+        path = path / home_folder
+    return any(is_one(p) for _, p in zip(range(5), path.rglob("*.jsonl"), strict=False))

@@ -401,11 +401,9 @@ def is_transcript(path: Path) -> bool:
 
 def detect(path: Path) -> bool:
     """A Claude Code transcript, or a folder of them (`~/.claude`, its `projects`)."""
-    if path.is_file():
-        return is_transcript(path)
-    if (path / "projects").is_dir():
-        path = path / "projects"
-    return any(is_transcript(p) for _, p in zip(range(5), path.rglob("*.jsonl"), strict=False))
+    from tui.engine.importers.agents import detect_jsonl
+
+    return detect_jsonl(path, "projects", is_transcript)
 
 
 def unit_of(changed: Path, root: Path) -> Path | None:

@@ -190,11 +190,9 @@ def is_rollout(path: Path) -> bool:
 
 def detect(path: Path) -> bool:
     """A Codex rollout, or a folder of them (`~/.codex`, its `sessions`)."""
-    if path.is_file():
-        return is_rollout(path)
-    if (path / "sessions").is_dir():
-        path = path / "sessions"
-    return any(is_rollout(p) for _, p in zip(range(5), path.rglob("*.jsonl"), strict=False))
+    from tui.engine.importers.agents import detect_jsonl
+
+    return detect_jsonl(path, "sessions", is_rollout)
 
 
 def unit_of(changed: Path, root: Path) -> Path | None:
