@@ -26,3 +26,25 @@ async def test_another_clients_commits_show_within_a_second(pg_url: str, tmp_pat
         await wait_for(lambda: other in screen.session_tree.ordered_ids(), timeout=5)
     here.close()
     there.close()
+
+
+async def test_the_apps_import_lands_in_the_shared_store(pg_url: str, tmp_path: Path) -> None:
+    """The import runs on a handle of its own: on PostgreSQL, a PostgreSQL one (not a
+    TinyDB file in the store's local folder)."""
+    from tests.importers.agent_samples import write_desk
+
+    write_desk(tmp_path / "claude", tmp_path / "codex", tmp_path / "data" / "opencode")
+    here = Engine(PostgresStore(pg_url, tmp_path / "here"))
+    app = ForktreeApp(here, start=here.new_session(title="desk").id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        main_screen(app).action_import_agents()
+        await wait_for(lambda: len(here.sessions()) == 7, timeout=30)  # the desk's six
+        await wait_for(lambda: not app.screen.query("#import-progress"), timeout=10)
+    elsewhere = Engine(PostgresStore(pg_url, tmp_path / "elsewhere"))
+    kinds = sorted(s.origin.kind for s in elsewhere.sessions())
+    assert kinds.count("claude_code") == 2 and kinds.count("codex") == 2
+    assert kinds.count("opencode") == 2
+    assert not (tmp_path / "here" / "index").exists()  # no TinyDB store on the side
+    here.close()
+    elsewhere.close()

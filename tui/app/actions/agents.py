@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tui.engine import Engine, ForktreeError
 from tui.engine.config.settings import load_settings
 from tui.engine.importers.agents import Agent, agent_of, enabled
-from tui.engine.store import TinyDBStore
+from tui.engine.store.choose import another_handle
 
 if TYPE_CHECKING:
     from textual.widgets import ProgressBar
@@ -59,11 +59,16 @@ class AgentActions:
         )
 
     def _import_in_background(self, targets: list[tuple[Agent, Path]], bar: ProgressBar) -> None:
-        # its own store object: the import never shares caches with the UI thread, and
-        # the store's file lock keeps the two writers apart
-        engine = Engine(TinyDBStore(self.screen.engine.store.home))
-        results: Results = []
+        # its own handle on the store (TinyDB or PostgreSQL): the import never shares
+        # caches with the UI thread, and the store's own locking keeps the writers apart
         call = self.screen.app.call_from_thread
+        results: Results = []
+        try:
+            engine = Engine(another_handle(self.screen.engine.store))
+        except ForktreeError as exc:
+            call(self.screen.notify, f"Import failed: {exc}", severity="error")
+            call(self._import_done, results)
+            return
         try:
             for spec, root in targets:
                 try:

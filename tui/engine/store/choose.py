@@ -42,6 +42,19 @@ def open_store(home: str | os.PathLike[str] | None = None, url: str | None = Non
     return TinyDBStore(Path(home) if home else Path(target) if target else data_dir())
 
 
+def another_handle(store: SessionStore) -> SessionStore:
+    """A second handle on the same store, for another thread (an import in the
+    background): its own caches and connections, the same data."""
+    url = getattr(store, "url", None)
+    if isinstance(url, str) and is_server(url):
+        from tui.engine.store.postgres_store import PostgresStore
+
+        return PostgresStore(url, store.home)
+    from tui.engine.store.tinydb_store import TinyDBStore
+
+    return TinyDBStore(store.home)
+
+
 def describe(store: SessionStore) -> str:
     """One line for `forktree config store`: what and where, no password."""
     from tui.engine.store.postgres_store import PostgresStore, redacted
