@@ -5,33 +5,22 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import stat
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.fakes import put_on_path
 from tui.engine import Engine, MessageStatus
 from tui.engine.providers.claude_code import INSTALL_HINT
 from tui.engine.sessions.events import ReplyUpdated, TextDelta
 from tui.engine.sessions.model import Origin, ToolResultPart, ToolUsePart
 from tui.engine.turns.runtime import SessionRuntime
 
-FAKE = Path(__file__).resolve().parents[1] / "fakes" / "fake_claude.py"
-
 
 @pytest.fixture
 def claude(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A `claude` on PATH that runs the fake; returns the log file of its runs."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    exe = bin_dir / "claude"
-    exe.write_text(f'#!/bin/sh\nexec {sys.executable} {FAKE} "$@"\n')
-    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    log = tmp_path / "claude-runs.jsonl"
-    monkeypatch.setenv("FAKE_CLAUDE_LOG", str(log))
-    return log
+    return put_on_path("claude", tmp_path, monkeypatch)
 
 
 def _runs(log: Path) -> list[dict[str, object]]:

@@ -4,32 +4,21 @@ an imported Codex session goes on in Codex, in its folder."""
 from __future__ import annotations
 
 import json
-import os
-import stat
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.fakes import put_on_path
 from tui.engine import Engine
 from tui.engine.providers.codex import INSTALL_HINT
 from tui.engine.sessions.model import Origin, ThinkingPart, ToolResultPart, ToolUsePart
 from tui.engine.turns.runtime import SessionRuntime
 
-FAKE = Path(__file__).resolve().parents[1] / "fakes" / "fake_codex.py"
-
 
 @pytest.fixture
 def codex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    exe = bin_dir / "codex"
-    exe.write_text(f'#!/bin/sh\nexec {sys.executable} {FAKE} "$@"\n')
-    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    log = tmp_path / "codex-runs.jsonl"
-    monkeypatch.setenv("FAKE_CODEX_LOG", str(log))
-    return log
+    """A `codex` on PATH that runs the fake; the log file of its runs."""
+    return put_on_path("codex", tmp_path, monkeypatch)
 
 
 def _imported(engine: Engine, folder: Path) -> str:
