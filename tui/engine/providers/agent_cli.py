@@ -9,6 +9,9 @@ import os
 import shutil
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
+from typing import Any
+
+import orjson
 
 from tui.engine.providers.base import Capabilities, ProviderRequest
 from tui.engine.sessions.events import Done, Failed, ProviderEvent
@@ -16,6 +19,16 @@ from tui.engine.sessions.model import Role
 
 LINE_LIMIT = 64 * 1024 * 1024  # tool results can make single lines of many MB
 LineMapper = Callable[[bytes], list[ProviderEvent]]
+
+
+def json_event(line: bytes) -> dict[str, Any] | None:
+    """One line of a CLI's JSON output as an object; None for anything else (a log line,
+    a broken or non-object value), which the mappers skip."""
+    try:
+        event = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    return event if isinstance(event, dict) else None
 
 
 def last_prompt(request: ProviderRequest) -> str:

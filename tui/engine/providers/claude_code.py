@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from tui.engine.importers.claude_code_parse import content_text
-from tui.engine.providers.agent_cli import AgentCLI, LineMapper
+from tui.engine.providers.agent_cli import AgentCLI, LineMapper, json_event
 from tui.engine.providers.base import AGENT_CLI, ProviderRequest
 from tui.engine.providers.defaults import CLAUDE_CODE_MODEL
 from tui.engine.sessions.events import (
@@ -56,11 +54,8 @@ class ClaudeCodeProvider(AgentCLI):
         return self._map
 
     def _map(self, line: bytes) -> list[ProviderEvent]:
-        try:
-            event = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            return []
-        if not isinstance(event, dict) or event.get("parent_tool_use_id"):
+        event = json_event(line)
+        if event is None or event.get("parent_tool_use_id"):
             return []  # subagent traffic stays inside its Task call
         kind = event.get("type")
         if kind == "system" and event.get("subtype") == "init" and event.get("session_id"):

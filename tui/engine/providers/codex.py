@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
-
-from tui.engine.providers.agent_cli import AgentCLI, LineMapper
+from tui.engine.providers.agent_cli import AgentCLI, LineMapper, json_event
 from tui.engine.providers.base import CODEX_CLI, ProviderRequest
 from tui.engine.sessions.events import (
     Done,
@@ -58,11 +56,8 @@ class CodexProvider(AgentCLI):
         return lambda line: self._map(line, started)
 
     def _map(self, line: bytes, started: set[str]) -> list[ProviderEvent]:
-        try:
-            event = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            return []
-        if not isinstance(event, dict):
+        event = json_event(line)
+        if event is None:
             return []
         kind = event.get("type")
         if kind in ("thread.started", "thread.resumed") and event.get("thread_id"):

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
-from tui.engine.providers.agent_cli import AgentCLI, LineMapper, last_prompt
+from tui.engine.providers.agent_cli import AgentCLI, LineMapper, json_event, last_prompt
 from tui.engine.providers.base import Capabilities, ProviderRequest
 from tui.engine.sessions.events import (
     Done,
@@ -62,11 +60,8 @@ class OpenCodeProvider(AgentCLI):
 
     @staticmethod
     def _map(line: bytes, bound: list[str]) -> list[ProviderEvent]:
-        try:
-            event = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            return []
-        if not isinstance(event, dict):
+        event = json_event(line)
+        if event is None:
             return []
         out: list[ProviderEvent] = []
         session = event.get("sessionID")
