@@ -16,7 +16,8 @@ from tui.app.themes import load_themes
 from tui.cli import main
 from tui.engine import Engine, ForktreeError, InvalidInputError
 from tui.engine.config.settings import load_settings
-from tui.engine.importers.claude_code_parse import TranscriptParser, iter_objects
+from tui.engine.importers.claude_code_parse import TranscriptParser
+from tui.engine.importers.jsonl import iter_objects
 from tui.engine.store import NotFoundError
 
 FUZZ = settings(

@@ -17,10 +17,10 @@ from tui.engine.importers.claude_code_parse import (
     Node,
     Parsed,
     TranscriptParser,
-    iter_objects,
     stable_id,
     to_message,
 )
+from tui.engine.importers.jsonl import parse_files
 from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
 from tui.engine.sessions.model import (
     Message,
@@ -136,17 +136,9 @@ class ClaudeCodeImporter:
             return FileResult(key, "unchanged")
         if key in self._owned:  # a fork forktree wrote: its turns come in through forktree
             return FileResult(key, "unchanged", reason="a fork continued in forktree")
-        parser = TranscriptParser()
-        try:
-            for path in group:
-                with open(path, "rb") as handle:  # streamed line by line, never slurped
-                    for obj in iter_objects(handle):
-                        parser.feed(obj)
-            parsed = parser.finish()
-        except OSError as exc:
-            return FileResult(key, "failed", reason=f"cannot read: {exc.strerror}")
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-            return FileResult(key, "failed", reason=f"unreadable ({type(exc).__name__}: {exc})")
+        parsed, why = parse_files(group, TranscriptParser())
+        if parsed is None:
+            return FileResult(key, "failed", reason=why)
         sessions, messages = self._store(parsed, key)
         self.state[key] = {"sig": sig, "sessions": [s.id for s in sessions]}
         action = "updated" if previous else "imported"

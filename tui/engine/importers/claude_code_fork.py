@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from tui.engine.errors import InvalidInputError
-from tui.engine.importers.claude_code_parse import TranscriptParser, iter_objects, stable_id
+from tui.engine.importers.claude_code_parse import TranscriptParser, stable_id
+from tui.engine.importers.jsonl import iter_objects
 from tui.engine.sessions.model import ToolResultPart, ToolUsePart
 
 PARENT_KEYS = ("parentUuid", "logicalParentUuid")

@@ -16,14 +16,10 @@ See ../shared/formats/claude_code.md for the format. What this handles:
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-
-import orjson
 
 from tui.engine.importers.claude_code_files import edits_of
 from tui.engine.providers.pricing import prices_for
@@ -50,33 +46,6 @@ _ARGS = re.compile(r"<command-args>(.*?)</command-args>", re.S)
 def stable_id(*keys: str) -> str:
     """A 32-hex id derived from Claude Code ids, so re-imports update the same records."""
     return hashlib.sha1("\x1f".join(("cc", *keys)).encode()).hexdigest()[:32]
-
-
-def iter_objects(lines: Iterable[bytes]) -> Iterator[dict[str, Any] | None]:
-    """JSON objects from JSONL lines; two objects glued on one line are both read.
-    Yields None for each unparsable piece (counted by the caller, never fatal)."""
-    decoder = json.JSONDecoder()
-    for raw in lines:
-        line = raw.strip()
-        if not line:
-            continue
-        try:
-            obj = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            text = line.decode("utf-8", "replace")
-            pos = 0
-            while pos < len(text):
-                try:
-                    obj, end = decoder.raw_decode(text, pos)
-                except (ValueError, RecursionError):  # broken, or nested too deep
-                    yield None
-                    break
-                yield obj if isinstance(obj, dict) else None
-                pos = end
-                while pos < len(text) and text[pos].isspace():
-                    pos += 1
-            continue
-        yield obj if isinstance(obj, dict) else None
 
 
 def parse_time(value: Any) -> float:

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui.engine.engine import Engine, title_from_prompt
-from tui.engine.importers.claude_code_parse import iter_objects
 from tui.engine.importers.codex_parse import Rollout, RolloutParser
+from tui.engine.importers.jsonl import parse_files
 from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
 from tui.engine.providers.pricing import with_cost
 from tui.engine.sessions.model import Message, MessageStatus, Origin, Session, Totals
@@ -74,16 +74,9 @@ class CodexImporter:
         previous = self.state.get(key)
         if previous and previous.get("sig") == sig:
             return FileResult(key, "unchanged")
-        parser = RolloutParser()
-        try:
-            with open(path, "rb") as handle:
-                for obj in iter_objects(handle):
-                    parser.feed(obj)
-            rollout = parser.finish()
-        except OSError as exc:
-            return FileResult(key, "failed", reason=f"cannot read: {exc.strerror}")
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-            return FileResult(key, "failed", reason=f"unreadable ({type(exc).__name__}: {exc})")
+        rollout, why = parse_files([path], RolloutParser())
+        if rollout is None:
+            return FileResult(key, "failed", reason=why)
         if not rollout.entries:
             self.state[key] = {"sig": sig, "sessions": []}
             return FileResult(key, "unchanged" if previous else "imported", 0, 0, rollout.skipped)
