@@ -7,7 +7,6 @@ Each agent's module is imported only when that agent is used (start-up stays lig
 from __future__ import annotations
 
 import importlib
-import json
 import shlex
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -117,25 +116,6 @@ def detect(path: Path) -> Agent | None:
 
 def enabled(names: Iterable[str]) -> list[Agent]:
     return [AGENTS[n] for n in names if n in AGENTS]
-
-
-def first_record(path: Path) -> dict[str, Any] | None:
-    """The first JSON object of a JSONL file (for format detection), None if none."""
-    try:
-        with open(path, "rb") as handle:
-            for _ in range(20):
-                line = handle.readline(1 << 20)
-                if not line:
-                    return None
-                try:
-                    obj = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(obj, dict):
-                    return obj
-    except OSError:
-        return None
-    return None
 
 
 def detect_jsonl(path: Path, home_folder: str, is_one: Callable[[Path], bool]) -> bool:

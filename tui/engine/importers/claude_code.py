@@ -20,7 +20,7 @@ from tui.engine.importers.claude_code_parse import (
     stable_id,
     to_message,
 )
-from tui.engine.importers.jsonl import parse_files
+from tui.engine.importers.jsonl import first_record, parse_files
 from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
 from tui.engine.sessions.model import (
     Message,
@@ -385,8 +385,6 @@ RECORD_TYPES = {"summary", "user", "assistant", "system", "file-history-snapshot
 
 
 def is_transcript(path: Path) -> bool:
-    from tui.engine.importers.agents import first_record
-
     record = first_record(path) if path.suffix == ".jsonl" else None
     return record is not None and ("sessionId" in record or record.get("type") in RECORD_TYPES)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tui.engine.engine import Engine, title_from_prompt
 from tui.engine.importers.codex_parse import Rollout, RolloutParser
-from tui.engine.importers.jsonl import parse_files
+from tui.engine.importers.jsonl import first_record, parse_files
 from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
 from tui.engine.providers.pricing import with_cost
 from tui.engine.sessions.model import Message, MessageStatus, Origin, Session, Totals
@@ -172,8 +172,6 @@ ITEM_TYPES = {"session_meta", "turn_context", "response_item", "event_msg", "com
 
 
 def is_rollout(path: Path) -> bool:
-    from tui.engine.importers.agents import first_record
-
     record = first_record(path) if path.suffix == ".jsonl" else None
     if record is None or "sessionId" in record:
         return False

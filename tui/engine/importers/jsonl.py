@@ -59,3 +59,22 @@ def parse_files(paths: Iterable[Path], parser: Parser[T_co]) -> tuple[T_co | Non
         return None, f"cannot read: {exc.strerror}"
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         return None, f"unreadable ({type(exc).__name__}: {exc})"
+
+
+def first_record(path: Path) -> dict[str, Any] | None:
+    """The first JSON object of a JSONL file (for format detection), None if none."""
+    try:
+        with open(path, "rb") as handle:
+            for _ in range(20):
+                line = handle.readline(1 << 20)
+                if not line:
+                    return None
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(obj, dict):
+                    return obj
+    except OSError:
+        return None
+    return None
