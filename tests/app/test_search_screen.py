@@ -3,11 +3,18 @@ straight to the message, even one outside the mounted window."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from tui.app.app import ForktreeApp
 from tui.app.screens.search import SearchScreen
 from tui.engine import Engine
+from tui.engine.explore import search_build
 
 from .conftest import main_screen
 
@@ -55,3 +62,51 @@ def test_search_snapshot(snap_compare, engine: Engine) -> None:  # type: ignore[
         await pilot.pause()
 
     assert snap_compare(ForktreeApp(engine), run_before=run_before, terminal_size=(100, 30))
+
+
+async def test_search_answers_while_a_first_index_builds(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store never indexed: the newest conversations are searchable at once, the
+    status line says how far the build is, and the results fill in as it goes."""
+    for i in range(4):
+        sid = engine.new_session(title=f"notes {i}").id
+        engine.append(sid, "user", f"the ledger, part {i}")
+    for suffix in ("", "-wal", "-shm"):
+        (engine.store.home / f"search.sqlite3{suffix}").unlink(missing_ok=True)
+    monkeypatch.setattr(search_build, "FIRST_BATCH", 1)
+    monkeypatch.setattr("tui.engine.explore.search.BACKGROUND_FAMILIES", 2)
+    gate = threading.Event()
+    reader = search_build.read_family_docs
+    calls: list[Path] = []
+
+    def held(path: Path) -> list[dict[str, object]]:
+        calls.append(path)
+        if len(calls) == 2:
+            gate.wait(10)  # the build stays half-done until the test lets it go on
+        return reader(path)
+
+    monkeypatch.setattr(search_build, "read_family_docs", held)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+g")
+        screen = app.screen
+        assert isinstance(screen, SearchScreen) and screen.building is not None
+        progress = screen.building
+        while progress.done < 1:
+            await asyncio.to_thread(progress.wait, 5)
+        await pilot.press(*"ledger")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(screen.hits) == 1  # the newest conversation, already indexed
+        status = str(screen.query_one("#search-status", Static).render())
+        assert "indexing, 1 of 4 conversations" in status
+        gate.set()
+        while not progress.finished:
+            await asyncio.to_thread(progress.wait, 5)
+        screen._follow_build()  # what the screen's timer does
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(screen.hits) == 4
+        assert "indexing" not in str(screen.query_one("#search-status", Static).render())

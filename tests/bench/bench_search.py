@@ -1,7 +1,10 @@
 """Full-text search over a synthetic store (default 1,000,000 messages; set
-FORKTREE_BENCH_MESSAGES): query p50, and the index update per new message.
+FORKTREE_BENCH_MESSAGES): the index's first build as the app starts it (in the
+background, newest first) and the time to the first result meanwhile, query p50, and
+the index update per new message.
 
-Targets: search p50 <= 100 ms; index update per message <= 2 ms."""
+Targets: search p50 <= 100 ms; index update per message <= 2 ms; first build
+>= 100k messages/s; first result on a store never indexed <= 1 s (proposed)."""
 
 from __future__ import annotations
 
@@ -36,8 +39,19 @@ def run() -> list[Row]:
         make_store(home, max(100, MESSAGES // 100), MESSAGES, forks=1)
         engine = Engine.open(home)
         start = time.perf_counter()
-        engine.search_index.sync()
+        progress = engine.prepare_search()  # what opening the search screen does
+        first_hit = None
+        while progress is not None and first_hit is None:
+            if engine.search(QUERIES[0], limit=20):
+                first_hit = time.perf_counter() - start
+            elif progress.finished:
+                break
+            else:
+                progress.wait(1)
+        while progress is not None and not progress.finished:
+            progress.wait(5)
         build = time.perf_counter() - start
+        assert progress is not None and progress.error is None and first_hit is not None
         print(f"  indexed {MESSAGES} messages in {build:.0f}s", file=sys.stderr)
         # side by side: the same families through the per-message re-index path
         index = engine.search_index
@@ -59,6 +73,14 @@ def run() -> list[Row]:
         update = max(0.0, p50(appends) - p50(bare))
         assert engine.search("searchable note")
     return [
+        Row(
+            "search: first result on a store never indexed",
+            first_hit * 1000,
+            "ms",
+            "<= 1000 ms (proposed)",
+            None,
+            first_hit <= 1,
+        ),
         Row(
             f"search over {MESSAGES} messages p50",
             p50(per_query),

@@ -44,6 +44,7 @@ from tui.engine.turns.streaming import Streamer
 if TYPE_CHECKING:  # loaded when first used: start-up needs neither
     from tui.engine.explore.compare import Comparison
     from tui.engine.explore.search import Filters, Hit, SearchIndex
+    from tui.engine.explore.search_build import BuildProgress
 
 __all__ = ["DEFAULT_TITLE", "TITLE_CHARS", "Engine", "title_from_prompt"]
 
@@ -122,6 +123,16 @@ class Engine:
 
             return server_search(self.store, text, filters, limit)
         return self.search_index.search(text, filters, limit)
+
+    def prepare_search(self) -> BuildProgress | None:
+        """Start the local index's first build in the background when it is far behind
+        the store, and say how far it is; searches meanwhile answer from what it has
+        indexed. None when there is nothing to wait for (or the store searches itself)."""
+        if hasattr(self.store, "search_messages"):
+            return None
+        index = self.search_index
+        index.sync(background=True)
+        return index.progress if index.building else None
 
     def _index(self, root_id: str, messages: list[Message]) -> None:
         """Keep the search index current, once it exists (the first search builds it)."""

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from tui.engine import Engine
 from tui.engine.explore.search import Filters, Hit
+from tui.engine.explore.search_build import BuildProgress
 from tui.engine.util.humanize import age
 
 Jump = tuple[str, str]  # (session id, message id)
@@ -41,6 +42,8 @@ class SearchScreen(ModalScreen[Jump | None]):
         self.engine = engine
         self.filters = Filters()
         self.hits: list[Hit] = []
+        self.building: BuildProgress | None = None
+        self._built = 0  # families indexed when the shown results were searched
 
     def compose(self) -> ComposeResult:
         with Vertical(id="switcher"):
@@ -51,12 +54,54 @@ class SearchScreen(ModalScreen[Jump | None]):
             yield Static("", id="search-status")
             yield OptionList(id="switcher-list")
 
+    def on_mount(self) -> None:
+        # A store never indexed builds in the background; results fill in as it goes.
+        self.building = self.engine.prepare_search()
+        if self.building is not None:
+            self.set_interval(0.3, self._follow_build)
+            self._show_status()
+
+    def _follow_build(self) -> None:
+        progress = self.building
+        if progress is None or progress.done == self._built:
+            return
+        query = self.query_one(Input).value
+        if query.strip():
+            self._search(query)  # more of the store is indexed: search it again
+        else:
+            self._show_status()
+        if progress.finished:
+            self.building = None
+
+    def _building_note(self) -> str:
+        progress = self.building
+        if progress is None:
+            return ""
+        if progress.finished and progress.error:
+            return f" · index build stopped ({progress.error}); the next search goes on"
+        if progress.finished:
+            return ""
+        return (
+            f" · indexing, {progress.done:,} of {progress.total:,} conversations so far"
+            " (newest first)"
+        )
+
+    def _show_status(self, hits: int | None = None) -> None:
+        archived = " (archived included)" if self.filters.archived else ""
+        text = (
+            f" {hits} match{'es' if hits != 1 else ''}{archived}"
+            if hits is not None
+            else " ctrl+a includes archived sessions"
+        )
+        self.query_one("#search-status", Static).update(text + self._building_note())
+
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         self._search(event.value)
 
     @work(exclusive=True, group="search")
     async def _search(self, query: str) -> None:
+        self._built = self.building.done if self.building is not None else 0
         hits = self.engine.search(query, self.filters, limit=50) if query.strip() else []
         self.hits = hits
         options = self.query_one(OptionList)
@@ -65,12 +110,7 @@ class SearchScreen(ModalScreen[Jump | None]):
             options.add_option(Option(hit_label(hit), id=str(i)))
         if hits:
             options.highlighted = 0
-        archived = " (archived included)" if self.filters.archived else ""
-        self.query_one("#search-status", Static).update(
-            f" {len(hits)} match{'es' if len(hits) != 1 else ''}{archived}"
-            if query.strip()
-            else " ctrl+a includes archived sessions"
-        )
+        self._show_status(len(hits) if query.strip() else None)
 
     def action_toggle_archived(self) -> None:
         self.filters = Filters(archived=not self.filters.archived)

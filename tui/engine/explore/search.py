@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tui.engine.explore.search_build import PROBES, BackgroundBuild, BuildProgress, Family, build
 from tui.engine.sessions.model import (
     FileChangePart,
     Message,
@@ -34,15 +35,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS messages USING fts5(
     body, message_id UNINDEXED, root_id UNINDEXED, role UNINDEXED, created UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2'
 );
-CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY, root_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS docs_root ON docs (root_id);
+CREATE TABLE IF NOT EXISTS docs (
+    root_id TEXT NOT NULL, row INTEGER NOT NULL, PRIMARY KEY (root_id, row)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS families (root_id TEXT PRIMARY KEY, signature TEXT);
 """
-SCHEMA_VERSION = 2  # 2: rowids ordered by time (older indexes are rebuilt)
+SCHEMA_VERSION = 3  # 2: rowids ordered by time; 3: docs by family (older are rebuilt)
 SYNC_BATCH = 200  # families re-indexed per transaction
-BULK_FAMILIES = 2_000  # families first indexed per transaction
+BACKGROUND_FAMILIES = 500  # a first build this big runs in the background
 RANK_WINDOW = 2000  # the newest matches ranked; a common word does not rank a million rows
-PROBES = 16  # rowid slots tried past a message's own when its time and hash collide
 MAX_ROW = (1 << 62) - 1
 RACY_S = 2.0  # a folder changed this recently is listed again next time
 TOOL_TEXT_LIMIT = 20_000
@@ -154,12 +155,7 @@ class SearchIndex:
     def __init__(self, store: SessionStore, home: Path) -> None:
         self.store = store
         self.home = home
-        self.db = sqlite3.connect(
-            self.home / "search.sqlite3", timeout=10.0, check_same_thread=False
-        )
-        self.db.execute("PRAGMA journal_mode=WAL")
-        # a derived cache, rebuilt from the store if lost: no fsync on every commit
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db = self._connect()
         if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             with self.db:  # an older layout: start again, sync() rebuilds it from the store
                 for table in ("messages", "docs", "families"):
@@ -167,9 +163,24 @@ class SearchIndex:
                 self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.db.executescript(SCHEMA)
         self._folders: dict[str, int] = {}  # family folder -> mtime when last listed
+        self._build: BackgroundBuild | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.home / "search.sqlite3", timeout=10.0, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        # a derived cache, rebuilt from the store if lost: no fsync on every commit
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
 
     def close(self) -> None:
+        if self._build is not None:
+            self._build.stop()
         self.db.close()
+
+    @property
+    def building(self) -> bool:
+        """A first build is running in the background (searches see what it has done)."""
+        return self._build is not None and self._build.running
 
     def _family_path(self, root_id: str) -> Path:
         return self.home / "families" / root_id[:2] / f"{root_id}.json"
@@ -177,7 +188,11 @@ class SearchIndex:
     # -- keeping it up to date ---------------------------------------------------------
 
     def add(self, root_id: str, messages: list[Message]) -> None:
-        """Index (or re-index) these messages; the family counts as synced again."""
+        """Index (or re-index) these messages; the family counts as synced again. During a
+        background build the family is left to it (its file changed: the next sync or the
+        build itself reads it)."""
+        if self.building:
+            return
         with self.db:
             self._put(root_id, messages)
             self._mark(root_id)
@@ -203,11 +218,11 @@ class SearchIndex:
                 (row, searchable_text(message), message.id, root_id, message.role.value,
                  message.created),
             )  # fmt: skip
-            self.db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?)", (row, root_id))
+            self.db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?)", (root_id, row))
 
     def _drop_family(self, root_id: str) -> None:
         self.db.execute(
-            "DELETE FROM messages WHERE rowid IN (SELECT rowid FROM docs WHERE root_id = ?)",
+            "DELETE FROM messages WHERE rowid IN (SELECT row FROM docs WHERE root_id = ?)",
             (root_id,),
         )
         self.db.execute("DELETE FROM docs WHERE root_id = ?", (root_id,))
@@ -218,12 +233,44 @@ class SearchIndex:
             (root_id, _signature(self._family_path(root_id))),
         )
 
-    def sync(self) -> int:
+    def sync(self, background: bool = False) -> int:
         """Re-index every family file that changed since it was indexed; drop gone ones.
         Only folders whose mtime moved are listed (a store write replaces a file, which
-        touches its folder), so a search in a quiet store costs one stat per folder."""
+        touches its folder), so a search in a quiet store costs one stat per folder.
+        With `background`, a large first build goes on in a thread (`progress` tells how
+        far) and this returns at once; while it runs, searches read what it has done."""
+        if self.building:
+            return 0
+        fresh, again, gone = self._plan()
+        if fresh and self.db.execute("SELECT 1 FROM docs LIMIT 1").fetchone():
+            with self.db:  # not a first build: rows of families whose mark was lost
+                for family in fresh:
+                    self._drop_family(family.root_id)
+        for start in range(0, len(again), SYNC_BATCH):
+            with self.db:
+                for root_id in again[start : start + SYNC_BATCH]:
+                    self._reindex(root_id)
+        if gone:
+            with self.db:
+                for root_id in gone:
+                    self._drop_family(root_id)
+                    self.db.execute("DELETE FROM families WHERE root_id = ?", (root_id,))
+        if background and len(fresh) >= BACKGROUND_FAMILIES:
+            self._build = BackgroundBuild(self._connect, self.store, fresh)
+        elif fresh:
+            build(self.db, self.store, fresh, BuildProgress(len(fresh)))
+        return len(fresh) + len(again) + len(gone)
+
+    @property
+    def progress(self) -> BuildProgress | None:
+        """The last background build's progress (None when there was none)."""
+        return self._build.progress if self._build is not None else None
+
+    def _plan(self) -> tuple[list[Family], list[str], set[str]]:
+        """Families never indexed (newest first), changed ones, and gone ones."""
         known = dict(self.db.execute("SELECT root_id, signature FROM families"))
-        stale: list[str] = []
+        fresh: list[tuple[int, Family]] = []
+        again: list[str] = []
         gone: set[str] = set()
         try:
             folders = list(os.scandir(self.home / "families"))
@@ -245,72 +292,18 @@ class SearchIndex:
                 root_id = entry.name[:-5]
                 seen.add(root_id)
                 st = entry.stat()
-                if known.get(root_id) != f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}":
-                    stale.append(root_id)
+                signature = f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+                if root_id not in known:
+                    fresh.append((st.st_mtime_ns, Family(root_id, signature)))
+                elif known[root_id] != signature:
+                    again.append(root_id)
             gone |= {r for r in known if r[:2] == folder.name and r not in seen}
             if now_ns - mtime > RACY_S * 1e9:  # else a write in the same tick could hide
                 self._folders[folder.name] = mtime
         if not self._folders or len(listed) < len({r[:2] for r in known}):
             gone |= {r for r in known if r[:2] not in listed}  # a whole folder went away
-        fresh = [r for r in stale if r not in known]  # never indexed: the bulk path
-        again = [r for r in stale if r in known]
-        if fresh:
-            self._bulk_index(fresh)
-        for start in range(0, len(again), SYNC_BATCH):
-            with self.db:
-                for root_id in again[start : start + SYNC_BATCH]:
-                    self._reindex(root_id)
-        if gone:
-            with self.db:
-                for root_id in gone:
-                    self._drop_family(root_id)
-                    self.db.execute("DELETE FROM families WHERE root_id = ?", (root_id,))
-        return len(stale) + len(gone)
-
-    def _bulk_index(self, root_ids: list[str]) -> None:
-        """Index families the index has never seen: their stored documents read as they
-        are, rows placed in memory, inserted many at a time in large transactions."""
-        if self.db.execute("SELECT 1 FROM docs LIMIT 1").fetchone():  # not a first build
-            with self.db:
-                for root_id in root_ids:  # rows of a family whose mark was lost
-                    self._drop_family(root_id)
-        used = {row for (row,) in self.db.execute("SELECT rowid FROM docs")}
-        reader = getattr(self.store, "family_docs", None)
-        for start in range(0, len(root_ids), BULK_FAMILIES):
-            rows: list[tuple[object, ...]] = []
-            for root_id in root_ids[start : start + BULK_FAMILIES]:
-                docs = (
-                    reader(root_id)
-                    if reader is not None
-                    else [
-                        self.store.get_message(root_id, mid).to_dict()
-                        for mid in self.store.family_message_ids(root_id)
-                    ]
-                )
-                for doc in docs:
-                    if not isinstance(doc, dict):
-                        continue
-                    home = doc_row(doc)
-                    row = next((r for r in range(home, home + PROBES) if r not in used), None)
-                    if row is None:
-                        raise sqlite3.IntegrityError(f"no free search slot near {home}")
-                    used.add(row)
-                    created = doc.get("created")
-                    rows.append(
-                        (row, doc_text(doc), str(doc.get("id")), root_id, str(doc.get("role")),
-                         created if isinstance(created, int | float) else 0.0)
-                    )  # fmt: skip
-            with self.db:
-                self.db.executemany(
-                    "INSERT INTO messages (rowid, body, message_id, root_id, role, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO docs VALUES (?, ?)", [(r[0], r[3]) for r in rows]
-                )
-                for root_id in root_ids[start : start + BULK_FAMILIES]:
-                    self._mark(root_id)
+        fresh.sort(key=lambda pair: pair[0], reverse=True)  # the latest work is found first
+        return [family for _, family in fresh], again, gone
 
     def _reindex(self, root_id: str) -> None:
         ids = list(self.store.family_message_ids(root_id))
@@ -330,7 +323,13 @@ class SearchIndex:
             return []
         if sync:
             self.sync()
-        filters = filters or Filters()
+        build = self._build
+        if build is not None and build.running:
+            with build.paused():  # the build waits: this answers from what it has done
+                return self._search(query, filters or Filters(), limit)
+        return self._search(query, filters or Filters(), limit)
+
+    def _search(self, query: str, filters: Filters, limit: int) -> list[Hit]:
         low, high = self._window(query, filters)
         sql = (
             "SELECT message_id, root_id, role, created, "

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
 
+import orjson
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
@@ -86,3 +87,16 @@ def decode_all(
         except BAD_RECORD as exc:
             on_bad(rid, exc)
     return out
+
+
+def read_family_docs(path: Path) -> list[dict[str, Any]]:
+    """A family file's message documents straight from disk, past every cache (the
+    search index's build reads each family once, from a thread of its own). A file gone
+    or damaged reads as no documents: the store reports and quarantines it when it
+    reads it itself."""
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return []
+    table = data.get(MESSAGES) if isinstance(data, dict) else None
+    return list(table.values()) if isinstance(table, dict) else []

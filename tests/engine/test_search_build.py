@@ -1,0 +1,118 @@
+"""The search index's first build: newest first, batch by batch, in the background,
+with searches answering from what is indexed meanwhile and nothing lost or doubled."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from tui.engine import Engine
+from tui.engine.explore import search_build
+from tui.engine.explore.search import SearchIndex
+from tui.engine.explore.search_build import BuildProgress, build
+
+
+def _families(engine: Engine, count: int) -> list[str]:
+    """`count` one-session families, oldest first, each with its own word and 'shared';
+    their files' times a minute apart, as sessions written over a day."""
+    ids = []
+    for i in range(count):
+        sid = engine.new_session(title=f"s{i}").id
+        engine.append(sid, "user", f"shared note word{i}")
+        ids.append(sid)
+    for i, sid in enumerate(ids):
+        path = engine.store.home / "families" / sid[:2] / f"{sid}.json"
+        os.utime(path, (1_700_000_000 + 60 * i, 1_700_000_000 + 60 * i))
+    return ids
+
+
+def _found(engine: Engine, word: str) -> set[str]:
+    return {h.session.id for h in engine.search_index.search(word, sync=False) if h.session}
+
+
+def _fresh_index(engine: Engine) -> SearchIndex:
+    engine.close()
+    for suffix in ("", "-wal", "-shm"):
+        (engine.store.home / f"search.sqlite3{suffix}").unlink(missing_ok=True)
+    return Engine.open(engine.store.home).search_index
+
+
+def test_a_build_indexes_the_newest_work_first_and_resumes_where_it_stopped(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _families(engine, 6)
+    index = _fresh_index(engine)
+    monkeypatch.setattr(search_build, "FIRST_BATCH", 2)
+    stop = threading.Event()
+    progress = BuildProgress(total=6)
+    advance = progress._advance
+
+    def one_batch(families: int, messages: int) -> None:
+        advance(families, messages)
+        stop.set()  # as if the app closed after the first batch committed
+
+    monkeypatch.setattr(progress, "_advance", one_batch)
+    fresh, _, _ = index._plan()
+    build(index.db, index.store, fresh, progress, stop)
+    assert progress.done == 2
+    assert _found(Engine.open(index.home), "shared") == set(ids[-2:])  # the newest two
+    assert index.sync() == 4  # the rest, and only the rest
+    hits = index.search("shared", sync=False, limit=100)
+    assert sorted(h.session.id for h in hits if h.session) == sorted(ids)  # none twice
+
+
+def test_a_background_build_answers_searches_meanwhile_and_loses_no_write(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _families(engine, 5)
+    monkeypatch.setattr(search_build, "FIRST_BATCH", 1)
+    monkeypatch.setattr(search_build, "BATCH", 1)
+    gate = threading.Event()
+    reader = search_build.read_family_docs
+    read: list[Path] = []
+
+    def held(path: Path) -> list[dict[str, object]]:
+        read.append(path)
+        if len(read) == 2:
+            gate.wait(10)  # the second family waits: the build is half-way
+        return reader(path)
+
+    monkeypatch.setattr(search_build, "read_family_docs", held)
+    monkeypatch.setattr("tui.engine.explore.search.BACKGROUND_FAMILIES", 3)
+    again = Engine.open(_fresh_index(engine).home)
+    progress = again.prepare_search()
+    assert progress is not None and again.search_index.building
+    while progress.done < 1:
+        progress.wait(5)
+    assert [h.session.title for h in again.search("shared") if h.session] == ["s4"]
+    again.append(ids[0], "assistant", "written during the build: quokka")  # not built yet
+    again.append(ids[4], "assistant", "written during the build: wombat")  # built already
+    gate.set()
+    while not progress.finished:
+        progress.wait(5)
+    assert progress.error is None and progress.done == 5
+    assert again.prepare_search() is None  # built: nothing to wait for
+    assert _found(again, "quokka") == {ids[0]}
+    assert [h.session.id for h in again.search("wombat")] == [ids[4]]  # its file changed
+    assert len(again.search("shared", limit=100)) == 5
+    again.close()
+
+
+def test_closing_the_engine_stops_a_build_and_the_next_start_finishes_it(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _families(engine, 4)
+    monkeypatch.setattr(search_build, "FIRST_BATCH", 1)
+    monkeypatch.setattr(search_build, "BATCH", 1)
+    monkeypatch.setattr("tui.engine.explore.search.BACKGROUND_FAMILIES", 2)
+    first = Engine.open(_fresh_index(engine).home)
+    progress = first.prepare_search()
+    assert progress is not None
+    first.close()  # waits for the batch being written, then stops
+    assert progress.finished and progress.error is None
+    later = Engine.open(first.store.home)
+    assert len(later.search("shared", limit=100)) == len(ids)
+    later.close()
