@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from tui.engine.config.paths import config_dir
-from tui.engine.store.atomic import write_atomic
 
 
 def _path() -> Any:
@@ -22,6 +21,8 @@ def load_ui_state() -> dict[str, Any]:
 
 
 def save_ui_state(**changes: Any) -> None:
+    from tui.engine.store.atomic import write_atomic  # with the store: start-up only reads
+
     data = load_ui_state() | changes
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)
