@@ -15,6 +15,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("FORKTREE_HOME", str(home))
     monkeypatch.setenv("FORKTREE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("FORKTREE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("FORKTREE_ECHO_DELAY", "0")
     # the agents' own folders: never the machine's real ones (the app watches them)
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "claude"))

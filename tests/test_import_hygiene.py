@@ -60,3 +60,16 @@ def test_reading_a_store_takes_no_lock(tmp_path: Path) -> None:
         "assert 'filelock' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_start_on_a_saved_frame_draws_it_before_loading_the_engine() -> None:
+    """What `forktree` imports to draw a saved first frame (tui.launch's quick path):
+    Textual's App and the frame, not the engine, the CLI, the main screen or Markdown."""
+    code = (
+        "import sys, tui.launch, tui.app.first_frame, tui.app.app, tui.app.screens.first_frame\n"
+        "heavy = ['tui.engine.engine', 'tui.cli', 'tui.app.screens.main', 'tinydb',\n"
+        "         'markdown_it', 'pygments', 'textual.widgets._markdown']\n"
+        "loaded = [m for m in heavy if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

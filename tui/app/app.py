@@ -1,10 +1,16 @@
-"""The forktree Textual app: wires the engine, themes and the main screen."""
+"""The forktree Textual app: wires the engine, themes and the main screen.
+
+Given a saved first frame (first_frame.py) and a way to open the engine, it draws the
+frame first and loads the engine and the main screen after it is on the screen; this
+module itself stays light for that (the main screen loads in `_start`)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import signal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
@@ -12,16 +18,17 @@ from textual.app import App
 from tui.app.actions.registry import bindings
 from tui.app.commands import ForktreeCommands
 from tui.app.gc_policy import IdleCollector
-from tui.app.keymap import checked_keymap
-from tui.app.screens.main import MainScreen
 from tui.app.themes import load_themes
 from tui.app.ui_state import load_ui_state, save_ui_state
-from tui.engine import Engine
-from tui.engine.config.settings import load_settings
+
+if TYPE_CHECKING:
+    from tui.app.first_frame import CachedFrame
+    from tui.engine import Engine
 
 DEFAULT_THEME = "forktree-dark"
 GC_INTERVAL = 5.0  # seconds between checks for a due full collection
 GC_START_S = 1.0  # start-up objects are frozen this long after mounting
+FRAME_AFTER_S = 1.5  # the start-up frame is saved once the app is this far and quiet
 
 
 class ForktreeApp(App[None]):
@@ -33,10 +40,23 @@ class ForktreeApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(
-        self, engine: Engine, remember_theme: bool = True, start: str | None = None
+        self,
+        engine: Engine | Callable[[], Engine],
+        remember_theme: bool = True,
+        start: str | None = None,
+        first_frame: CachedFrame | None = None,
+        frame_key: str | None = None,
     ) -> None:
+        """`engine`, or what opens it once the first frame is out (an error it raises
+        ends the app with its message in `failure`). With `frame_key` (how it was
+        started: first_frame.launch_key) the app saves its start-up frame for the next
+        start made the same way."""
         super().__init__()
-        self.engine = engine
+        self._open_engine = engine if callable(engine) else None
+        self.engine: Engine = engine if not callable(engine) else None  # type: ignore[assignment]
+        self.first_frame = first_frame
+        self.frame_key = frame_key
+        self.failure: str | None = None
         self.start = start
         self.remember_theme = remember_theme
         self.collector = IdleCollector(self._streaming)
@@ -62,12 +82,40 @@ class ForktreeApp(App[None]):
         for signum in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal, a kill: the
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self.exit)  # streaming reply is kept
+        frame = self.first_frame
+        if frame is not None and frame.fits((self.size.width, self.size.height), self.theme):
+            from tui.app.screens.first_frame import FirstFrameScreen
+
+            self.push_screen(FirstFrameScreen(frame))
+            self.call_after_refresh(self._start)  # once the saved frame is on the screen
+        else:
+            self._start()
+
+    def _start(self) -> None:
+        from tui.app.keymap import checked_keymap
+        from tui.app.screens.main import MainScreen
+        from tui.engine import ForktreeError
+        from tui.engine.config.settings import load_settings
+
+        if self._open_engine is not None:
+            try:
+                self.engine = self._open_engine()
+            except ForktreeError as exc:
+                self.failure = str(exc)
+                self.exit(return_code=2)
+                return
         keymap, problems = checked_keymap(load_settings()[0].keys)
         self.set_keymap(keymap)
         for problem in problems:
             self.notify(problem, title="Keys", severity="warning", timeout=15)
-        self.push_screen(MainScreen(self.engine, self.start))
+        main = MainScreen(self.engine, self.start)
+        if len(self.screen_stack) > 1:  # the saved frame: the main screen takes its place
+            self.switch_screen(main)
+        else:
+            self.push_screen(main)
         self.set_timer(GC_START_S, self.collector.start)  # after the first paint is out
+        if self.frame_key is not None:
+            self.set_timer(FRAME_AFTER_S, self.keep_first_frame)
         self.set_interval(GC_INTERVAL, self.collector.tick)
         for problem in self.theme_problems:
             self.notify(problem, title="Theme not loaded", severity="warning")
@@ -79,6 +127,8 @@ class ForktreeApp(App[None]):
         await super().on_event(event)
 
     def _streaming(self) -> bool:
+        from tui.app.screens.main import MainScreen
+
         return any(
             screen.controller.turns and any(not t.done() for t in screen.controller.turns.values())
             for screen in self.screen_stack
@@ -87,6 +137,17 @@ class ForktreeApp(App[None]):
 
     def on_unmount(self) -> None:
         self.collector.stop()
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Quit; the screen is kept as the next start-up's first frame if it is one."""
+        with contextlib.suppress(Exception):  # a cache: never in the way of quitting
+            self.keep_first_frame()
+        super().exit(*args, **kwargs)
+
+    def keep_first_frame(self) -> None:
+        from tui.app.frame_keeper import keep_first_frame
+
+        keep_first_frame(self)
 
     def watch_theme(self, theme: str) -> None:
         if self.remember_theme and self.is_running:  # not the theme set in __init__

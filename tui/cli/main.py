@@ -80,12 +80,16 @@ class VersionAction(argparse.Action):
 
 
 def cmd_tui(engine: Engine, args: argparse.Namespace) -> int:
+    from tui.app import first_frame
     from tui.app.app import ForktreeApp  # collection is paused since tui.launch's first line
 
     start = engine.session(args.session).id if getattr(args, "session", None) else None
     if getattr(args, "continue_here", False):
         start = continue_here(engine)
-    ForktreeApp(engine, start=start).run()
+    argv = getattr(args, "argv", [])
+    plain = start is None and first_frame.app_arguments(argv) is not None
+    key = first_frame.launch_key(argv) if plain else None  # saved for the next start
+    ForktreeApp(engine, start=start, frame_key=key).run()
     return 0
 
 
@@ -142,7 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    args.argv = argv
     func: Handler = getattr(args, "func", cmd_tui)
     engine: Engine | None = None
     stdout, stderr = sys.stdout, sys.stderr

@@ -104,6 +104,7 @@ class MainScreen(Screen[None]):
         self.session_tree.populate(rows, self.engine.session)
         await self.open_session(self.start or rows[0].id)  # else the most recently active
         self.prompt.focus()
+        await self.query_one(KeysFooter).show_now()  # the keys of the focused prompt
         for problem in self.engine.problems:
             self.notify(problem, title="Store problem", severity="warning", timeout=15)
         settings, problems = load_settings()

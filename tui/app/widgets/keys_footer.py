@@ -39,6 +39,13 @@ class KeysFooter(Footer):
             self._shown = keys
         super().bindings_changed(screen)
 
+    async def show_now(self) -> None:
+        """The keys, in the screen's first frame: Textual's Footer shows none until a
+        frame after the screen's bindings first change (a blink after a saved frame)."""
+        self.set_reactive(Footer._bindings_ready, True)
+        with self._context():  # the keys bind to this footer's reactives, as they compose
+            await self.recompose()
+
     def compose(self) -> ComposeResult:
         self._shown = self._keys() if self._bindings_ready else None
         yield from super().compose()
