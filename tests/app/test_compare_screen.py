@@ -179,3 +179,30 @@ async def test_long_tails_mount_lazily_and_jump_loads_on_demand(engine: Engine) 
         await pilot.press("n")
         await pilot.pause()
         assert compare.current_diff == 55 and compare.query("#row-55")
+
+
+async def test_long_turns_mount_a_screenful_first_and_more_as_the_reader_scrolls(
+    engine: Engine,
+) -> None:
+    sid = engine.new_session(title="root").id
+    engine.append(sid, "user", "start")
+    a, b = engine.fork(sid, title="a").id, engine.fork(sid, title="b").id
+    reply = "\n\n".join(f"paragraph {n} of a long answer" for n in range(15))
+    for i in range(20):
+        for side in (a, b):
+            engine.append(side, "user", f"question {i}")
+            engine.append(side, "assistant", f"{reply} ({side[:4]})")
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(CompareScreen(engine, a, b))
+        await pilot.pause()
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+        body = compare.query_one("#compare-body")
+        first = len(compare.query(".compare-row"))
+        assert 1 < first < 12  # about a screenful of these tall rows, not a page of 12
+        assert body.virtual_size.height > body.size.height  # the screen is full
+        body.scroll_end(animate=False)
+        await pilot.pause()
+        assert len(compare.query(".compare-row")) > first  # more as the reader nears the end

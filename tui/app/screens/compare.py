@@ -21,7 +21,8 @@ from tui.engine.explore.compare import Comparison, SideMetrics, Turn, TurnPair
 from tui.engine.files.history import FileSpan
 from tui.engine.util.humanize import money, tokens
 
-PAGE = 12  # turn pairs mounted at once (a screenful); more load as the user scrolls
+PAGE = 12  # turn pairs mounted at once as the user scrolls (the first: what fills the screen)
+FILL = 1.2  # screens of rows mounted when the compare opens
 DELETED = "bold black on #e06c75"
 INSERTED = "bold black on #98c379"
 
@@ -145,7 +146,7 @@ class CompareScreen(Screen[None]):
                     classes="compare-row",
                 )
             )
-        wanted, self.shown = max(PAGE, self.shown), 0
+        wanted, self.shown = max(self._filling(), self.shown), 0
         if self.together:
             await self._more(wanted)
         else:  # apart: the same turns, as two columns that scroll on their own
@@ -166,6 +167,20 @@ class CompareScreen(Screen[None]):
             )
         if not c.pairs:
             await body.mount(Static("The two sessions end at the same message.", classes="empty"))
+
+    def _filling(self) -> int:
+        """Turn pairs enough to fill FILL screens (each widget row costs milliseconds to
+        mount and lay out; the rest mount as the user scrolls near the end)."""
+        width = max(20, (self.app.size.width - 6) // 2)  # a cell: half, less border, padding
+        room = FILL * self.app.size.height
+        console = self.app.console
+        used, count = 0, 0
+        for pair in self.comparison.pairs[:PAGE]:
+            used += 1 + max(len(side_text(pair, side).wrap(console, width)) for side in "ab")
+            count += 1
+            if used >= room:
+                break
+        return max(1, count)
 
     async def _more(self, count: int) -> None:
         """Mount the next `count` turn pairs (rows are cheap to add, costly all at once)."""
