@@ -4,6 +4,7 @@ its dirty flag, and which index shard a session lives in."""
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
@@ -51,12 +52,27 @@ class StoreFile:
     """One open TinyDB file with a memo of decoded objects, cleared when the file changes."""
 
     def __init__(self, path: Path, on_dirty: Callable[[StoreFile], None]) -> None:
-        self.storage = AtomicJSONStorage(str(path), on_defer=lambda _: on_dirty(self))
-        self.storage.defer = True
-        self.db = StoreDB(storage=lambda: self.storage)
+        # No reference cycle back to this file: a family dropped from the store's cache
+        # is freed at once, not at the next full collection (an import holds those off
+        # while it runs, and would otherwise keep every family it wrote).
+        ref = weakref.ref(self)
+
+        def deferred(_: AtomicJSONStorage) -> None:
+            file = ref()
+            if file is not None:
+                on_dirty(file)
+
+        storage = self.storage = AtomicJSONStorage(str(path), on_defer=deferred)
+        storage.defer = True
+        self.db = StoreDB(storage=lambda: storage)
         self.memo: dict[str, Any] = {}
         self.memo_gen = -1
         self.path = path
+
+    def size(self) -> int:
+        """The file's bytes on disk when last read or written (0 if neither yet)."""
+        sig = self.storage._sig
+        return sig[1] if sig is not None else 0
 
     def table(self, name: str) -> Table:
         return self.db.table(name, cache_size=0)

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from filelock import FileLock
 
 _LISTED: dict[type, str] = {Session: "__all__", SessionRow: "__rows__"}  # shard memo keys
+FAMILY_CACHE_BYTES = 32 * 1024 * 1024  # of family files kept open (about 5x that decoded)
 PARALLEL_FLUSH = 8  # files written by one commit before threads help
 WRITERS = 4
 
@@ -235,15 +236,27 @@ class TinyDBStore:
     def _family(self, root_id: str) -> StoreFile:
         file = self._families.get(root_id)
         if file is None:
+            self._evict()
             file = self._families[root_id] = self._open(self._family_path(root_id))
-            while len(self._families) > self._family_cache:
-                oldest = next(iter(self._families))
-                if self._families[oldest] in self._dirty:
-                    break
-                del self._families[oldest]
         else:
             self._families.move_to_end(root_id)
         return file
+
+    def _evict(self) -> None:
+        """Keep at most `family_cache` families open, and FAMILY_CACHE_BYTES of their
+        files (a family's decoded documents take several times its file's size): the
+        least recently used go, except those with changes not yet written."""
+        over = len(self._families) + 1 - self._family_cache
+        size = sum(f.size() for f in self._families.values())
+        if over <= 0 and size <= FAMILY_CACHE_BYTES:
+            return
+        dirty = set(map(id, self._dirty))
+        for root_id, file in list(self._families.items()):
+            if over <= 0 and size <= FAMILY_CACHE_BYTES:
+                break
+            if id(file) not in dirty:
+                del self._families[root_id]
+                over, size = over - 1, size - file.size()
 
     def _raw(self, file: StoreFile, table: str) -> dict[str, Any]:
         """A table's raw docs; a corrupt file is moved aside and read as empty."""

@@ -1,0 +1,64 @@
+"""The embedded store's cache of open family files stays bounded, by count and by
+bytes, and a family it drops is freed at once, even with full collections held off
+(as an import holds them): a long import's memory stays flat."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from pathlib import Path
+
+import pytest
+
+from tui.engine import Engine
+from tui.engine.store import tinydb_store
+from tui.engine.store.tinydb_store import TinyDBStore
+
+
+def _families(store: TinyDBStore, count: int, text: str = "x") -> list[str]:
+    engine = Engine(store)
+    ids = []
+    for i in range(count):
+        sid = engine.new_session(title=f"f{i}").id
+        engine.append(sid, "user", f"{text} {i}")
+        ids.append(engine.session(sid).root_id)
+    return ids
+
+
+def test_a_family_dropped_from_the_cache_is_freed_without_a_full_collection(
+    isolated_env: Path,
+) -> None:
+    store = TinyDBStore(isolated_env / "s", family_cache=2)
+    roots = _families(store, 3)
+    first = weakref.ref(store._family(roots[0]))
+    gc.disable()  # as during an import: only this proves no reference cycle holds it
+    try:
+        store._family(roots[1])
+        store._family(roots[2])
+        store._family(roots[1])  # roots[0] is the least recently used: dropped
+        assert roots[0] not in store._families
+        assert first() is None
+    finally:
+        gc.enable()
+
+
+def test_the_cache_keeps_to_its_byte_budget_but_never_drops_unwritten_changes(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = TinyDBStore(isolated_env / "s", family_cache=100)
+    roots = _families(store, 6, text="y" * 2000)
+    size = store._family(roots[0]).size()
+    assert size > 2000
+    monkeypatch.setattr(tinydb_store, "FAMILY_CACHE_BYTES", 3 * size)
+    store._families.clear()
+    for root in roots:
+        store.family_sessions(root)  # opened and read
+    assert 2 <= len(store._families) <= 4  # about three files' worth, not all six
+    engine = Engine(store)
+    with store.transaction():
+        for root in roots:  # every family gets a change not yet written
+            session = next(iter(store.family_sessions(root)))
+            engine.writer.store.put_session(session.with_changes(title="renamed"))
+        assert len(store._families) == len(roots)  # none dropped with changes pending
+    assert [Engine(TinyDBStore(store.home)).session(next(iter(store.family_sessions(r))).id).title
+            for r in roots] == ["renamed"] * len(roots)  # fmt: skip
