@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from tui.app.app import ForktreeApp
 from tui.app.screens.compare import CompareScreen
 from tui.app.screens.dialogs import TextPromptScreen
+from tui.app.widgets.compare_rows import EDGE, CompareRows
 from tui.engine import Engine, MessageStatus
 from tui.engine.sessions.model import ToolUsePart, Usage
 
@@ -71,8 +72,11 @@ async def test_mark_two_sessions_in_the_tree_opens_compare(engine: Engine) -> No
         assert {c.a.id, c.b.id} == {a, b} and c.shared == 2
         shared = str(app.screen.query_one("#compare-shared").render())
         assert "2 shared messages" in shared and "2 turn(s)" in shared
-        cells = app.screen.query(".compare-cell.-differs")
-        assert len(cells) == 4  # both turns differ, on both sides
+        rows = app.screen.query_one(CompareRows)
+        assert rows.shown == 2 and not any(p.same for p in rows.pairs)  # both turns differ
+        edges = {seg.style.color for y in range(rows.size.height)
+                 for seg in rows.render_line(y) if seg.text == EDGE}  # fmt: skip
+        assert edges == {rows._fg("compare-rows--edge-differs").color}  # marked, both sides
         await pilot.press("escape")
         assert app.screen is screen and not tree.marked
 
@@ -174,11 +178,17 @@ async def test_long_tails_mount_lazily_and_jump_loads_on_demand(engine: Engine) 
         await pilot.pause()
         compare = app.screen
         assert isinstance(compare, CompareScreen)
-        assert len(compare.query(".compare-row")) == 12 and compare.query(".compare-more")
+        rows = compare.query_one(CompareRows)
+        assert rows.shown == 12 and "48 more turns" in str(
+            rows.render_line(rows.size.height - 1).text
+        )
         assert compare.comparison.differences() == [55]
         await pilot.press("n")
         await pilot.pause()
-        assert compare.current_diff == 55 and compare.query("#row-55")
+        assert compare.current_diff == 55 and rows.shown > 55
+        body = compare.query_one("#compare-body")
+        top = rows.region_of(55).translate(rows.virtual_region.offset).y
+        assert body.scroll_y == min(top, body.max_scroll_y)  # the differing turn at the top
 
 
 async def test_long_turns_mount_a_screenful_first_and_more_as_the_reader_scrolls(
@@ -200,9 +210,10 @@ async def test_long_turns_mount_a_screenful_first_and_more_as_the_reader_scrolls
         compare = app.screen
         assert isinstance(compare, CompareScreen)
         body = compare.query_one("#compare-body")
-        first = len(compare.query(".compare-row"))
+        rows = compare.query_one(CompareRows)
+        first = rows.shown
         assert 1 < first < 12  # about a screenful of these tall rows, not a page of 12
         assert body.virtual_size.height > body.size.height  # the screen is full
         body.scroll_end(animate=False)
         await pilot.pause()
-        assert len(compare.query(".compare-row")) > first  # more as the reader nears the end
+        assert rows.shown > first  # more as the reader nears the end

@@ -15,14 +15,15 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.app.widgets.compare_rows import CompareRows
 from tui.app.widgets.keys_footer import KeysFooter
 from tui.engine import Engine
 from tui.engine.explore.compare import Comparison, SideMetrics, Turn, TurnPair
 from tui.engine.files.history import FileSpan
 from tui.engine.util.humanize import money, tokens
 
-PAGE = 12  # turn pairs mounted at once as the user scrolls (the first: what fills the screen)
-FILL = 1.2  # screens of rows mounted when the compare opens
+PAGE = 12  # turn pairs drawn at once as the user scrolls (the first: what fills the screen)
+FILL = 1.2  # screens of rows drawn when the compare opens
 DELETED = "bold black on #e06c75"
 INSERTED = "bold black on #98c379"
 
@@ -148,7 +149,9 @@ class CompareScreen(Screen[None]):
             )
         wanted, self.shown = max(self._filling(), self.shown), 0
         if self.together:
-            await self._more(wanted)
+            rows = CompareRows(c.pairs, side_text, wanted, id="compare-rows")
+            self.shown = rows.shown
+            await body.mount(rows)
         else:  # apart: the same turns, as two columns that scroll on their own
             upto = min(len(c.pairs), wanted)
             self.shown = upto
@@ -182,38 +185,19 @@ class CompareScreen(Screen[None]):
                 break
         return max(1, count)
 
-    async def _more(self, count: int) -> None:
-        """Mount the next `count` turn pairs (rows are cheap to add, costly all at once)."""
-        body = self.query_one("#compare-body", VerticalScroll)
-        pairs = self.comparison.pairs
-        upto = min(len(pairs), self.shown + count)
-        for old in body.query(".compare-more"):
-            await old.remove()
-        await body.mount_all([self._row(i, pairs[i]) for i in range(self.shown, upto)])
-        self.shown = upto
-        if upto < len(pairs):
-            await body.mount(
-                Static(
-                    f"… {len(pairs) - upto} more turns (n jumps, or scroll to the end)",
-                    classes="compare-more",
-                )
-            )
+    def _more(self, count: int) -> None:
+        """Draw the next `count` turn pairs below the ones shown."""
+        rows = self.query_one(CompareRows)
+        rows.show_more(count)
+        self.shown = rows.shown
 
     def _cell(self, index: int, pair: TurnPair, side: str) -> Static:
         classes = "compare-cell" + ("" if pair.same else " -differs")
         return Static(side_text(pair, side), classes=classes, id=f"turn-{side}-{index}")
 
-    def _row(self, index: int, pair: TurnPair) -> Horizontal:
-        return Horizontal(
-            self._cell(index, pair, "a"),
-            self._cell(index, pair, "b"),
-            classes="compare-row",
-            id=f"row-{index}",
-        )
-
-    async def on_compare_body_near_end(self, _: CompareBody.NearEnd) -> None:
+    def on_compare_body_near_end(self, _: CompareBody.NearEnd) -> None:
         if self.together and self.shown < len(self.comparison.pairs):
-            await self._more(PAGE)
+            self._more(PAGE)
 
     async def action_jump(self, step: int) -> None:
         diffs = self.comparison.differences()
@@ -226,17 +210,23 @@ class CompareScreen(Screen[None]):
             if later
             else (diffs[0] if step > 0 else diffs[-1])
         )
-        if self.current_diff >= self.shown:  # not mounted yet: mount up to it first
+        if self.current_diff >= self.shown:  # not drawn yet: draw up to it first
             if self.together:
-                await self._more(self.current_diff - self.shown + PAGE)
+                self._more(self.current_diff - self.shown + PAGE)
             else:
                 self.shown = self.current_diff + PAGE
                 await self._show()
-        target = f"#row-{self.current_diff}" if self.together else f"#turn-a-{self.current_diff}"
-        widget = self.query_one(target)
-        widget.scroll_visible(top=True, animate=False)
-        if not self.together:
-            self.query_one(f"#turn-b-{self.current_diff}").scroll_visible(top=True, animate=False)
+        if self.together:
+            self.call_after_refresh(self._scroll_to_pair, self.current_diff)
+            return
+        self.query_one(f"#turn-a-{self.current_diff}").scroll_visible(top=True, animate=False)
+        self.query_one(f"#turn-b-{self.current_diff}").scroll_visible(top=True, animate=False)
+
+    def _scroll_to_pair(self, index: int) -> None:
+        rows = self.query_one(CompareRows)
+        region = rows.region_of(index).translate(rows.virtual_region.offset)
+        body = self.query_one("#compare-body", VerticalScroll)
+        body.scroll_to_region(region, animate=False, top=True, immediate=True)
 
     async def action_swap(self) -> None:
         c = self.comparison

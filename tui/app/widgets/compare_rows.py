@@ -1,0 +1,146 @@
+"""The compare screen's turn pairs, side by side, drawn as one Line-API widget.
+
+Each pair is rendered once per width and theme (a row of two cells: an edge, the text,
+a rule below), and only the lines on screen are drawn: opening a compare mounts one
+widget, not a row of widgets per turn."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.engine.explore.compare import TurnPair
+
+EDGE = "▌"  # a cell's left edge, as Textual's "outer" border draws it
+RULE = "▁"  # the line under a row, as Textual's "hkey" border draws it
+PAD = 3  # edge, and one column of padding each side of a cell's text
+
+Render = Callable[[TurnPair, str], Text]  # a pair's side ("a" or "b") as text
+
+
+class CompareRows(Widget):
+    """Pairs `0..shown` of `pairs`; a last line says how many are not shown yet."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "compare-rows--edge",
+        "compare-rows--edge-differs",
+        "compare-rows--rule",
+        "compare-rows--more",
+    }
+    DEFAULT_CSS = """
+    CompareRows { height: auto; }
+    CompareRows > .compare-rows--edge { color: $panel; }
+    CompareRows > .compare-rows--edge-differs { color: $warning; }
+    CompareRows > .compare-rows--rule { color: $panel; }
+    CompareRows > .compare-rows--more { color: $text-muted; text-style: italic; }
+    """
+
+    def __init__(
+        self, pairs: Sequence[TurnPair], render: Render, shown: int, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.pairs = pairs
+        self.render_side = render
+        self.shown = min(shown, len(pairs))
+        self._width = -1
+        self._theme = ""
+        self._rows: list[tuple[list[Strip], list[Strip]]] = []
+        self._starts: list[int] = []
+        self._total = 0
+
+    def show_more(self, count: int) -> None:
+        """Draw `count` more pairs below (they render as they come into view)."""
+        upto = min(len(self.pairs), self.shown + count)
+        if upto > self.shown:
+            self.shown = upto
+            self._count()
+            self.refresh(layout=True)
+
+    # -- layout ----------------------------------------------------------------------
+
+    def _layout(self, width: int) -> None:
+        if width <= 0:
+            return
+        if width != self._width or self.app.theme != self._theme:
+            self._width, self._theme = width, self.app.theme
+            self._rows = []
+        self._count()
+
+    def _count(self) -> None:
+        """Render the pairs not rendered yet and count the line positions."""
+        if self._width <= 0:
+            return
+        while len(self._rows) < self.shown:
+            self._rows.append(self._render_pair(self.pairs[len(self._rows)]))
+        self._starts, line = [], 0
+        for row in self._rows[: self.shown]:
+            self._starts.append(line)
+            line += max(len(row[0]), len(row[1])) + 1  # and the rule below it
+        self._total = line + (1 if self.shown < len(self.pairs) else 0)
+
+    def _cells(self) -> tuple[int, int]:
+        left = self._width // 2
+        return left, self._width - left
+
+    def _render_pair(self, pair: TurnPair) -> tuple[list[Strip], list[Strip]]:
+        console = self.app.console
+        sides = []
+        for side, cell in zip("ab", self._cells(), strict=True):
+            options = console.options.update(width=max(1, cell - PAD), highlight=False)
+            lines = console.render_lines(self.render_side(pair, side), options, pad=False)
+            sides.append([Strip(line) for line in lines])
+        return sides[0], sides[1]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        self._layout(width)
+        return self._total
+
+    def region_of(self, index: int) -> Region:
+        """The lines of pair `index` (it must be shown)."""
+        self._layout(self.size.width or self._width)
+        start = self._starts[index]
+        end = self._starts[index + 1] if index + 1 < len(self._starts) else self._total
+        return Region(0, start, self._width, end - start)
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def _fg(self, name: str) -> Style:
+        full = self.get_component_rich_style(name)
+        partial = self.get_component_rich_style(name, partial=True)
+        return Style(color=full.color, bold=partial.bold, italic=partial.italic)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        self._layout(width)
+        base = self.rich_style
+        index = bisect_right(self._starts, y) - 1
+        if index < 0 or y >= self._total - (1 if self.shown < len(self.pairs) else 0):
+            left = len(self.pairs) - self.shown
+            note = f"… {left} more turns (n jumps, or scroll to the end)" if left else ""
+            label = Segment(note[:width], self._fg("compare-rows--more"))
+            return Strip([label]).extend_cell_length(width).apply_style(base)
+        a, b = self._rows[index]
+        row = y - self._starts[index]
+        height = max(len(a), len(b))
+        if row >= height:
+            rule = Segment(RULE * width, self._fg("compare-rows--rule"))
+            return Strip([rule], width).apply_style(base)
+        pair = self.pairs[index]
+        edge = self._fg("compare-rows--edge" if pair.same else "compare-rows--edge-differs")
+        pieces = []
+        for lines, cell in zip((a, b), self._cells(), strict=True):
+            if row < len(lines):  # a cell's edge is as tall as its own text
+                pieces.append(Strip([Segment(EDGE, edge), Segment(" ")], 2))
+                pieces.append(lines[row].crop_extend(0, cell - PAD, None))
+                pieces.append(Strip([Segment(" ")], 1))
+            else:
+                pieces.append(Strip([Segment(" " * cell)], cell))
+        return Strip.join(pieces).crop_extend(0, width, None).apply_style(base)
