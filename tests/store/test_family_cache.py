@@ -62,3 +62,24 @@ def test_the_cache_keeps_to_its_byte_budget_but_never_drops_unwritten_changes(
         assert len(store._families) == len(roots)  # none dropped with changes pending
     assert [Engine(TinyDBStore(store.home)).session(next(iter(store.family_sessions(r))).id).title
             for r in roots] == ["renamed"] * len(roots)  # fmt: skip
+
+
+def test_a_walk_checks_its_family_file_once_and_the_next_walk_sees_other_writes(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.engine.store import atomic
+
+    engine = Engine.open(isolated_env / "s")
+    sid = engine.new_session(title="long").id
+    for i in range(50):
+        engine.append(sid, "user" if i % 2 == 0 else "assistant", f"line {i}")
+    engine.transcript(sid)
+    checks: list[str] = []
+    signature = atomic._signature
+    monkeypatch.setattr(atomic, "_signature", lambda path: checks.append(path) or signature(path))
+    assert len(engine.transcript(sid)) == 50
+    assert len([p for p in checks if "families" in p]) == 1  # one stat for 50 messages
+    other = Engine.open(isolated_env / "s")
+    other.append(sid, "assistant", "from another process")
+    other.close()
+    assert engine.transcript(sid)[-1].text == "from another process"

@@ -81,7 +81,11 @@ class SessionWriter:
         return found
 
     def lookup(self, session: Session) -> tree.Lookup:
+        """Messages of the session's family, for one walk (read it again after writes)."""
         root = session.root_id
+        walk = getattr(self.store, "family_lookup", None)  # the embedded store: one check
+        if walk is not None:
+            return walk(root)
         return lambda mid: self.store.get_message(root, mid)
 
     def transcript(self, session_id: str) -> list[Message]:

@@ -17,7 +17,7 @@ import contextlib
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
@@ -363,7 +363,16 @@ class TinyDBStore:
 
     def get_message(self, root_id: str, message_id: str) -> Message:
         family = self._family(root_id)
+        return self._message(family, self._raw(family, MESSAGES), message_id)
+
+    def family_lookup(self, root_id: str) -> Callable[[str], Message]:
+        """`get_message` for one walk over a family (an ancestry, a diff): its file is
+        checked for changes once, not once per message."""
+        family = self._family(root_id)
         raw = self._raw(family, MESSAGES)
+        return lambda message_id: self._message(family, raw, message_id)
+
+    def _message(self, family: StoreFile, raw: dict[str, Any], message_id: str) -> Message:
         message = family.memo.get(message_id)
         if message is None:
             doc = raw.get(message_id)
