@@ -57,5 +57,5 @@ def _app_first(wanted: tuple[str | None, str | None], frame: first_frame.CachedF
             app.engine.close()
     if app.failure:
         print(f"forktree: error: {app.failure}", file=sys.stderr)
-        return 2
+        return app.return_code or 2
     return 0

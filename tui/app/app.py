@@ -104,6 +104,11 @@ class ForktreeApp(App[None]):
                 self.failure = str(exc)
                 self.exit(return_code=2)
                 return
+            except OSError as exc:  # as the CLI says it: one line, never a traceback
+                where = f": {exc.filename}" if exc.filename else ""
+                self.failure = f"{exc.strerror or exc}{where}"
+                self.exit(return_code=1)
+                return
         keymap, problems = checked_keymap(load_settings()[0].keys)
         self.set_keymap(keymap)
         for problem in problems:

@@ -106,7 +106,7 @@ def launch_key(argv: list[str]) -> str:
     the store and settings): another way of starting has a frame of its own."""
     env = [os.environ.get(name, "") for name in
            ("FORKTREE_HOME", "FORKTREE_STORE", "FORKTREE_CONFIG_DIR")]  # fmt: skip
-    return json.dumps([argv, env, os.getcwd()])
+    return json.dumps([argv, env])  # not the folder: a plain start shows none of it
 
 
 def frame_path(key: str) -> Path:
