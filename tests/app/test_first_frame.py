@@ -114,20 +114,29 @@ async def test_only_a_start_up_screen_is_kept(
     assert not first_frame.frame_path(KEY).exists()
 
 
+@pytest.mark.parametrize(
+    ("problem", "said", "code"),
+    [
+        (ForktreeError("the store is locked by a newer forktree"),
+         "the store is locked by a newer forktree", 2),
+        (PermissionError(13, "Permission denied", "/srv/forktree"),
+         "Permission denied: /srv/forktree", 1),
+    ],
+)  # fmt: skip
 async def test_a_store_that_cannot_open_ends_the_app_with_its_reason(
-    demo_engine: Engine,
+    demo_engine: Engine, problem: Exception, said: str, code: int
 ) -> None:
     await _kept(demo_engine)
     frame = first_frame.load(KEY)
 
     def broken() -> Engine:
-        raise ForktreeError("the store is locked by a newer forktree")
+        raise problem
 
     app = ForktreeApp(broken, first_frame=frame)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-    assert app.failure == "the store is locked by a newer forktree"
-    assert app.return_code == 2
+    assert app.failure == said  # one line, as the command line says it; no traceback
+    assert app.return_code == code
 
 
 def test_the_command_starts_on_the_saved_frame(
