@@ -3,6 +3,7 @@ scrolling apart; snapshots at 80x24 and 160x48; a fan-out of three streaming for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -163,21 +164,32 @@ def test_compare_snapshot(snap_compare, engine: Engine, size: tuple[int, int]) -
     assert snap_compare(ForktreeApp(engine), run_before=run_before, terminal_size=size)
 
 
-async def test_long_tails_mount_lazily_and_jump_loads_on_demand(engine: Engine) -> None:
+def _tails(engine: Engine, turns: int, reply: Callable[[int, str], str]) -> tuple[str, str]:
+    """Two forks of one session, `turns` turns each; `reply(i, fork)` answers turn i."""
     sid = engine.new_session(title="root").id
     engine.append(sid, "user", "start")
     a, b = engine.fork(sid, title="a").id, engine.fork(sid, title="b").id
-    for i in range(60):
-        for side, word in ((a, "same"), (b, "same")):
-            engine.append(side, "user", f"q{i}")
-            engine.append(side, "assistant", f"answer {i} {word if i != 55 else side}")
+    for i in range(turns):
+        for side in (a, b):
+            engine.append(side, "user", f"question {i}")
+            engine.append(side, "assistant", reply(i, side))
+    return a, b
+
+
+async def _compare(app: ForktreeApp, pilot: Pilot[None], a: str, b: str) -> CompareScreen:
+    await pilot.pause()
+    app.push_screen(CompareScreen(app.engine, a, b))
+    await pilot.pause()
+    compare = app.screen
+    assert isinstance(compare, CompareScreen)
+    return compare
+
+
+async def test_long_tails_mount_lazily_and_jump_loads_on_demand(engine: Engine) -> None:
+    a, b = _tails(engine, 60, lambda i, side: f"answer {i} {side if i == 55 else 'same'}")
     app = ForktreeApp(engine)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        app.push_screen(CompareScreen(engine, a, b))
-        await pilot.pause()
-        compare = app.screen
-        assert isinstance(compare, CompareScreen)
+        compare = await _compare(app, pilot, a, b)
         rows = compare.query_one(CompareRows)
         assert rows.shown == 12 and "48 more turns" in str(
             rows.render_line(rows.size.height - 1).text
@@ -194,21 +206,11 @@ async def test_long_tails_mount_lazily_and_jump_loads_on_demand(engine: Engine) 
 async def test_long_turns_mount_a_screenful_first_and_more_as_the_reader_scrolls(
     engine: Engine,
 ) -> None:
-    sid = engine.new_session(title="root").id
-    engine.append(sid, "user", "start")
-    a, b = engine.fork(sid, title="a").id, engine.fork(sid, title="b").id
     reply = "\n\n".join(f"paragraph {n} of a long answer" for n in range(15))
-    for i in range(20):
-        for side in (a, b):
-            engine.append(side, "user", f"question {i}")
-            engine.append(side, "assistant", f"{reply} ({side[:4]})")
+    a, b = _tails(engine, 20, lambda i, side: f"{reply} ({side[:4]})")
     app = ForktreeApp(engine)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        app.push_screen(CompareScreen(engine, a, b))
-        await pilot.pause()
-        compare = app.screen
-        assert isinstance(compare, CompareScreen)
+        compare = await _compare(app, pilot, a, b)
         body = compare.query_one("#compare-body")
         rows = compare.query_one(CompareRows)
         first = rows.shown

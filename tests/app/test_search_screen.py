@@ -4,13 +4,12 @@ straight to the message, even one outside the mounted window."""
 from __future__ import annotations
 
 import asyncio
-import threading
-from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from tests.fakes.build_gate import hold_build
 from tui.app.app import ForktreeApp
 from tui.app.screens.search import SearchScreen
 from tui.engine import Engine
@@ -76,17 +75,7 @@ async def test_search_answers_while_a_first_index_builds(
         (engine.store.home / f"search.sqlite3{suffix}").unlink(missing_ok=True)
     monkeypatch.setattr(search_build, "FIRST_BATCH", 1)
     monkeypatch.setattr("tui.engine.explore.search.BACKGROUND_FAMILIES", 2)
-    gate = threading.Event()
-    reader = search_build.read_family_docs
-    calls: list[Path] = []
-
-    def held(path: Path) -> list[dict[str, object]]:
-        calls.append(path)
-        if len(calls) == 2:
-            gate.wait(10)  # the build stays half-done until the test lets it go on
-        return reader(path)
-
-    monkeypatch.setattr(search_build, "read_family_docs", held)
+    gate = hold_build(monkeypatch, 1)  # half-done until the test lets it go on
     app = ForktreeApp(engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 import threading
-from pathlib import Path
 
 import pytest
 
+from tests.fakes.build_gate import hold_build
 from tui.engine import Engine
 from tui.engine.explore import search_build
 from tui.engine.explore.search import SearchIndex
@@ -70,17 +70,7 @@ def test_a_background_build_answers_searches_meanwhile_and_loses_no_write(
     ids = _families(engine, 5)
     monkeypatch.setattr(search_build, "FIRST_BATCH", 1)
     monkeypatch.setattr(search_build, "BATCH", 1)
-    gate = threading.Event()
-    reader = search_build.read_family_docs
-    read: list[Path] = []
-
-    def held(path: Path) -> list[dict[str, object]]:
-        read.append(path)
-        if len(read) == 2:
-            gate.wait(10)  # the second family waits: the build is half-way
-        return reader(path)
-
-    monkeypatch.setattr(search_build, "read_family_docs", held)
+    gate = hold_build(monkeypatch, 1)  # the second family waits: the build is half-way
     monkeypatch.setattr("tui.engine.explore.search.BACKGROUND_FAMILIES", 3)
     again = Engine.open(_fresh_index(engine).home)
     progress = again.prepare_search()
