@@ -68,6 +68,20 @@ async def test_the_next_start_draws_the_saved_frame_then_the_same_main_screen(
         assert screen.prompt.text == "hi"
 
 
+async def test_what_is_typed_on_the_saved_frame_reaches_the_prompt_in_order(
+    demo_engine: Engine,
+) -> None:
+    await _kept(demo_engine)
+    frame = first_frame.load(KEY)
+    app = ForktreeApp(lambda: Engine.open(demo_engine.store.home), first_frame=frame)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"early")  # at once: the frame is up, the main screen is not
+        await pilot.pause()
+        await pilot.press(*" bird")
+        await pilot.pause()
+        assert main_screen(app).prompt.text == "early bird"
+
+
 async def test_a_frame_is_not_used_once_what_it_shows_changed(demo_engine: Engine) -> None:
     await _kept(demo_engine)
     assert first_frame.load(KEY) is not None

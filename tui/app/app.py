@@ -57,6 +57,7 @@ class ForktreeApp(App[None]):
         self.first_frame = first_frame
         self.frame_key = frame_key
         self.failure: str | None = None
+        self._typed_ahead: list[events.Key] | None = None  # keys before the main screen
         self.start = start
         self.remember_theme = remember_theme
         self.collector = IdleCollector(self._streaming)
@@ -87,6 +88,7 @@ class ForktreeApp(App[None]):
             from tui.app.screens.first_frame import FirstFrameScreen
 
             self.push_screen(FirstFrameScreen(frame))
+            self._typed_ahead = []  # what the user types meanwhile goes to the main screen
             self.call_after_refresh(self._start)  # once the saved frame is on the screen
         else:
             self._start()
@@ -129,7 +131,21 @@ class ForktreeApp(App[None]):
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown
                       | events.MouseScrollUp):  # fmt: skip
             self.collector.touched()
+        if isinstance(event, events.Key) and self._typed_ahead is not None:
+            self._typed_ahead.append(event)  # typed on the saved frame: kept, in order
+            return
         await super().on_event(event)
+
+    def main_screen_ready(self) -> None:
+        """The main screen is up with its prompt focused: the keys typed on the saved
+        frame go to it now, before any typed since."""
+        if self._typed_ahead is not None:
+            self.call_next(self._type_ahead)
+
+    async def _type_ahead(self) -> None:
+        keys, self._typed_ahead = self._typed_ahead or [], None
+        for key in keys:
+            await self.on_event(key)
 
     def _streaming(self) -> bool:
         from tui.app.screens.main import MainScreen

@@ -105,6 +105,9 @@ class MainScreen(Screen[None]):
         await self.open_session(self.start or rows[0].id)  # else the most recently active
         self.prompt.focus()
         await self.query_one(KeysFooter).show_now()  # the keys of the focused prompt
+        ready = getattr(self.app, "main_screen_ready", None)  # keys typed on a saved frame
+        if ready is not None:
+            ready()
         for problem in self.engine.problems:
             self.notify(problem, title="Store problem", severity="warning", timeout=15)
         settings, problems = load_settings()
