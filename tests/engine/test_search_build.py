@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,33 @@ def test_closing_the_engine_stops_a_build_and_the_next_start_finishes_it(
     later = Engine.open(first.store.home)
     assert len(later.search("shared", limit=100)) == len(ids)
     later.close()
+
+
+def test_a_background_build_that_fails_half_way_is_finished_by_the_next_search(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _families(engine, 4)
+    monkeypatch.setattr(search_build, "FIRST_BATCH", 1)
+    monkeypatch.setattr(search_build, "BATCH", 1)
+    monkeypatch.setattr("tui.engine.explore.search.BACKGROUND_FAMILIES", 2)
+    reader = search_build.read_family_docs
+    read: list[Path] = []
+
+    def failing(path: Path) -> list[dict[str, object]]:
+        read.append(path)
+        if len(read) == 3:
+            raise OSError("the disk went away")
+        return reader(path)
+
+    monkeypatch.setattr(search_build, "read_family_docs", failing)
+    again = Engine.open(_fresh_index(engine).home)
+    for folder in (again.store.home / "families").iterdir():
+        os.utime(folder, (1_000_000, 1_000_000))  # long quiet: a sync would not list it
+    progress = again.prepare_search()
+    assert progress is not None
+    while not progress.finished:
+        progress.wait(5)
+    assert progress.error and "the disk went away" in progress.error and progress.done == 2
+    monkeypatch.setattr(search_build, "read_family_docs", reader)
+    assert len(again.search("shared", limit=100)) == len(ids)  # the rest, this time
+    again.close()

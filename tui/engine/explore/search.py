@@ -241,6 +241,10 @@ class SearchIndex:
         far) and this returns at once; while it runs, searches read what it has done."""
         if self.building:
             return 0
+        last = self._build.progress if self._build is not None else None
+        if last is not None and last.done < last.total:
+            self._folders.clear()  # a build that stopped short: every folder listed again
+            self._build = None
         fresh, again, gone = self._plan()
         if fresh and self.db.execute("SELECT 1 FROM docs LIMIT 1").fetchone():
             with self.db:  # not a first build: rows of families whose mark was lost
