@@ -9,7 +9,7 @@ engine, the main screen and the Markdown and syntax-highlighting stack; the main
 screen then replaces it, as it is. Ages ("2h") may be a little out of date for that
 moment. Only the embedded store has a frame (a shared store's version is on a server).
 
-This module loads with the app's first frame: the standard library and Rich only.
+This module loads with the app's first frame: the standard library, Rich and the paths.
 """
 
 from __future__ import annotations
