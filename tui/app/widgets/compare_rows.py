@@ -55,12 +55,14 @@ class CompareRows(Widget):
         self._rows: list[tuple[list[Strip], list[Strip]]] = []
         self._starts: list[int] = []
         self._total = 0
+        self._stale = True  # pairs to render, or line positions to count again
 
     def show_more(self, count: int) -> None:
         """Draw `count` more pairs below (they render as they come into view)."""
         upto = min(len(self.pairs), self.shown + count)
         if upto > self.shown:
             self.shown = upto
+            self._stale = True
             self._count()
             self.refresh(layout=True)
 
@@ -71,13 +73,15 @@ class CompareRows(Widget):
             return
         if width != self._width or self.app.theme != self._theme:
             self._width, self._theme = width, self.app.theme
-            self._rows = []
+            self._rows, self._stale = [], True
         self._count()
 
     def _count(self) -> None:
-        """Render the pairs not rendered yet and count the line positions."""
-        if self._width <= 0:
+        """Render the pairs not rendered yet and count the line positions (once per
+        change: every drawn line asks for them)."""
+        if self._width <= 0 or not self._stale:
             return
+        self._stale = False
         while len(self._rows) < self.shown:
             self._rows.append(self._render_pair(self.pairs[len(self._rows)]))
         self._starts, line = [], 0
