@@ -9,11 +9,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tests.fakes.build_gate import hold_build
+from tests.fakes.build_gate import hold_build, one_family_per_batch
 from tui.app.app import ForktreeApp
 from tui.app.screens.search import SearchScreen
 from tui.engine import Engine
-from tui.engine.explore import search_build
 
 from .conftest import main_screen
 
@@ -73,8 +72,7 @@ async def test_search_answers_while_a_first_index_builds(
         engine.append(sid, "user", f"the ledger, part {i}")
     for suffix in ("", "-wal", "-shm"):
         (engine.store.home / f"search.sqlite3{suffix}").unlink(missing_ok=True)
-    monkeypatch.setattr(search_build, "FIRST_BATCH", 1)
-    monkeypatch.setattr("tui.engine.explore.search.BACKGROUND_FAMILIES", 2)
+    one_family_per_batch(monkeypatch, background=2)
     gate = hold_build(monkeypatch, 1)  # half-done until the test lets it go on
     app = ForktreeApp(engine)
     async with app.run_test(size=(120, 40)) as pilot:

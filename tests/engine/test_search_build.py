@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.build_gate import hold_build
+from tests.fakes.build_gate import hold_build, one_family_per_batch
 from tui.engine import Engine
 from tui.engine.explore import search_build
 from tui.engine.explore.search import SearchIndex
@@ -69,10 +69,8 @@ def test_a_background_build_answers_searches_meanwhile_and_loses_no_write(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = _families(engine, 5)
-    monkeypatch.setattr(search_build, "FIRST_BATCH", 1)
-    monkeypatch.setattr(search_build, "BATCH", 1)
+    one_family_per_batch(monkeypatch, background=3)
     gate = hold_build(monkeypatch, 1)  # the second family waits: the build is half-way
-    monkeypatch.setattr("tui.engine.explore.search.BACKGROUND_FAMILIES", 3)
     again = Engine.open(_fresh_index(engine).home)
     progress = again.prepare_search()
     assert progress is not None and again.search_index.building
@@ -96,9 +94,7 @@ def test_closing_the_engine_stops_a_build_and_the_next_start_finishes_it(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = _families(engine, 4)
-    monkeypatch.setattr(search_build, "FIRST_BATCH", 1)
-    monkeypatch.setattr(search_build, "BATCH", 1)
-    monkeypatch.setattr("tui.engine.explore.search.BACKGROUND_FAMILIES", 2)
+    one_family_per_batch(monkeypatch, background=2)
     first = Engine.open(_fresh_index(engine).home)
     progress = first.prepare_search()
     assert progress is not None
@@ -113,9 +109,7 @@ def test_a_background_build_that_fails_half_way_is_finished_by_the_next_search(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = _families(engine, 4)
-    monkeypatch.setattr(search_build, "FIRST_BATCH", 1)
-    monkeypatch.setattr(search_build, "BATCH", 1)
-    monkeypatch.setattr("tui.engine.explore.search.BACKGROUND_FAMILIES", 2)
+    one_family_per_batch(monkeypatch, background=2)
     reader = search_build.read_family_docs
     read: list[Path] = []
 

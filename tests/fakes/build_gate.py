@@ -25,3 +25,11 @@ def hold_build(monkeypatch: pytest.MonkeyPatch, families: int) -> threading.Even
 
     monkeypatch.setattr(search_build, "read_family_docs", held)
     return gate
+
+
+def one_family_per_batch(monkeypatch: pytest.MonkeyPatch, background: int) -> None:
+    """Batches of one family each (one message per family in these tests), and a build
+    in the background from `background` families up."""
+    monkeypatch.setattr(search_build, "FIRST_BATCH", 1)
+    monkeypatch.setattr(search_build, "BATCH", 1)
+    monkeypatch.setattr("tui.engine.explore.search.BACKGROUND_FAMILIES", background)
