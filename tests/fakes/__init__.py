@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tui.engine import Engine
+from tui.engine.sessions.model import Origin
+
 FAKES = Path(__file__).resolve().parent
 
 
@@ -24,3 +27,14 @@ def put_on_path(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     log = tmp_path / f"{command}-runs.jsonl"
     monkeypatch.setenv(f"FAKE_{command.upper()}_LOG", str(log))
     return log
+
+
+def imported_session(engine: Engine, agent: str, source_id: str, cwd: Path) -> str:
+    """A session as an import of `agent`'s session `source_id` (run in `cwd`) leaves it:
+    a prompt and an answer, continued through that agent's provider."""
+    session = engine.new_session(
+        provider=agent, origin=Origin(kind=agent, source_id=source_id, cwd=str(cwd))
+    )
+    engine.append(session.id, "user", "earlier prompt")
+    engine.append(session.id, "assistant", "earlier answer")
+    return session.id

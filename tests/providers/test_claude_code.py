@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import put_on_path
+from tests.fakes import imported_session, put_on_path
 from tui.engine import Engine, MessageStatus
 from tui.engine.providers.claude_code import INSTALL_HINT
 from tui.engine.sessions.events import ReplyUpdated, TextDelta
-from tui.engine.sessions.model import Origin, ToolResultPart, ToolUsePart
+from tui.engine.sessions.model import ToolResultPart, ToolUsePart
 from tui.engine.turns.runtime import SessionRuntime
 
 
@@ -28,13 +28,7 @@ def _runs(log: Path) -> list[dict[str, object]]:
 
 
 def _imported(engine: Engine, cwd: Path) -> str:
-    session = engine.new_session(
-        provider="claude_code",
-        origin=Origin(kind="claude_code", source_id="cc-original", cwd=str(cwd)),
-    )
-    engine.append(session.id, "user", "earlier prompt")
-    engine.append(session.id, "assistant", "earlier answer")
-    return session.id
+    return imported_session(engine, "claude_code", "cc-original", cwd)
 
 
 async def test_resume_maps_events_and_records_the_result(

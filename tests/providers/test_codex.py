@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import put_on_path
+from tests.fakes import imported_session, put_on_path
 from tui.engine import Engine
 from tui.engine.providers.codex import INSTALL_HINT
-from tui.engine.sessions.model import Origin, ThinkingPart, ToolResultPart, ToolUsePart
+from tui.engine.sessions.model import ThinkingPart, ToolResultPart, ToolUsePart
 from tui.engine.turns.runtime import SessionRuntime
 
 
@@ -21,13 +21,8 @@ def codex(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return put_on_path("codex", tmp_path, monkeypatch)
 
 
-def _imported(engine: Engine, folder: Path) -> str:
-    session = engine.new_session(
-        provider="codex", origin=Origin(kind="codex", source_id="thread-1", cwd=str(folder))
-    )
-    engine.append(session.id, "user", "earlier prompt")
-    engine.append(session.id, "assistant", "earlier answer")
-    return session.id
+def _imported(engine: Engine, cwd: Path) -> str:
+    return imported_session(engine, "codex", "thread-1", cwd)
 
 
 async def test_a_codex_session_goes_on_with_codex_exec_resume(

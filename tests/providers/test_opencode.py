@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import put_on_path
+from tests.fakes import imported_session, put_on_path
 from tui.engine import Engine
-from tui.engine.sessions.model import Origin, ToolResultPart, ToolUsePart
+from tui.engine.sessions.model import ToolResultPart, ToolUsePart
 from tui.engine.turns.runtime import SessionRuntime
 
 
@@ -20,14 +20,8 @@ def opencode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return put_on_path("opencode", tmp_path, monkeypatch)
 
 
-def _imported(engine: Engine, folder: Path) -> str:
-    session = engine.new_session(
-        provider="opencode",
-        origin=Origin(kind="opencode", source_id="ses_abc", cwd=str(folder)),
-    )
-    engine.append(session.id, "user", "earlier")
-    engine.append(session.id, "assistant", "answer")
-    return session.id
+def _imported(engine: Engine, cwd: Path) -> str:
+    return imported_session(engine, "opencode", "ses_abc", cwd)
 
 
 async def test_an_opencode_session_goes_on_and_forks_at_its_end(
