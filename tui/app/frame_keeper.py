@@ -54,6 +54,6 @@ def shows_start_state(screen: MainScreen) -> bool:
         return False
     if not (transcript.is_anchored or transcript.is_vertical_scroll_end):
         return False  # the reader scrolled up
-    messages = screen.engine.transcript(screen.current)
-    last = next((m for m in reversed(messages) if m.role is Role.ASSISTANT), None)
+    shown = transcript.messages  # what the screen shows: no second read of the store
+    last = next((m for m in reversed(shown) if m.role is Role.ASSISTANT), None)
     return screen.side.message_id == (last.id if last else None)
