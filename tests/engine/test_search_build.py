@@ -131,3 +131,24 @@ def test_a_background_build_that_fails_half_way_is_finished_by_the_next_search(
     monkeypatch.setattr(search_build, "read_family_docs", reader)
     assert len(again.search("shared", limit=100)) == len(ids)  # the rest, this time
     again.close()
+
+
+def test_a_build_that_ends_before_the_call_returns_is_still_reported(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _families(engine, 3)
+    one_family_per_batch(monkeypatch, background=2)
+
+    class Quick(search_build.BackgroundBuild):
+        """Done before its starter looks: a fast disk, a busy interpreter."""
+
+        def __init__(self, *args: object) -> None:
+            super().__init__(*args)  # type: ignore[arg-type]
+            self._thread.join(10)
+
+    monkeypatch.setattr("tui.engine.explore.search.BackgroundBuild", Quick)
+    again = Engine.open(_fresh_index(engine).home)
+    progress = again.prepare_search()
+    assert progress is not None and progress.finished and progress.done == 3
+    assert again.prepare_search() is None  # the next call: nothing to wait for
+    again.close()

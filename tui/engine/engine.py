@@ -127,12 +127,17 @@ class Engine:
     def prepare_search(self) -> BuildProgress | None:
         """Start the local index's first build in the background when it is far behind
         the store, and say how far it is; searches meanwhile answer from what it has
-        indexed. None when there is nothing to wait for (or the store searches itself)."""
+        indexed. None when there is nothing to wait for (or the store searches itself).
+        A build this call started is returned even when it ended before it returns."""
         if hasattr(self.store, "search_messages"):
             return None
         index = self.search_index
+        before = index.progress
         index.sync(background=True)
-        return index.progress if index.building else None
+        progress = index.progress
+        if progress is None or (progress is before and not index.building):
+            return None
+        return progress  # this call's build, even one that already ended (or failed)
 
     def _index(self, root_id: str, messages: list[Message]) -> None:
         """Keep the search index current, once it exists (the first search builds it)."""
