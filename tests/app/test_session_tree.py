@@ -3,12 +3,16 @@ sessions it shows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from tui.app.app import ForktreeApp
 from tui.app.widgets import session_tree
 from tui.app.widgets.session_tree import MORE
 from tui.engine import Engine, Session
+from tui.engine.sessions.model import SessionRow
+from tui.engine.store import recent
 
 from .conftest import main_screen
 
@@ -148,3 +152,47 @@ async def test_sibling_forks_read_differently_and_the_tree_resizes(
         await pilot.press("alt+left", "alt+left")
         await pilot.pause()
         assert tree.outer_size.width == 40
+
+
+async def test_a_start_shows_the_newest_families_first_and_the_rest_once_listed(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recent, "KEEP", 3)  # the store's list holds three families
+    monkeypatch.setattr("tui.app.screens.main.PAGE", 2)
+    monkeypatch.setattr(session_tree, "PAGE", 2)
+    ids = _families(engine, 6)
+    newest = engine.session_rows()[0].id  # the fork of the last family
+    read_whole: list[bool] = []
+    every_row = engine.session_rows
+
+    def counted(include_archived: bool = False) -> list[SessionRow]:
+        read_whole.append(include_archived)
+        return every_row(include_archived)
+
+    monkeypatch.setattr(engine, "session_rows", counted)
+    steps = engine.rows_in_steps
+    reading = [True]
+
+    def slow_steps() -> Iterator[None]:
+        yield from steps()
+        while reading[0]:  # as a large index would still be being read
+            yield
+
+    monkeypatch.setattr(engine, "rows_in_steps", slow_steps)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        tree = screen.session_tree
+        assert screen.current == newest  # the newest session, opened
+        shown = tree.ordered_ids()  # the two newest families (the opened one expanded)
+        assert [i for i in shown if i in ids] == [ids[5], ids[4]] and not tree.complete
+        assert read_whole == []  # the start read the list of the newest families only
+        await pilot.press("h", "i")
+        assert screen.prompt.text == "hi"  # keys are taken while the index is read
+        reading[0] = False
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert read_whole == [False] and tree.complete
+        assert tree.ordered_ids() == shown  # the same tree, now from every session
+        assert "4 more session families" in str(tree.root.children[-1].label)

@@ -44,7 +44,7 @@ def embedded_home(screen: MainScreen) -> Path | None:
 
 
 def shows_start_state(screen: MainScreen) -> bool:
-    rows = screen.engine.session_rows()
+    rows = screen.engine.first_rows(1).rows  # the newest: what a start opens
     if not rows or screen.current != rows[0].id or screen.is_streaming(screen.current):
         return False
     if screen.show_archived or screen.marked or screen.branches.editing is not None:

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from tui.engine.errors import InvalidInputError
 from tui.engine.files.blobs import BlobStore
 from tui.engine.providers import Provider, default_provider_name, get_provider
 from tui.engine.providers.registry import capabilities as provider_capabilities
-from tui.engine.sessions import tree
+from tui.engine.sessions import listing, tree
 from tui.engine.sessions.branching import Branching, CapabilitiesOf
+from tui.engine.sessions.listing import FirstRows
 from tui.engine.sessions.model import (
     Message,
     Origin,
@@ -178,6 +179,17 @@ class Engine:
         if not include_archived:
             found = [r for r in found if not r.archived]
         return sorted(found, key=lambda r: r.updated, reverse=True)
+
+    def first_rows(self, families: int) -> FirstRows:
+        """What a start shows: the rows of at least the `families` most recently active
+        families, whole (from the store's list of them when it keeps one), else every
+        row; in `session_rows()`'s order."""
+        return listing.first_rows(self.store, families, self.session_rows, self.session)
+
+    def rows_in_steps(self) -> Iterator[None]:
+        """Read what `session_rows()` needs a part at a time, a step per item, so a
+        screen can draw between steps; `session_rows()` after it reads no file again."""
+        return listing.rows_in_steps(self.store)
 
     def most_recent_in(self, folder: str) -> Session | None:
         """The most recently updated session started (or whose tools ran) in `folder`."""

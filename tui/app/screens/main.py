@@ -27,7 +27,7 @@ from tui.app.widgets.history import History
 from tui.app.widgets.keys_footer import KeysFooter
 from tui.app.widgets.prompt import PromptArea
 from tui.app.widgets.session_header import SessionHeader
-from tui.app.widgets.session_tree import CHECKPOINT, MORE, SessionTree
+from tui.app.widgets.session_tree import CHECKPOINT, MORE, PAGE, SessionTree
 from tui.app.widgets.side_pane import SidePane
 from tui.app.widgets.transcript import Transcript
 from tui.engine import Engine, ForktreeError, Role, Session
@@ -95,14 +95,17 @@ class MainScreen(Screen[None]):
         self.set_interval(0.12, self.session_tree.tick)
         self.agent_watch.start()
         self.store_watch.start()
-        rows = self.engine.session_rows()  # the index only: sessions are read when shown
-        if not rows:
+        first = self.engine.first_rows(PAGE)  # the newest families: not the whole index
+        if not first.rows:
             from tui.app.welcome import create_welcome
 
             create_welcome(self.engine)
-            rows = self.engine.session_rows()
-        self.session_tree.populate(rows, self.engine.session)
-        await self.open_session(self.start or rows[0].id)  # else the most recently active
+            first = self.engine.first_rows(PAGE)
+        tree = self.session_tree
+        tree.populate(first.rows, first.session, complete=first.complete, shown=first.shown)
+        await self.open_session(self.start or first.rows[0].id)  # else the most recent
+        if not first.complete:  # after the first paint
+            self.call_after_refresh(self.run_worker, self._list_every_session(), group="listing")
         self.prompt.focus()
         await self.query_one(KeysFooter).show_now()  # the keys of the focused prompt
         ready = getattr(self.app, "main_screen_ready", None)  # keys typed on a saved frame
@@ -119,6 +122,16 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self.action_import_agents)  # after the first paint
 
     # -- opening and refreshing --------------------------------------------------------
+
+    async def _list_every_session(self) -> None:
+        """Once the screen is up: the rest of the index, a few files between frames, then
+        the tree from every session (unless something rebuilt it whole meanwhile)."""
+        tree = self.session_tree
+        for _ in self.engine.rows_in_steps():
+            await asyncio.sleep(0)  # keys and frames go first
+            if tree.complete or not tree.is_attached:  # rebuilt whole, or the app closed
+                return
+        self.refresh_tree()
 
     def refresh_tree(self) -> None:
         rows = self.engine.session_rows(include_archived=self.show_archived)

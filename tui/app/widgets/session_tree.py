@@ -55,6 +55,7 @@ class SessionTree(Tree[str]):
         self.frame = 0
         self._session_nodes: dict[str, TreeNode[str]] = {}
         self._rows: dict[str, SessionRow] = {}
+        self.complete = True  # the rows are every session's (see populate)
         self._load: Callable[[str], Session] | None = None
         self._loaded: dict[str, Session] = {}  # the sessions of built nodes
         self._roots: list[Node[SessionRow]] = []
@@ -105,19 +106,23 @@ class SessionTree(Tree[str]):
         rows: list[SessionRow],
         load: Callable[[str], Session],
         select: str | None = None,
+        complete: bool = True,
+        shown: int | None = None,
     ) -> None:
         """Rebuild from `rows`, keeping the cursor on `select`. `load` reads a session:
-        only those of built nodes are read.
+        only those of built nodes are read. Not `complete`: the rows are the newest
+        families only (a start's, until the whole listing is read) of `shown` sessions.
 
         A small store is built whole and expanded. A large one is built lazily: the most
         recent PAGE families, collapsed, children made when a family is expanded, and a
         last node that shows the next page."""
+        self.complete = complete
         self._rows = {r.id: r for r in rows}
         self._load = load
         self._loaded = {}
         self._roots = build_forest(rows)
         self._index = None
-        self._lazy = len(rows) > EAGER_LIMIT
+        self._lazy = (len(rows) if shown is None else shown) > EAGER_LIMIT
         self.clear()
         self._session_nodes = {}
         self._depths = {}
@@ -137,8 +142,9 @@ class SessionTree(Tree[str]):
         self._shown_roots = upto
         left = len(self._roots) - upto
         if left:
+            more = f"… {left} more" if self.complete else "… more"
             self._more_node = self.root.add_leaf(
-                Text(f"… {left} more session families (enter)", "italic dim"), data=MORE
+                Text(f"{more} session families (enter)", "italic dim"), data=MORE
             )
 
     def _session(self, session_id: str) -> Session | None:

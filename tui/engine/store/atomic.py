@@ -32,9 +32,10 @@ def _signature(path: str) -> Signature | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def stage(payload: bytes, folder: str, mode_of: str | None = None) -> str:
+def stage(payload: bytes, folder: str, mode_of: str | None = None, sync: bool = True) -> str:
     """`payload` in a new fsynced temp file in `folder` (made if missing); its path.
-    With `mode_of`, the temp file takes that file's permission bits (else 0600)."""
+    With `mode_of`, the temp file takes that file's permission bits (else 0600). Not
+    `sync`: not fsynced (a file made from the others, whose loss a reader notices)."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     except FileNotFoundError:  # the folder is new, or went away since we made it
@@ -47,7 +48,8 @@ def stage(payload: bytes, folder: str, mode_of: str | None = None) -> str:
             if mode_of is not None:
                 with contextlib.suppress(FileNotFoundError):
                     os.fchmod(handle.fileno(), os.stat(mode_of).st_mode & 0o7777)
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -108,6 +110,7 @@ class AtomicJSONStorage(Storage):
         self.generation = 0
         self.defer = False
         self.dirty = False
+        self.durable = True  # a multi-file commit fsyncs this file's content (see stage)
 
     def read(self) -> dict[str, Any] | None:
         if self.dirty:
@@ -172,7 +175,7 @@ class AtomicJSONStorage(Storage):
     def stage(self, folder: str) -> str:
         """The unwritten changes in a temp file in `folder`, for a multi-file commit
         (see journal.py); `committed()` once it has been renamed into place."""
-        return stage(orjson.dumps(self._data), folder)
+        return stage(orjson.dumps(self._data), folder, sync=self.durable)
 
     def committed(self) -> None:
         self.dirty = False

@@ -4,6 +4,7 @@ Layout under the store home:
     store.json                       format version
     store.lock                       cross-process write lock
     index/<id[:2]>.json              TinyDB, table "sessions": one small doc per session
+    index/recent-families            the newest families' session docs (see recent.py)
     families/<root[:2]>/<root>.json  TinyDB, tables "sessions" and "messages" of one family
     quarantine/                      corrupt files moved aside, named in `problems`
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.engine.sessions.model import Message, Session, SessionRow
+from tui.engine.store import recent
 from tui.engine.store.errors import (
     CorruptFileError,
     NotFoundError,
@@ -88,6 +90,10 @@ class TinyDBStore:
         self._writers: ThreadPoolExecutor | None = None
         self._shards: dict[str, StoreFile] = {}
         self._families: OrderedDict[str, StoreFile] = OrderedDict()
+        self._recent: StoreFile | None = None
+        self._touched: set[str] = set()  # families whose sessions this transaction changed
+        self._shown_delta = 0  # unarchived sessions it added (less those it took away)
+        self._reseed = False  # the recent list is made again from the index at the next commit
         self.recover()
         self._check_format()
 
@@ -140,6 +146,8 @@ class TinyDBStore:
                     for file in self._dirty:
                         file.storage.discard()
                     self._dirty.clear()
+                    self._touched.clear()
+                    self._shown_delta = 0
                 raise
             else:
                 if self._depth == 1:
@@ -160,8 +168,10 @@ class TinyDBStore:
 
     def _commit(self) -> None:
         """One file: an atomic rename. Several: all or nothing, through the journal."""
-        dirty = list(self._dirty)
         try:
+            if self._touched or self._reseed:
+                self._keep_recent()
+            dirty = list(self._dirty)
             if len(dirty) == 1:
                 dirty[0].storage.flush()
             elif dirty:
@@ -170,18 +180,61 @@ class TinyDBStore:
                 for file in dirty:
                     file.storage.committed()
         except OSError as exc:  # disk full, read-only: one clear line, the old state kept
-            for file in dirty:
+            for file in self._dirty:
                 file.storage.discard()
             raise StoreWriteError(
                 f"cannot write to the store at {self.home}: {exc.strerror or exc}; "
                 "nothing was changed"
             ) from None
         except BaseException:
-            for file in dirty:
+            for file in self._dirty:
                 file.storage.discard()
             raise
         finally:
             self._dirty.clear()
+            self._touched.clear()
+            self._shown_delta = 0
+
+    def _keep_recent(self) -> None:
+        """The recent list follows the families this commit changed (made from the whole
+        index when it is missing, unreadable or was set to be made again)."""
+        file = self._recent_file()
+        try:
+            seeded = not self._reseed and recent.is_seeded(file)
+        except CorruptFileError:
+            file.storage.write({})  # made again, below
+            seeded = False
+        if seeded:
+            changed = {root: self._raw(self._family(root), SESSIONS) for root in self._touched}
+            try:
+                recent.keep(file, changed, self._shown_delta)
+            except BAD_RECORD:  # damaged, yet JSON: made again
+                seeded = False
+        if not seeded:
+            recent.seed(file, recent.by_family(self._index_docs()))
+        self._reseed = False
+
+    def reseed_recent(self) -> None:
+        """The index changed other than through `put_session` (a repair): the recent
+        list is made again from it when this transaction commits."""
+        self._reseed = True
+
+    def _recent_file(self) -> StoreFile:
+        if self._recent is None:
+            self._recent = self._open(self.home / recent.RECENT)
+            # made from the index: its loss in a power cut is noticed (an unreadable
+            # file) and made good, and its folder is synced with the shard's anyway
+            self._recent.storage.durable = False
+        return self._recent
+
+    def recent_families(self) -> recent.RecentFamilies | None:
+        """The most recently active families' sessions, from one small file; None when
+        it cannot say (then list the index)."""
+        try:
+            return recent.read(self._recent_file())
+        except (CorruptFileError, *BAD_RECORD):
+            self._reseed = True  # by this store's next commit (any commit checks it too)
+            return None
 
     def _pool(self) -> ThreadPoolExecutor:
         if self._writers is None:
@@ -286,12 +339,28 @@ class TinyDBStore:
             cached = file.memo[key] = decode_all(kind, raw, bad)
         return cached
 
+    def _shard_names(self) -> list[str]:
+        """Shards on disk, and those this transaction makes."""
+        names = [e.name for e in os.scandir(self.home / "index")]
+        names = [n[:-5] for n in names if n.endswith(".json") and not n.startswith(".")]
+        return sorted({*names, *(n for n, f in self._shards.items() if f.storage.dirty)})
+
     def _listed(self, kind: type[Session] | type[SessionRow]) -> list[Any]:
         out: list[Any] = []
-        for entry in sorted(os.scandir(self.home / "index"), key=lambda e: e.name):
-            if entry.name.endswith(".json") and not entry.name.startswith("."):
-                out.extend(self._decoded(self._shard(entry.name[:-5]), kind))
+        for name in self._shard_names():
+            out.extend(self._decoded(self._shard(name), kind))
         return out
+
+    def list_in_steps(self, shards: int = 8) -> Iterator[None]:
+        """Read and decode the index's rows `shards` files per step (see `list_rows`)."""
+        for number, name in enumerate(self._shard_names(), 1):
+            self._decoded(self._shard(name), SessionRow)
+            if number % shards == 0:
+                yield
+
+    def _index_docs(self) -> Iterator[dict[str, Any]]:
+        for name in self._shard_names():
+            yield from self._raw(self._shard(name), SESSIONS).values()
 
     def list_sessions(self) -> list[Session]:
         return self._listed(Session)
@@ -332,10 +401,14 @@ class TinyDBStore:
             family.table(SESSIONS).upsert(str_doc(doc, session.id))
             family.memo.pop("__sessions__", None)
             shard = self._shard(shard_of(session.id))
+            self._shown_delta += recent.shown(doc) - recent.shown(
+                self._raw(shard, SESSIONS).get(session.id)
+            )
             shard.table(SESSIONS).upsert(str_doc(dict(doc), session.id))
             for key in _LISTED.values():
                 shard.memo.pop(key, None)
             shard.memo[f"s:{session.id}"] = session
+            self._touched.add(session.root_id)
 
     def remove_session(self, session: Session) -> None:
         with self.transaction():
@@ -343,10 +416,12 @@ class TinyDBStore:
             family.table(SESSIONS).remove(doc_ids=str_ids([session.id]))
             family.memo.pop("__sessions__", None)
             shard = self._shard(shard_of(session.id))
+            self._shown_delta -= recent.shown(self._raw(shard, SESSIONS).get(session.id))
             shard.table(SESSIONS).remove(doc_ids=str_ids([session.id]))
             for key in _LISTED.values():
                 shard.memo.pop(key, None)
             shard.memo.pop(f"s:{session.id}", None)
+            self._touched.add(session.root_id)
             if not family.raw(SESSIONS):
                 family.table(MESSAGES).truncate()
 
@@ -421,6 +496,7 @@ class TinyDBStore:
     def close(self) -> None:
         self._families.clear()
         self._shards.clear()
+        self._recent = None
         if self._writers is not None:
             self._writers.shutdown(wait=True)
             self._writers = None

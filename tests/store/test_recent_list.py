@@ -1,0 +1,110 @@
+"""The TinyDB store's list of its newest families (index/recent-families): what a start
+shows before it reads the whole index must be exactly what the whole index says."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from tui.engine import Engine
+from tui.engine.sessions.forest import build_forest
+from tui.engine.sessions.model import SessionRow
+from tui.engine.store import TinyDBStore, recent
+
+LIST = Path("index") / "recent-families"
+
+
+def _families(rows: list[SessionRow], count: int) -> list[list[tuple[str, float]]]:
+    """The tree's first `count` families as the tree orders them: each a walk of its
+    sessions (id and time), forks under their parents."""
+    return [
+        [(node.session.id, node.session.updated) for _, node in root.walk()]
+        for root in build_forest(rows)[:count]
+    ]
+
+
+def _same_start(engine: Engine, count: int) -> None:
+    first = engine.first_rows(count)
+    every = engine.session_rows()
+    assert first.rows[0] == every[0]  # the session a start opens
+    assert _families(first.rows, count) == _families(every, count)
+    for row in first.rows:
+        assert first.session(row.id) == engine.session(row.id)  # what the tree labels say
+
+
+def test_a_small_store_is_listed_whole_from_the_list(engine: Engine) -> None:
+    a = engine.new_session(title="a").id
+    engine.append(a, "user", "one")
+    fork = engine.fork(a, title="fork").id
+    b = engine.new_session(title="b").id
+    first = engine.first_rows(150)
+    assert first.complete
+    assert {r.id for r in first.rows} == {a, fork, b} and first.rows == engine.session_rows()
+
+
+def test_the_list_follows_every_kind_of_change_past_its_size(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recent, "KEEP", 5)
+    rng = random.Random(7)
+    ids = [engine.new_session(title=f"s{i}").id for i in range(12)]
+    for step in range(120):
+        sid = rng.choice(ids)
+        op = rng.random()
+        if op < 0.4:
+            engine.append(sid, "user", f"m{step}")
+        elif op < 0.55 and engine.transcript(sid):
+            ids.append(engine.fork(sid, title=f"f{step}").id)
+        elif op < 0.65:
+            engine.archive(sid, archived=rng.random() < 0.7)
+        elif op < 0.72 and len(ids) > 4:
+            engine.delete(sid)
+            ids.remove(sid)
+        elif op < 0.85:
+            ids.append(engine.new_session(title=f"n{step}").id)
+        else:
+            engine.rename(sid, f"r{step}")
+        listed = engine.store.recent_families()  # type: ignore[attr-defined]
+        assert listed is not None and len(listed.families) <= 5
+        assert listed.shown == len(engine.session_rows())  # what lays the tree out
+        if not engine.first_rows(3).complete:
+            _same_start(engine, 3)
+    assert not engine.first_rows(3).complete  # the run did go past the list's size
+
+
+def test_too_few_newest_families_left_means_reading_the_index(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recent, "KEEP", 3)
+    ids = [engine.new_session(title=f"s{i}").id for i in range(6)]
+    for sid in ids[-3:]:
+        engine.delete(sid)  # the list now holds no family it can vouch for
+    first = engine.first_rows(2)
+    assert first.complete and [r.id for r in first.rows] == ids[2::-1]
+
+
+def test_a_damaged_list_is_read_past_and_made_again(engine: Engine, isolated_env: Path) -> None:
+    ids = [engine.new_session(title=f"s{i}").id for i in range(3)]
+    engine.close()
+    (isolated_env / LIST).write_text('{"families": {"x": 1}, "meta": {"floor": {}}}')
+    again = Engine.open(isolated_env)
+    first = again.first_rows(2)
+    assert first.complete and [r.id for r in first.rows] == ids[::-1]  # from the index
+    newest = again.new_session(title="newest").id
+    listed = TinyDBStore(isolated_env).recent_families()
+    assert listed is not None and [f[0].id for f in listed.families] == [newest, *ids[::-1]]
+    (isolated_env / LIST).write_text("{not json")
+    assert [r.id for r in Engine.open(isolated_env).first_rows(2).rows][:1] == [newest]
+    again.close()
+
+
+def test_another_process_writes_show_in_the_list(engine: Engine, isolated_env: Path) -> None:
+    engine.new_session(title="mine")
+    first = engine.first_rows(5)
+    other = Engine.open(isolated_env)
+    theirs = other.new_session(title="theirs").id
+    other.close()
+    assert first.rows[0].id != theirs
+    assert engine.first_rows(5).rows[0].id == theirs  # the file changed: read again

@@ -1,0 +1,66 @@
+"""Listing sessions for a start: the newest families first, the whole index after.
+
+A store that keeps a list of its most recently active families (TinyDB's index/recent-families)
+gives a start what it shows without reading every session; the rest is read in small
+steps once the screen is up, so the app can draw and take keys in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tui.engine.sessions.model import Session, SessionRow
+
+if TYPE_CHECKING:
+    from tui.engine.store import SessionStore
+    from tui.engine.store.recent import RecentFamilies
+
+
+@dataclass(frozen=True)
+class FirstRows:
+    """The rows a start shows, newest first (archived ones left out)."""
+
+    rows: list[SessionRow]
+    complete: bool  # every row of the store; else whole families, the newest ones
+    session: Callable[[str], Session]  # the session of a row
+    shown: int  # the store's unarchived sessions, listed here or not
+
+
+def newest(rows: list[SessionRow]) -> list[SessionRow]:
+    """Unarchived rows, most recently updated first."""
+    return sorted((r for r in rows if not r.archived), key=lambda r: r.updated, reverse=True)
+
+
+def first_rows(
+    store: SessionStore, families: int, every_row: Callable[[], list[SessionRow]],
+    session: Callable[[str], Session],
+) -> FirstRows:  # fmt: skip
+    """At least the `families` most recently active families' rows, from the store's
+    recent list when it can tell; else `every_row()`."""
+    listed: RecentFamilies | None = getattr(store, "recent_families", lambda: None)()
+    if listed is not None:
+        shown: list[SessionRow] = []
+        count = 0
+        for family in listed.families:
+            rows = [r for r in family if not r.archived]
+            # above the floor no family was left out of the list: these are the newest
+            if rows and (listed.floor is None or max(r.updated for r in rows) > listed.floor):
+                shown.extend(rows)
+                count += 1
+        if listed.complete or count >= families:
+
+            def read(session_id: str) -> Session:
+                return listed.session(session_id) or session(session_id)
+
+            return FirstRows(newest(shown), listed.complete, read, listed.shown)
+    rows = every_row()
+    return FirstRows(rows, True, session, len(rows))
+
+
+def rows_in_steps(store: SessionStore) -> Iterator[None]:
+    """Read the store's index a part at a time (a store without parts: at once)."""
+    steps = getattr(store, "list_in_steps", None)
+    if steps is not None:
+        yield from steps()
