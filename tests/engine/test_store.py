@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tui.engine import Engine
-from tui.engine.store import StoreError, TinyDBStore
+from tui.engine.store import StoreError, TinyDBStore, staging
 from tui.engine.store import atomic as atomic_mod
 
 
@@ -137,10 +137,8 @@ def test_two_processes_appending_lose_nothing(engine: Engine) -> None:
 def test_a_commit_of_many_files_writes_them_all_or_reports_the_failure(
     isolated_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.engine.store import tinydb_store
-
     engine = Engine.open(isolated_env)
-    count = tinydb_store.PARALLEL_FLUSH * 2  # enough files for the writer threads
+    count = staging.PARALLEL_FLUSH * 2  # enough files for the writer threads
     sids = [engine.new_session(title=f"s{i}").id for i in range(count)]
     with engine.store.transaction():
         for sid in sids:

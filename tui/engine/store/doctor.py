@@ -156,7 +156,7 @@ def _check_recent(store: TinyDBStore, report: Report, repair: bool) -> None:
     """The recent list (what a start shows first) against the index, after its repairs."""
     if repair:
         store.reseed_recent()  # the repairs above may have changed the index
-    reason = disagrees(store._recent_file(), store._index_docs())
+    reason = disagrees(store.recent.file, store._index_docs())
     if reason is not None:
         finding = Finding("recent_list", f"{store.home / RECENT}: {reason}")
         if repair:

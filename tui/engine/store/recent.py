@@ -12,12 +12,12 @@ unarchived sessions (the tree is laid out by how many there are).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from tui.engine.sessions.model import Session, SessionRow
 from tui.engine.store.errors import CorruptFileError
-from tui.engine.store.tinydb_files import StoreFile
+from tui.engine.store.tinydb_files import BAD_RECORD, StoreFile
 
 RECENT = "index/recent-families"  # not a shard: shards end in .json
 FAMILIES = "families"
@@ -120,7 +120,7 @@ def _meta(file: StoreFile, name: str) -> int:
     return value
 
 
-def read(file: StoreFile) -> RecentFamilies | None:
+def load(file: StoreFile) -> RecentFamilies | None:
     """The file's families, newest first, read once per version of the file; None when
     it was never seeded (the caller lists the index instead)."""
     if not is_seeded(file):
@@ -177,3 +177,69 @@ def disagrees(file: StoreFile, index: Iterable[Mapping[str, Any]]) -> str | None
         if root not in held and (floor is None or _active(docs) > floor):
             return f"family {root[:8]} is newer than the list says it holds"
     return None
+
+
+class RecentList:
+    """A store's side of the list: what its transaction changed, written as it commits."""
+
+    def __init__(self, open_file: Callable[[], StoreFile]) -> None:
+        self._open = open_file
+        self._file: StoreFile | None = None
+        self.touched: set[str] = set()  # families whose sessions the transaction changed
+        self.shown_delta = 0  # unarchived sessions it added (less those it took away)
+        self.stale = False  # made again from the index at the next commit
+
+    @property
+    def file(self) -> StoreFile:
+        if self._file is None:
+            self._file = self._open()
+            # made from the index: its loss in a power cut is noticed (an unreadable
+            # file) and made good, and its folder is synced with the shard's anyway
+            self._file.storage.durable = False
+        return self._file
+
+    def changed(self, root_id: str, old: Mapping[str, Any] | None,
+                new: Mapping[str, Any] | None) -> None:  # fmt: skip
+        """A session of `root_id` went from the index doc `old` to `new` (None: none)."""
+        self.touched.add(root_id)
+        self.shown_delta += shown(new) - shown(old)
+
+    @property
+    def due(self) -> bool:
+        return bool(self.touched) or self.stale
+
+    def forget(self) -> None:
+        """The transaction ended (committed, or rolled back)."""
+        self.touched.clear()
+        self.shown_delta = 0
+
+    def write(self, family_docs: Callable[[str], Docs],
+              index_docs: Callable[[], Iterable[Mapping[str, Any]]]) -> None:  # fmt: skip
+        """Put the transaction's changes in the file (in the store's commit); made from
+        the whole index when it is missing, damaged or stale."""
+        file = self.file
+        try:
+            seeded = not self.stale and is_seeded(file)
+        except CorruptFileError:
+            file.storage.write({})  # made again, below
+            seeded = False
+        if seeded:
+            try:
+                keep(file, {root: family_docs(root) for root in self.touched}, self.shown_delta)
+            except BAD_RECORD:  # damaged, yet JSON
+                seeded = False
+        if not seeded:
+            seed(file, by_family(index_docs()))
+        self.stale = False
+
+    def read(self) -> RecentFamilies | None:
+        """The newest families; None when the file cannot say (it was never made, or is
+        damaged: then this store's next commit makes it again)."""
+        try:
+            return load(self.file)
+        except (CorruptFileError, *BAD_RECORD):
+            self.stale = True
+            return None
+
+    def close(self) -> None:
+        self._file = None

@@ -14,12 +14,10 @@ with the store. Family files hold their sessions' docs too, to rebuild a lost sh
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +27,6 @@ from tui.engine.store import recent
 from tui.engine.store.errors import (
     CorruptFileError,
     NotFoundError,
-    StoreBusyError,
     StoreError,
     StoreWriteError,
 )
@@ -43,6 +40,8 @@ from tui.engine.store.journal import (
 )
 from tui.engine.store.migrations import check_format
 from tui.engine.store.quarantine import quarantine
+from tui.engine.store.staging import Stager
+from tui.engine.store.store_lock import acquire, make_lock
 from tui.engine.store.tinydb_files import (
     BAD_RECORD,
     MESSAGES,
@@ -60,8 +59,6 @@ if TYPE_CHECKING:
 
 _LISTED: dict[type, str] = {Session: "__all__", SessionRow: "__rows__"}  # shard memo keys
 FAMILY_CACHE_BYTES = 32 * 1024 * 1024  # of family files kept open (about 5x that decoded)
-PARALLEL_FLUSH = 8  # files written by one commit before threads help
-WRITERS = 4
 
 
 class TinyDBStore:
@@ -87,13 +84,10 @@ class TinyDBStore:
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._dirty: list[StoreFile] = []
-        self._writers: ThreadPoolExecutor | None = None
+        self._stager = Stager(self.staging)
         self._shards: dict[str, StoreFile] = {}
         self._families: OrderedDict[str, StoreFile] = OrderedDict()
-        self._recent: StoreFile | None = None
-        self._touched: set[str] = set()  # families whose sessions this transaction changed
-        self._shown_delta = 0  # unarchived sessions it added (less those it took away)
-        self._reseed = False  # the recent list is made again from the index at the next commit
+        self.recent = recent.RecentList(lambda: self._open(self.home / recent.RECENT))
         self.recover()
         self._check_format()
 
@@ -119,21 +113,7 @@ class TinyDBStore:
         """Hold the store lock; commit every touched file on success, drop them on error."""
         with self._thread_lock:
             if self._depth == 0:
-                lock = self._write_lock()
-                from filelock import Timeout
-
-                try:
-                    lock.acquire(timeout=self.lock_timeout)
-                except Timeout:
-                    raise StoreBusyError(
-                        f"the store at {self.home} is locked by another forktree process "
-                        f"for over {self.lock_timeout:.0f}s; try again"
-                    ) from None
-                except OSError as exc:  # store.lock is a folder, the store read-only, …
-                    raise StoreError(
-                        f"cannot lock the store at {self.home}: {exc.strerror or exc} "
-                        f"({self.home / 'store.lock'}); nothing was changed"
-                    ) from None
+                acquire(self._write_lock(), self.home, self.lock_timeout)
                 if (self.home / JOURNAL).exists():  # a commit that stopped half-way
                     notes = finish_journal(self.home)
                     self.completed.extend(notes)
@@ -146,8 +126,7 @@ class TinyDBStore:
                     for file in self._dirty:
                         file.storage.discard()
                     self._dirty.clear()
-                    self._touched.clear()
-                    self._shown_delta = 0
+                    self.recent.forget()
                 raise
             else:
                 if self._depth == 1:
@@ -158,24 +137,21 @@ class TinyDBStore:
                     self._write_lock().release()
 
     def _write_lock(self) -> FileLock:
-        """The cross-process lock every write holds; made, with filelock, by the first
-        write (reads take no lock, so a start-up never loads it)."""
         if self._file_lock is None:
-            from filelock import FileLock
-
-            self._file_lock = FileLock(str(self.home / "store.lock"), thread_local=False)
+            self._file_lock = make_lock(self.home)
         return self._file_lock
 
     def _commit(self) -> None:
         """One file: an atomic rename. Several: all or nothing, through the journal."""
         try:
-            if self._touched or self._reseed:
-                self._keep_recent()
+            if self.recent.due:
+                self.recent.write(lambda root: self._raw(self._family(root), SESSIONS),
+                                  self._index_docs)  # fmt: skip
             dirty = list(self._dirty)
             if len(dirty) == 1:
                 dirty[0].storage.flush()
             elif dirty:
-                staged = self._stage(dirty)
+                staged = self._stager.stage(dirty)
                 commit_files(self.home, [(tmp, f.storage.path) for f, tmp in staged])
                 for file in dirty:
                     file.storage.committed()
@@ -192,75 +168,17 @@ class TinyDBStore:
             raise
         finally:
             self._dirty.clear()
-            self._touched.clear()
-            self._shown_delta = 0
-
-    def _keep_recent(self) -> None:
-        """The recent list follows the families this commit changed (made from the whole
-        index when it is missing, unreadable or was set to be made again)."""
-        file = self._recent_file()
-        try:
-            seeded = not self._reseed and recent.is_seeded(file)
-        except CorruptFileError:
-            file.storage.write({})  # made again, below
-            seeded = False
-        if seeded:
-            changed = {root: self._raw(self._family(root), SESSIONS) for root in self._touched}
-            try:
-                recent.keep(file, changed, self._shown_delta)
-            except BAD_RECORD:  # damaged, yet JSON: made again
-                seeded = False
-        if not seeded:
-            recent.seed(file, recent.by_family(self._index_docs()))
-        self._reseed = False
+            self.recent.forget()
 
     def reseed_recent(self) -> None:
         """The index changed other than through `put_session` (a repair): the recent
         list is made again from it when this transaction commits."""
-        self._reseed = True
-
-    def _recent_file(self) -> StoreFile:
-        if self._recent is None:
-            self._recent = self._open(self.home / recent.RECENT)
-            # made from the index: its loss in a power cut is noticed (an unreadable
-            # file) and made good, and its folder is synced with the shard's anyway
-            self._recent.storage.durable = False
-        return self._recent
+        self.recent.stale = True
 
     def recent_families(self) -> recent.RecentFamilies | None:
         """The most recently active families' sessions, from one small file; None when
         it cannot say (then list the index)."""
-        try:
-            return recent.read(self._recent_file())
-        except (CorruptFileError, *BAD_RECORD):
-            self._reseed = True  # by this store's next commit (any commit checks it too)
-            return None
-
-    def _pool(self) -> ThreadPoolExecutor:
-        if self._writers is None:
-            self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="forktree-store")
-        return self._writers
-
-    def _stage(self, files: list[StoreFile]) -> list[tuple[StoreFile, str]]:
-        """Each file's new content in a temp file; many at once go through a few threads,
-        since writing and syncing a file mostly waits on the disk (and frees the GIL)."""
-        if len(files) < PARALLEL_FLUSH:
-            return [(f, f.storage.stage(self.staging)) for f in files]
-        futures = [self._pool().submit(f.storage.stage, self.staging) for f in files]
-        wait(futures)  # all finished before any failure is raised
-        staged: list[tuple[StoreFile, str]] = []
-        failure: BaseException | None = None
-        for file, future in zip(files, futures, strict=True):
-            try:
-                staged.append((file, future.result()))
-            except BaseException as exc:
-                failure = exc
-        if failure is not None:
-            for _, tmp in staged:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
-            raise failure
-        return staged
+        return self.recent.read()
 
     def _mark_dirty(self, file: StoreFile) -> None:
         if self._depth == 0:
@@ -401,14 +319,11 @@ class TinyDBStore:
             family.table(SESSIONS).upsert(str_doc(doc, session.id))
             family.memo.pop("__sessions__", None)
             shard = self._shard(shard_of(session.id))
-            self._shown_delta += recent.shown(doc) - recent.shown(
-                self._raw(shard, SESSIONS).get(session.id)
-            )
+            self.recent.changed(session.root_id, self._raw(shard, SESSIONS).get(session.id), doc)
             shard.table(SESSIONS).upsert(str_doc(dict(doc), session.id))
             for key in _LISTED.values():
                 shard.memo.pop(key, None)
             shard.memo[f"s:{session.id}"] = session
-            self._touched.add(session.root_id)
 
     def remove_session(self, session: Session) -> None:
         with self.transaction():
@@ -416,12 +331,11 @@ class TinyDBStore:
             family.table(SESSIONS).remove(doc_ids=str_ids([session.id]))
             family.memo.pop("__sessions__", None)
             shard = self._shard(shard_of(session.id))
-            self._shown_delta -= recent.shown(self._raw(shard, SESSIONS).get(session.id))
+            self.recent.changed(session.root_id, self._raw(shard, SESSIONS).get(session.id), None)
             shard.table(SESSIONS).remove(doc_ids=str_ids([session.id]))
             for key in _LISTED.values():
                 shard.memo.pop(key, None)
             shard.memo.pop(f"s:{session.id}", None)
-            self._touched.add(session.root_id)
             if not family.raw(SESSIONS):
                 family.table(MESSAGES).truncate()
 
@@ -496,7 +410,5 @@ class TinyDBStore:
     def close(self) -> None:
         self._families.clear()
         self._shards.clear()
-        self._recent = None
-        if self._writers is not None:
-            self._writers.shutdown(wait=True)
-            self._writers = None
+        self.recent.close()
+        self._stager.close()
