@@ -95,12 +95,13 @@ class MainScreen(Screen[None]):
         self.set_interval(0.12, self.session_tree.tick)
         self.agent_watch.start()
         self.store_watch.start()
-        first = self.engine.first_rows(PAGE)  # the newest families: not the whole index
+        screenful = min(PAGE, self.app.size.height)  # families: lines of a collapsed tree
+        first = self.engine.first_rows(screenful)  # the newest families, not the whole index
         if not first.rows:
             from tui.app.welcome import create_welcome
 
             create_welcome(self.engine)
-            first = self.engine.first_rows(PAGE)
+            first = self.engine.first_rows(screenful)
         tree = self.session_tree
         tree.populate(first.rows, first.session, complete=first.complete, shown=first.shown)
         await self.open_session(self.start or first.rows[0].id)  # else the most recent
