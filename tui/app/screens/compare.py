@@ -119,6 +119,7 @@ class CompareScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         await self._show()
+        await self.query_one(KeysFooter).show_now()  # the keys in the first frame
 
     async def _show(self) -> None:
         c = self.comparison
@@ -148,6 +149,7 @@ class CompareScreen(Screen[None]):
                 )
             )
         wanted, self.shown = max(self._filling(), self.shown), 0
+        body.set_class(wanted < len(c.pairs), "-scrolls")  # more than fills the screen
         if self.together:
             rows = CompareRows(c.pairs, side_text, wanted, id="compare-rows")
             self.shown = rows.shown

@@ -18,7 +18,8 @@ class KeysFooter(Footer):
 
     def __init__(self, **kwargs: Any) -> None:  # Widget's own keywords (id, classes…)
         super().__init__(**kwargs)
-        self._shown: Shown | None = None
+        self._shown: Shown | None = None  # asked for (a rebuild may be pending)
+        self._composed: Shown | None = None  # what its key widgets show
 
     def _keys(self) -> Shown:
         return (
@@ -46,6 +47,11 @@ class KeysFooter(Footer):
         with self._context():  # the keys bind to this footer's reactives, as they compose
             await self.recompose()
 
+    async def recompose(self) -> None:
+        """A rebuild queued before `show_now` drew the same keys is skipped."""
+        if self._composed is None or self._composed != self._keys():
+            await super().recompose()
+
     def compose(self) -> ComposeResult:
-        self._shown = self._keys() if self._bindings_ready else None
+        self._shown = self._composed = self._keys() if self._bindings_ready else None
         yield from super().compose()
