@@ -158,7 +158,7 @@ async def test_a_start_shows_the_newest_families_first_and_the_rest_once_listed(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(recent, "KEEP", 3)  # the store's list holds three families
-    monkeypatch.setattr("tui.app.screens.main.PAGE", 2)
+    monkeypatch.setattr("tui.app.tree_listing.PAGE", 2)
     monkeypatch.setattr(session_tree, "PAGE", 2)
     ids = _families(engine, 6)
     newest = engine.session_rows()[0].id  # the fork of the last family

@@ -23,11 +23,12 @@ from tui.app.screens.live_events import LiveEvents
 from tui.app.screens.permission import PermissionScreen
 from tui.app.screens.switcher import SwitcherScreen
 from tui.app.store_watch import StoreWatch
+from tui.app.tree_listing import TreeListing
 from tui.app.widgets.history import History
 from tui.app.widgets.keys_footer import KeysFooter
 from tui.app.widgets.prompt import PromptArea
 from tui.app.widgets.session_header import SessionHeader
-from tui.app.widgets.session_tree import CHECKPOINT, MORE, PAGE, SessionTree
+from tui.app.widgets.session_tree import CHECKPOINT, MORE, SessionTree
 from tui.app.widgets.side_pane import SidePane
 from tui.app.widgets.transcript import Transcript
 from tui.engine import Engine, ForktreeError, Role, Session
@@ -64,6 +65,7 @@ class MainScreen(Screen[None]):
         self.files = FileActions(self)
         self.agent_watch = AgentWatch(self)
         self.store_watch = StoreWatch(self)
+        self.listing = TreeListing(self)
 
     def compose(self) -> ComposeResult:
         yield SessionHeader(id="header")
@@ -95,18 +97,8 @@ class MainScreen(Screen[None]):
         self.set_interval(0.12, self.session_tree.tick)
         self.agent_watch.start()
         self.store_watch.start()
-        screenful = min(PAGE, self.app.size.height)  # families: lines of a collapsed tree
-        first = self.engine.first_rows(screenful)  # the newest families, not the whole index
-        if not first.rows:
-            from tui.app.welcome import create_welcome
-
-            create_welcome(self.engine)
-            first = self.engine.first_rows(screenful)
-        tree = self.session_tree
-        tree.populate(first.rows, first.session, complete=first.complete, shown=first.shown)
-        await self.open_session(self.start or first.rows[0].id)  # else the most recent
-        if not first.complete:  # after the first paint
-            self.call_after_refresh(self.run_worker, self._list_every_session(), group="listing")
+        newest = self.listing.start()
+        await self.open_session(self.start or newest)
         self.prompt.focus()
         await self.query_one(KeysFooter).show_now()  # the keys of the focused prompt
         ready = getattr(self.app, "main_screen_ready", None)  # keys typed on a saved frame
@@ -124,25 +116,11 @@ class MainScreen(Screen[None]):
 
     # -- opening and refreshing --------------------------------------------------------
 
-    async def _list_every_session(self) -> None:
-        """Once the screen is up: the rest of the index, a few files between frames, then
-        the tree from every session (unless something rebuilt it whole meanwhile)."""
-        tree = self.session_tree
-        for _ in self.engine.rows_in_steps():
-            await asyncio.sleep(0)  # keys and frames go first
-            if tree.complete or not tree.is_attached:  # rebuilt whole, or the app closed
-                return
-        self.refresh_tree()
-
     def refresh_tree(self) -> None:
-        rows = self.engine.session_rows(include_archived=self.show_archived)
-        self.session_tree.populate(rows, self.engine.session, select=self.current)
+        self.listing.refresh()
 
     def refresh_node(self, session_id: str) -> None:
-        """One session's line in the tree (title, count, age): the whole tree is rebuilt
-        once a run ends, not on every turn (it costs tens of ms in a large store)."""
-        if not self.session_tree.refresh_session(self.engine.session(session_id)):
-            self.refresh_tree()
+        self.listing.refresh_node(session_id)
 
     def action_toggle_archived(self) -> None:
         """Archived sessions are hidden; this shows them (marked) or hides them again."""
