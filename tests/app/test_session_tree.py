@@ -3,6 +3,7 @@ sessions it shows."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -179,6 +180,13 @@ async def test_a_start_shows_the_newest_families_first_and_the_rest_once_listed(
             yield
 
     monkeypatch.setattr(engine, "rows_in_steps", slow_steps)
+    arranged_in: list[threading.Thread] = []
+
+    def arrange(rows: list[SessionRow]) -> session_tree.Arranged:
+        arranged_in.append(threading.current_thread())
+        return session_tree.arrange(rows)
+
+    monkeypatch.setattr("tui.app.tree_listing.arrange", arrange)
     app = ForktreeApp(engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -194,5 +202,6 @@ async def test_a_start_shows_the_newest_families_first_and_the_rest_once_listed(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert read_whole == [False] and tree.complete
+        assert arranged_in and threading.main_thread() not in arranged_in  # keys go on
         assert tree.ordered_ids() == shown  # the same tree, now from every session
         assert "4 more session families" in str(tree.root.children[-1].label)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from tui.app.widgets.session_tree import PAGE
+from tui.app.widgets.session_tree import PAGE, arrange
 
 if TYPE_CHECKING:
     from tui.app.screens.main import MainScreen
@@ -36,12 +36,16 @@ class TreeListing:
     async def _every_session(self) -> None:
         """The rest of the index, a few files between frames, then the tree from every
         session (unless something rebuilt it whole meanwhile)."""
-        tree = self.screen.session_tree
-        for _ in self.screen.engine.rows_in_steps():
+        screen = self.screen
+        tree = screen.session_tree
+        for _ in screen.engine.rows_in_steps():
             await asyncio.sleep(0)  # keys and frames go first
             if tree.complete or not tree.is_attached:  # rebuilt whole, or the app closed
                 return
-        self.refresh()
+        rows = screen.engine.session_rows(include_archived=screen.show_archived)
+        arranged = await asyncio.to_thread(arrange, rows)  # the rows alone: no store, no UI
+        if not tree.complete and tree.is_attached:
+            tree.populate(arranged, screen.engine.session, select=screen.current)
 
     def refresh(self) -> None:
         """The tree again from every session (archived ones too while they are shown)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -25,6 +26,21 @@ EAGER_LIMIT = 400  # up to this many sessions the tree is built whole and expand
 
 
 TITLE_ROOM = 16  # columns a title keeps before the git branch is left out of its row
+
+
+@dataclass(frozen=True)
+class Arranged:
+    """Rows as the tree places them (see `arrange`)."""
+
+    rows: list[SessionRow]
+    by_id: dict[str, SessionRow]
+    roots: list[Node[SessionRow]]
+
+
+def arrange(rows: list[SessionRow]) -> Arranged:
+    """`populate`'s work on the rows alone (100k rows: ~0.4 s). It touches no widget and
+    no store, so a large store's listing does it off the app's thread."""
+    return Arranged(rows, {r.id: r for r in rows}, build_forest(rows))
 
 
 def fit_title(title: str, room: int, keep_end: bool = False) -> str:
@@ -103,7 +119,7 @@ class SessionTree(Tree[str]):
 
     def populate(
         self,
-        rows: list[SessionRow],
+        rows: list[SessionRow] | Arranged,
         load: Callable[[str], Session],
         select: str | None = None,
         complete: bool = True,
@@ -116,13 +132,14 @@ class SessionTree(Tree[str]):
         A small store is built whole and expanded. A large one is built lazily: the most
         recent PAGE families, collapsed, children made when a family is expanded, and a
         last node that shows the next page."""
+        arranged = rows if isinstance(rows, Arranged) else arrange(rows)
         self.complete = complete
-        self._rows = {r.id: r for r in rows}
+        self._rows = arranged.by_id
         self._load = load
         self._loaded = {}
-        self._roots = build_forest(rows)
+        self._roots = arranged.roots
         self._index = None
-        self._lazy = (len(rows) if shown is None else shown) > EAGER_LIMIT
+        self._lazy = (len(arranged.rows) if shown is None else shown) > EAGER_LIMIT
         self.clear()
         self._session_nodes = {}
         self._depths = {}

@@ -269,7 +269,7 @@ class TinyDBStore:
             out.extend(self._decoded(self._shard(name), kind))
         return out
 
-    def list_in_steps(self, shards: int = 8) -> Iterator[None]:
+    def list_in_steps(self, shards: int = 4) -> Iterator[None]:
         """Read and decode the index's rows `shards` files per step (see `list_rows`)."""
         for number, name in enumerate(self._shard_names(), 1):
             self._decoded(self._shard(name), SessionRow)
