@@ -3,6 +3,7 @@ shows before it reads the whole index must be exactly what the whole index says.
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -108,3 +109,18 @@ def test_another_process_writes_show_in_the_list(engine: Engine, isolated_env: P
     other.close()
     assert first.rows[0].id != theirs
     assert engine.first_rows(5).rows[0].id == theirs  # the file changed: read again
+
+
+def test_a_damaged_session_in_the_list_is_read_from_the_index(
+    engine: Engine, isolated_env: Path
+) -> None:
+    sid = engine.new_session(title="kept").id
+    engine.close()
+    data = json.loads((isolated_env / LIST).read_text())
+    data["families"][sid]["sessions"][sid]["totals"] = "not totals"
+    (isolated_env / LIST).write_text(json.dumps(data))
+    again = Engine.open(isolated_env)
+    first = again.first_rows(5)
+    assert [r.id for r in first.rows] == [sid]
+    assert first.session(sid).title == "kept"  # the store's own copy, not the damaged one
+    again.close()

@@ -45,10 +45,15 @@ class RecentFamilies:
         return self.floor is None
 
     def session(self, session_id: str) -> Session | None:
-        """A session of these families, decoded when first asked for."""
+        """A session of these families, decoded when first asked for; None when it is
+        not here or does not read (then ask the store)."""
         session = self._sessions.get(session_id)
         if session is None and session_id in self._docs:
-            session = self._sessions[session_id] = Session.from_dict(self._docs[session_id])
+            try:
+                session = Session.from_dict(self._docs[session_id])
+            except BAD_RECORD:
+                return None
+            self._sessions[session_id] = session
         return session
 
 
@@ -230,7 +235,10 @@ class RecentList:
             except BAD_RECORD:  # damaged, yet JSON
                 seeded = False
         if not seeded:
-            seed(file, by_family(index_docs()))
+            try:
+                seed(file, by_family(index_docs()))
+            except BAD_RECORD:  # a damaged index doc: no list (a start lists the index)
+                file.storage.write({})
         self.stale = False
 
     def read(self) -> RecentFamilies | None:
