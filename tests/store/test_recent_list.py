@@ -124,3 +124,11 @@ def test_a_damaged_session_in_the_list_is_read_from_the_index(
     assert [r.id for r in first.rows] == [sid]
     assert first.session(sid).title == "kept"  # the store's own copy, not the damaged one
     again.close()
+
+
+def test_the_list_leaves_out_system_prompts(engine: Engine, isolated_env: Path) -> None:
+    sid = engine.new_session(title="long prompt", system_prompt="be thorough " * 2000).id
+    assert len((isolated_env / LIST).read_bytes()) < 2000  # not the 24 KB prompt
+    first = engine.first_rows(5)
+    assert first.session(sid).title == "long prompt"
+    assert engine.session(sid).system_prompt == "be thorough " * 2000  # the store keeps it

@@ -24,7 +24,7 @@ class FirstRows:
 
     rows: list[SessionRow]
     complete: bool  # every row of the store; else whole families, the newest ones
-    session: Callable[[str], Session]  # the session of a row
+    session: Callable[[str], Session]  # the session of a row, as the tree shows it
     shown: int  # the store's unarchived sessions, listed here or not
 
 

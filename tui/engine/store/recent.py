@@ -8,7 +8,8 @@ written in the same commit as the index, and a floor: no family left out of the 
 was active after it. So the families above the floor are exactly the newest ones,
 whole, and a store of at most KEEP families (floor None) is all in the file. It also
 counts the store's unarchived sessions (the tree is laid out by how many there are).
-Each commit that changes a session rewrites it (~120 KB: ~1.5 ms here).
+Each commit that changes a session rewrites it (~120 KB: ~1.5 ms here), so the docs
+leave out the one field of unbounded size a start does not show, the system prompt.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ RECENT = "index/recent-families"  # not a shard: shards end in .json
 FAMILIES = "families"
 META = "meta"
 KEEP = 100  # families kept: more than a screen shows (each commit writes them all)
+LEFT_OUT = frozenset({"system_prompt"})  # of unbounded size, and not on the tree
 
 Docs = Mapping[str, Mapping[str, Any]]  # a family's session docs by session id
 
@@ -45,8 +47,9 @@ class RecentFamilies:
         return self.floor is None
 
     def session(self, session_id: str) -> Session | None:
-        """A session of these families, decoded when first asked for; None when it is
-        not here or does not read (then ask the store)."""
+        """A session of these families as the tree shows it (without its system prompt:
+        the list does not keep it), decoded when first asked for; None when it is not
+        here or does not read (then ask the store)."""
         session = self._sessions.get(session_id)
         if session is None and session_id in self._docs:
             try:
@@ -106,10 +109,14 @@ def _write(file: StoreFile, held: Mapping[str, Any], changed: Mapping[str, Docs]
         floor = max([floor or 0.0, *left_out])
     for root, entry in entries.items():
         if root in changed:  # copies: the store's own docs change in place later
-            entry["sessions"] = {sid: dict(doc) for sid, doc in changed[root].items()}
+            entry["sessions"] = {sid: _shown_part(doc) for sid, doc in changed[root].items()}
     meta = {"floor": {"active": floor}, "shown": {"count": max(count, 0)}}
     file.storage.write({FAMILIES: entries, META: meta})
     file.memo.pop("__recent__", None)
+
+
+def _shown_part(doc: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in doc.items() if key not in LEFT_OUT}
 
 
 def _floor(file: StoreFile) -> float | None:
@@ -177,7 +184,8 @@ def disagrees(file: StoreFile, index: Iterable[Mapping[str, Any]]) -> str | None
         return str(exc)
     for root, entry in held.items():
         sessions = entry.get("sessions") if isinstance(entry, dict) else None
-        if sessions != families.get(root):
+        listed = {sid: _shown_part(doc) for sid, doc in families.get(root, {}).items()}
+        if sessions != listed:
             return f"family {root[:8]} is not as the index lists it"
     for root, docs in families.items():
         if root not in held and (floor is None or _active(docs) > floor):
