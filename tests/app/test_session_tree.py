@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -162,6 +163,7 @@ async def test_a_start_shows_the_newest_families_first_and_the_rest_once_listed(
     monkeypatch.setattr("tui.app.tree_listing.PAGE", 2)
     monkeypatch.setattr(session_tree, "PAGE", 2)
     ids = _families(engine, 6)
+    engine.store.save_recent()  # type: ignore[attr-defined]  # as the last run left it
     newest = engine.session_rows()[0].id  # the fork of the last family
     read_whole: list[bool] = []
     every_row = engine.session_rows
@@ -205,3 +207,18 @@ async def test_a_start_shows_the_newest_families_first_and_the_rest_once_listed(
         assert arranged_in and threading.main_thread() not in arranged_in  # keys go on
         assert tree.ordered_ids() == shown  # the same tree, now from every session
         assert "4 more session families" in str(tree.root.children[-1].label)
+
+
+async def test_a_start_that_read_the_whole_index_saves_the_list_for_the_next(
+    engine: Engine, isolated_env: Path
+) -> None:
+    ids = _families(engine, 3)
+    listed = isolated_env / "index" / "recent-families"
+    assert not listed.exists()
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert listed.exists()
+    first = engine.first_rows(3)
+    assert first.from_list and {r.root_id for r in first.rows} == set(ids)

@@ -131,7 +131,6 @@ def test_an_older_format_is_upgraded_with_a_backup(isolated_env: Path) -> None:
     engine.append(sid, "assistant", "b")
     fork = engine.fork(sid, at=engine.transcript(sid)[0].id)
     assert fork.fork_depth == 0
-    (isolated_env / "index" / "recent-families").unlink()  # format 3's
     for path in list(isolated_env.rglob("*.json")):  # write it as format 1 did
         if path.name == "store.json":
             path.write_text(json.dumps({"format": 1}))
@@ -142,29 +141,13 @@ def test_an_older_format_is_upgraded_with_a_backup(isolated_env: Path) -> None:
         path.write_text(json.dumps(data))
     store = TinyDBStore(isolated_env)
     assert any(
-        "upgraded the store from format 1 to 3 (1 session(s) changed)" in p for p in store.problems
+        "upgraded the store from format 1 to 2 (1 session(s) changed)" in p for p in store.problems
     )
     assert store.get_session(fork.id).fork_depth == 0
     backups = list(isolated_env.glob("backup-format1-*"))
     assert len(backups) == 1 and (backups[0] / "index").is_dir()
-    assert json.loads((isolated_env / "store.json").read_text())["format"] == 3
-    listed = store.recent_families()
-    assert listed is not None and listed.complete
-    assert [sorted(r.id for r in family) for family in listed.families] == [sorted([sid, fork.id])]
+    assert json.loads((isolated_env / "store.json").read_text())["format"] == 2
     assert not TinyDBStore(isolated_env).problems  # upgraded once
-
-
-def test_a_format_2_store_gets_its_recent_list_without_a_backup(isolated_env: Path) -> None:
-    engine = Engine.open(isolated_env)
-    ids = [engine.new_session(title=f"s{i}").id for i in range(3)]
-    engine.close()
-    (isolated_env / "index" / "recent-families").unlink()
-    (isolated_env / "store.json").write_text(json.dumps({"format": 2}))
-    store = TinyDBStore(isolated_env)
-    assert any("from format 2 to 3 (a list of its newest sessions" in p for p in store.problems)
-    assert not list(isolated_env.glob("backup-*"))  # nothing of the user's was rewritten
-    listed = store.recent_families()
-    assert listed is not None and [f[0].id for f in listed.families] == ids[::-1]
 
 
 WORKER = """

@@ -75,8 +75,8 @@ def test_a_walk_checks_its_family_file_once_and_the_next_walk_sees_other_writes(
         engine.append(sid, "user" if i % 2 == 0 else "assistant", f"line {i}")
     engine.transcript(sid)
     checks: list[str] = []
-    signature = atomic._signature
-    monkeypatch.setattr(atomic, "_signature", lambda path: checks.append(path) or signature(path))
+    signature = atomic.signature
+    monkeypatch.setattr(atomic, "signature", lambda path: checks.append(path) or signature(path))
     assert len(engine.transcript(sid)) == 50
     assert len([p for p in checks if "families" in p]) == 1  # one stat for 50 messages
     other = Engine.open(isolated_env / "s")

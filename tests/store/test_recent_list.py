@@ -1,5 +1,6 @@
-"""The TinyDB store's list of its newest families (index/recent-families): what a start
-shows before it reads the whole index must be exactly what the whole index says."""
+"""The TinyDB store's list of its newest families (index/recent-families), a cache a start
+reads before the whole index: what it gives must be exactly what the whole index says,
+however the store changed since the list was saved."""
 
 from __future__ import annotations
 
@@ -31,8 +32,10 @@ def _same_start(engine: Engine, count: int) -> None:
     every = engine.session_rows()
     assert first.rows[0] == every[0]  # the session a start opens
     assert _families(first.rows, count) == _families(every, count)
+    assert first.shown == len(every)  # what lays the tree out
     for row in first.rows:
-        assert first.session(row.id) == engine.session(row.id)  # what the tree labels say
+        shown, stored = first.session(row.id), engine.session(row.id)
+        assert shown.title == stored.title and shown.totals == stored.totals
 
 
 def test_a_small_store_is_listed_whole_from_the_list(engine: Engine) -> None:
@@ -40,18 +43,23 @@ def test_a_small_store_is_listed_whole_from_the_list(engine: Engine) -> None:
     engine.append(a, "user", "one")
     fork = engine.fork(a, title="fork").id
     b = engine.new_session(title="b").id
+    assert not engine.first_rows(150).from_list  # no list yet: the index, read whole
+    engine.store.save_recent()  # type: ignore[attr-defined]
     first = engine.first_rows(150)
-    assert first.complete
+    assert first.from_list and first.complete
     assert {r.id for r in first.rows} == {a, fork, b} and first.rows == engine.session_rows()
 
 
-def test_the_list_follows_every_kind_of_change_past_its_size(
+def test_the_list_follows_every_kind_of_change_made_since_it_was_saved(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(recent, "KEEP", 5)
     rng = random.Random(7)
     ids = [engine.new_session(title=f"s{i}").id for i in range(12)]
-    for step in range(120):
+    used = 0
+    for step in range(150):
+        if step % 9 == 0:
+            engine.store.save_recent()  # type: ignore[attr-defined]
         sid = rng.choice(ids)
         op = rng.random()
         if op < 0.4:
@@ -67,12 +75,11 @@ def test_the_list_follows_every_kind_of_change_past_its_size(
             ids.append(engine.new_session(title=f"n{step}").id)
         else:
             engine.rename(sid, f"r{step}")
-        listed = engine.store.recent_families()  # type: ignore[attr-defined]
-        assert listed is not None and len(listed.families) <= 5
-        assert listed.shown == len(engine.session_rows())  # what lays the tree out
-        if not engine.first_rows(3).complete:
+        first = engine.first_rows(3)
+        if first.from_list:
+            used += 1
             _same_start(engine, 3)
-    assert not engine.first_rows(3).complete  # the run did go past the list's size
+    assert used > 100 and not engine.first_rows(3).complete  # the list was read, past its size
 
 
 def test_too_few_newest_families_left_means_reading_the_index(
@@ -80,55 +87,60 @@ def test_too_few_newest_families_left_means_reading_the_index(
 ) -> None:
     monkeypatch.setattr(recent, "KEEP", 3)
     ids = [engine.new_session(title=f"s{i}").id for i in range(6)]
+    engine.store.save_recent()  # type: ignore[attr-defined]
     for sid in ids[-3:]:
         engine.delete(sid)  # the list now holds no family it can vouch for
     first = engine.first_rows(2)
-    assert first.complete and [r.id for r in first.rows] == ids[2::-1]
+    assert not first.from_list and [r.id for r in first.rows] == ids[2::-1]
+
+
+def test_many_shards_written_since_means_reading_the_index(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recent, "STALE_SHARDS", 2)
+    engine.new_session(title="first")
+    engine.store.save_recent()  # type: ignore[attr-defined]
+    later = [engine.new_session(title=f"later {i}").id for i in range(8)]  # 8 shards, likely
+    first = engine.first_rows(2)
+    assert not first.from_list and first.rows[0].id == later[-1]
 
 
 def test_a_damaged_list_is_read_past_and_made_again(engine: Engine, isolated_env: Path) -> None:
     ids = [engine.new_session(title=f"s{i}").id for i in range(3)]
-    engine.close()
-    (isolated_env / LIST).write_text('{"families": {"x": 1}, "meta": {"floor": {}}}')
-    again = Engine.open(isolated_env)
-    first = again.first_rows(2)
-    assert first.complete and [r.id for r in first.rows] == ids[::-1]  # from the index
-    newest = again.new_session(title="newest").id
-    listed = TinyDBStore(isolated_env).recent_families()
-    assert listed is not None and [f[0].id for f in listed.families] == [newest, *ids[::-1]]
-    (isolated_env / LIST).write_text("{not json")
-    assert [r.id for r in Engine.open(isolated_env).first_rows(2).rows][:1] == [newest]
-    again.close()
+    for damaged in ('{"families": {"x": 1}, "shards": {}}', "{not json", ""):
+        (isolated_env / LIST).write_text(damaged)
+        first = Engine.open(isolated_env).first_rows(2)
+        assert not first.from_list and [r.id for r in first.rows] == ids[::-1]
+    TinyDBStore(isolated_env).save_recent()
+    assert Engine.open(isolated_env).first_rows(2).from_list
 
 
 def test_another_process_writes_show_in_the_list(engine: Engine, isolated_env: Path) -> None:
     engine.new_session(title="mine")
-    first = engine.first_rows(5)
+    engine.store.save_recent()  # type: ignore[attr-defined]
     other = Engine.open(isolated_env)
     theirs = other.new_session(title="theirs").id
     other.close()
-    assert first.rows[0].id != theirs
-    assert engine.first_rows(5).rows[0].id == theirs  # the file changed: read again
+    first = engine.first_rows(5)
+    assert first.from_list and first.rows[0].id == theirs  # its shard changed: read again
 
 
-def test_a_damaged_session_in_the_list_is_read_from_the_index(
+def test_a_damaged_session_in_the_list_is_read_from_the_store(
     engine: Engine, isolated_env: Path
 ) -> None:
     sid = engine.new_session(title="kept").id
-    engine.close()
+    engine.store.save_recent()  # type: ignore[attr-defined]
     data = json.loads((isolated_env / LIST).read_text())
-    data["families"][sid]["sessions"][sid]["totals"] = "not totals"
+    data["families"][sid][sid]["totals"] = "not totals"
     (isolated_env / LIST).write_text(json.dumps(data))
-    again = Engine.open(isolated_env)
-    first = again.first_rows(5)
-    assert [r.id for r in first.rows] == [sid]
+    first = Engine.open(isolated_env).first_rows(5)
+    assert first.from_list and [r.id for r in first.rows] == [sid]
     assert first.session(sid).title == "kept"  # the store's own copy, not the damaged one
-    again.close()
 
 
 def test_the_list_leaves_out_system_prompts(engine: Engine, isolated_env: Path) -> None:
     sid = engine.new_session(title="long prompt", system_prompt="be thorough " * 2000).id
-    assert len((isolated_env / LIST).read_bytes()) < 2000  # not the 24 KB prompt
-    first = engine.first_rows(5)
-    assert first.session(sid).title == "long prompt"
+    engine.store.save_recent()  # type: ignore[attr-defined]
+    assert len((isolated_env / LIST).read_bytes()) < 20_000  # not the 24 KB prompt
+    assert engine.first_rows(5).session(sid).title == "long prompt"
     assert engine.session(sid).system_prompt == "be thorough " * 2000  # the store keeps it

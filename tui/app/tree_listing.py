@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from tui.app.widgets.session_tree import PAGE, arrange
+from tui.app.widgets.session_tree import PAGE, SessionTree, arrange
 
 if TYPE_CHECKING:
     from tui.app.screens.main import MainScreen
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 class TreeListing:
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
+        self.tree: SessionTree | None = None  # once started (it outlives the screen's DOM)
 
     def start(self) -> str:
         """Fill the tree for a start (a first start's welcome session made if the store
@@ -27,10 +28,12 @@ class TreeListing:
 
             create_welcome(engine)
             first = engine.first_rows(screenful)
-        tree = screen.session_tree
+        tree = self.tree = screen.session_tree
         tree.populate(first.rows, first.session, complete=first.complete, shown=first.shown)
         if not first.complete:  # after the first paint
             screen.call_after_refresh(screen.run_worker, self._every_session(), group="listing")
+        elif not first.from_list:  # the whole index was read: the next start need not
+            screen.call_after_refresh(screen.run_worker, self.save_list(), group="listing")
         return first.rows[0].id
 
     async def _every_session(self) -> None:
@@ -46,6 +49,22 @@ class TreeListing:
         arranged = await asyncio.to_thread(arrange, rows)  # the rows alone: no store, no UI
         if not tree.complete and tree.is_attached:
             tree.populate(arranged, screen.engine.session, select=screen.current)
+        await self.save_list()
+
+    async def save_list(self) -> None:
+        """The store's list of its newest families, for the next start, from the index
+        as read now (built and written off the app's thread)."""
+        writer = self.screen.engine.recent_list_writer()
+        if writer is not None:
+            await asyncio.to_thread(writer)
+
+    def save_at_exit(self) -> None:
+        """The list again when the app closes, if this run read the whole index (its
+        changes since the start are in it then; else the next start reads them)."""
+        if self.tree is not None and self.tree.complete:
+            writer = self.screen.engine.recent_list_writer()
+            if writer is not None:
+                writer()
 
     def refresh(self) -> None:
         """The tree again from every session (archived ones too while they are shown)."""

@@ -186,6 +186,13 @@ class Engine:
         row; in `session_rows()`'s order."""
         return listing.first_rows(self.store, families, self.session_rows, self.session)
 
+    def recent_list_writer(self) -> Callable[[], None] | None:
+        """Writing the store's list of its newest families (a cache a start reads first)
+        from what the store holds now; the returned call touches no store state, so any
+        thread can run it. None for a store without one."""
+        writer = getattr(self.store, "recent_writer", None)
+        return writer() if writer is not None else None
+
     def rows_in_steps(self) -> Iterator[None]:
         """Read what `session_rows()` needs a part at a time, a step per item, so a
         screen can draw between steps; `session_rows()` after it reads no file again."""

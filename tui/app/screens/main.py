@@ -214,6 +214,8 @@ class MainScreen(Screen[None]):
     async def on_unmount(self) -> None:
         self.store_watch.close()
         self.agent_watch.close()
+        with contextlib.suppress(ForktreeError, OSError):  # a cache: never in the way out
+            self.listing.save_at_exit()
         await self.controller.close()  # turns stop (kept as interrupted), MCP servers end
 
     async def _approve(self, request: PermissionRequest) -> Verdict:

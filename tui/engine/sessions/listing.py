@@ -26,6 +26,7 @@ class FirstRows:
     complete: bool  # every row of the store; else whole families, the newest ones
     session: Callable[[str], Session]  # the session of a row, as the tree shows it
     shown: int  # the store's unarchived sessions, listed here or not
+    from_list: bool = False  # read from the store's list of its newest families
 
 
 def newest(rows: list[SessionRow]) -> list[SessionRow]:
@@ -54,7 +55,7 @@ def first_rows(
             def read(session_id: str) -> Session:
                 return listed.session(session_id) or session(session_id)
 
-            return FirstRows(newest(shown), listed.complete, read, listed.shown)
+            return FirstRows(newest(shown), listed.complete, read, listed.shown, True)
     rows = every_row()
     return FirstRows(rows, True, session, len(rows))
 

@@ -24,7 +24,8 @@ Signature = tuple[int, int, int, int]
 _KNOWN_DIRS: set[str] = set()  # folders made already: mkdir is slow on some filesystems
 
 
-def _signature(path: str) -> Signature | None:
+def signature(path: str) -> Signature | None:
+    """A file's identity and version (inode, size, mtime, ctime); None when missing."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -115,7 +116,7 @@ class AtomicJSONStorage(Storage):
     def read(self) -> dict[str, Any] | None:
         if self.dirty:
             return self._data
-        sig = _signature(self.path)
+        sig = signature(self.path)
         if sig is None:
             self._data, self._sig = None, None
             return None
@@ -179,7 +180,7 @@ class AtomicJSONStorage(Storage):
 
     def committed(self) -> None:
         self.dirty = False
-        self._sig = _signature(self.path)
+        self._sig = signature(self.path)
 
     def close(self) -> None:
         self.flush()

@@ -18,7 +18,6 @@ from typing import Any
 
 from tui.engine.store.errors import CorruptFileError
 from tui.engine.store.quarantine import set_aside_search_index
-from tui.engine.store.recent import RECENT, disagrees
 from tui.engine.store.tinydb_files import MESSAGES, SESSIONS, shard_of, str_doc, str_ids
 from tui.engine.store.tinydb_store import TinyDBStore
 
@@ -75,7 +74,6 @@ def doctor(store: TinyDBStore, repair: bool = False) -> Report:
         index = _index(store, report)
         _check_listing(store, families, index, report, repair)
         _check_histories(store, families, report, repair)
-        _check_recent(store, report, repair)
     _check_search(store, report, repair)
     report.seconds = time.monotonic() - started
     return report
@@ -149,18 +147,6 @@ def _check_listing(
                 target = _quarantine_json(store, f"session-{sid}", {"session": doc})
                 store._shard(shard_of(sid)).table(SESSIONS).remove(doc_ids=str_ids([sid]))
                 finding.fixed = f"its family file is gone; the session doc is kept in {target}"
-        report.findings.append(finding)
-
-
-def _check_recent(store: TinyDBStore, report: Report, repair: bool) -> None:
-    """The recent list (what a start shows first) against the index, after its repairs."""
-    if repair:
-        store.reseed_recent()  # the repairs above may have changed the index
-    reason = disagrees(store.recent.file, store._index_docs())
-    if reason is not None:
-        finding = Finding("recent_list", f"{store.home / RECENT}: {reason}")
-        if repair:
-            finding.fixed = "made again from the index"
         report.findings.append(finding)
 
 

@@ -4,8 +4,6 @@ Format history:
   1  sharded index + family files
   2  session docs carry `fork_depth` (the fork point's depth), so the tree can show
      where each fork starts without reading family files
-  3  index/recent-families: the newest families' sessions, kept with each commit, so a start
-     shows them without reading the whole index (an older forktree would not keep it)
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from tui.engine.store.errors import StoreError
 if TYPE_CHECKING:
     from tui.engine.store.tinydb_store import TinyDBStore
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 2
 
 
 def _add_fork_depth(store: TinyDBStore) -> int:
@@ -39,38 +37,28 @@ def _add_fork_depth(store: TinyDBStore) -> int:
     return changed
 
 
-def _list_recent_families(store: TinyDBStore) -> int:
-    store.reseed_recent()  # made from the index as this upgrade commits
-    return 0
-
-
-STEPS: dict[int, Callable[[TinyDBStore], int]] = {2: _add_fork_depth, 3: _list_recent_families}
-DERIVED = {3}  # steps that only add files made from the rest: no backup needed
+STEPS: dict[int, Callable[[TinyDBStore], int]] = {2: _add_fork_depth}
 
 
 def upgrade(store: TinyDBStore, version: int) -> str:
-    """Back the store up (unless every step only adds files made from the rest), run
-    every step after `version`; returns what was done."""
-    steps = range(version + 1, FORMAT_VERSION + 1)
-    backup = None
-    if any(step not in DERIVED for step in steps):
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        backup = store.home / f"backup-format{version}-{stamp}"
-        backup.mkdir()
-        for part in ("index", "families", "store.json"):
-            source = store.home / part
-            if source.is_dir():
-                shutil.copytree(source, backup / part)
-            elif source.exists():
-                shutil.copy2(source, backup / part)
+    """Back the store up, run every step after `version`; returns what was done."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backup = store.home / f"backup-format{version}-{stamp}"
+    backup.mkdir()
+    for part in ("index", "families", "store.json"):
+        source = store.home / part
+        if source.is_dir():
+            shutil.copytree(source, backup / part)
+        elif source.exists():
+            shutil.copy2(source, backup / part)
     changed = 0
     with store.transaction():
-        for target in steps:
+        for target in range(version + 1, FORMAT_VERSION + 1):
             changed += STEPS[target](store)
-    done = f"{store.home}: upgraded the store from format {version} to {FORMAT_VERSION}"
-    if backup is None:
-        return f"{done} (a list of its newest sessions was added)"
-    return f"{done} ({changed} session(s) changed); the old files are in {backup}"
+    return (
+        f"{store.home}: upgraded the store from format {version} to {FORMAT_VERSION} "
+        f"({changed} session(s) changed); the old files are in {backup}"
+    )
 
 
 def check_format(store: TinyDBStore) -> None:

@@ -35,7 +35,6 @@ def quarantine(store: TinyDBStore, file: StoreFile, reason: str) -> None:
         message = f"{file.path} was corrupt ({reason}); moved aside to {target}"
         if file.path.parent.name == "index":
             count = rebuild_shard(store, file)
-            store.reseed_recent()
             message += f"; rebuilt the index entry of {count} session(s) from their families"
         else:
             message += "; the messages of its sessions are in that file"

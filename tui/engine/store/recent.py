@@ -1,43 +1,53 @@
-"""The most recently active session families, kept by the TinyDB store with each commit.
+"""The most recently active session families, kept beside the TinyDB store's index.
 
 A start shows the newest families first; finding them in the sharded index means
 reading every session of the store, which grows with it (100k sessions: ~1 s before
-anything is drawn). `index/recent-families` (JSON) holds the session docs of the KEEP
-most recently active families (a family's activity: its newest session's `updated`),
-written in the same commit as the index, and a floor: no family left out of the file
-was active after it. So the families above the floor are exactly the newest ones,
-whole, and a store of at most KEEP families (floor None) is all in the file. It also
-counts the store's unarchived sessions (the tree is laid out by how many there are).
-Each commit that changes a session rewrites it (~120 KB: ~1.5 ms here), so the docs
-leave out the one field of unbounded size a start does not show, the system prompt.
+anything is drawn). `index/recent-families` (JSON) holds what a start needs: the
+session docs of the KEEP most recently active families (a family's activity: its
+newest session's `updated`), a floor (no family left out was active after it), the
+count of unarchived sessions, and each index shard's signature as it was read.
+
+It is a cache, not part of a commit: the app writes it when it has read the whole
+index (`save`), and a reader checks every shard's signature (`read`): a shard written
+since (by any process, or an older forktree) is read again and its sessions replace
+what the list said of them; a family that became newer than the floor is read from its
+family file. Past STALE_SHARDS changed shards, or with no list, the caller lists the
+whole index instead. The docs leave out the system prompt (of unbounded size, and not
+shown on the tree).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import contextlib
+import heapq
+from collections.abc import Callable, Mapping
+from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
+import orjson
+
 from tui.engine.sessions.model import Session, SessionRow
-from tui.engine.store.errors import CorruptFileError
-from tui.engine.store.tinydb_files import BAD_RECORD, StoreFile
+from tui.engine.store.atomic import Signature, write_atomic
+from tui.engine.store.tinydb_files import BAD_RECORD, shard_of
 
 RECENT = "index/recent-families"  # not a shard: shards end in .json
-FAMILIES = "families"
-META = "meta"
-KEEP = 100  # families kept: more than a screen shows (each commit writes them all)
-LEFT_OUT = frozenset({"system_prompt"})  # of unbounded size, and not on the tree
+KEEP = 100  # families kept: more than a screen shows
+STALE_SHARDS = 32  # shards written since the list, past which the index is read whole
+LEFT_OUT = frozenset({"system_prompt"})
+VERSION = 1
 
-Docs = Mapping[str, Mapping[str, Any]]  # a family's session docs by session id
+Doc = Mapping[str, Any]
 
 
 class RecentFamilies:
-    """The newest families' sessions, as a start-up shows them."""
+    """The newest families' sessions, as a start shows them."""
 
     def __init__(self, families: list[list[SessionRow]], docs: dict[str, Any],
                  floor: float | None, shown: int) -> None:  # fmt: skip
         self.families = families  # most recently active first
         self.floor = floor  # no family left out was active after it; None: none left out
-        self.shown = shown  # the store's unarchived sessions, in the file or not
+        self.shown = shown  # the store's unarchived sessions, in the list or not
         self._docs = docs
         self._sessions: dict[str, Session] = {}
 
@@ -47,9 +57,8 @@ class RecentFamilies:
         return self.floor is None
 
     def session(self, session_id: str) -> Session | None:
-        """A session of these families as the tree shows it (without its system prompt:
-        the list does not keep it), decoded when first asked for; None when it is not
-        here or does not read (then ask the store)."""
+        """A session of these families as the tree shows it (without its system prompt),
+        decoded when first asked for; None when it is not here or does not read."""
         session = self._sessions.get(session_id)
         if session is None and session_id in self._docs:
             try:
@@ -60,11 +69,7 @@ class RecentFamilies:
         return session
 
 
-def _active(docs: Docs) -> float:
-    return max((_time(d.get("updated")) for d in docs.values()), default=0.0)
-
-
-def shown(doc: Mapping[str, Any] | None) -> int:
+def shown(doc: Doc | None) -> int:
     """1 for an unarchived session's doc, 0 for an archived one or none."""
     return int(doc is not None and not doc.get("archived", False))
 
@@ -73,190 +78,112 @@ def _time(value: object) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-def is_seeded(file: StoreFile) -> bool:
-    return "floor" in file.raw(META)
+def _active(docs: Mapping[str, Doc]) -> float:
+    return max((_time(d.get("updated")) for d in docs.values()), default=0.0)
 
 
-def seed(file: StoreFile, families: Mapping[str, Docs]) -> None:
-    """Start the file over from every family of the store (its index, read whole)."""
-    count = sum(shown(doc) for docs in families.values() for doc in docs.values())
-    _write(file, {}, families, None, count)
+def _root(doc: Doc) -> str | None:
+    root = doc.get("root_id") or doc.get("id")
+    return root if isinstance(root, str) else None
 
 
-def keep(file: StoreFile, changed: Mapping[str, Docs], shown_delta: int) -> None:
-    """Put each changed family's session docs in the file (no docs: the family is
-    gone), leaving out the least recently active beyond KEEP and raising the floor;
-    `shown_delta` unarchived sessions more (or fewer) than before.
-    Raises ValueError on a file that does not read as this list (then `seed` it)."""
-    held = file.raw(FAMILIES)
-    for root, entry in held.items():
-        if not (isinstance(entry, dict) and isinstance(entry.get("sessions"), dict)):
-            raise ValueError(f"family {root[:40]!r} is not a list entry")
-    _write(file, held, changed, _floor(file), _meta(file, "shown") + shown_delta)
+def save(path: Path, shards: Mapping[str, tuple[Signature | None, Mapping[str, Doc]]]) -> None:
+    """Write the list from every shard's docs as read (with the signature each had
+    then), unless the list there was made from the same shards. A cache: a failure to
+    write it is not an error (nor a shard's docs changing while this reads them: the
+    signature it keeps is the older one, so a reader reads that shard again)."""
+    sigs = {name: list(sig) if sig else None for name, (sig, _) in shards.items()}
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError, AttributeError):
+        kept = orjson.loads(path.read_bytes())["shards"]
+        if {name: entry["sig"] for name, entry in kept.items()} == sigs:
+            return
+    with contextlib.suppress(OSError, RuntimeError):  # (a dict changed size meanwhile)
+        write_atomic(str(path), orjson.dumps(_list(shards, sigs)))
 
 
-def _write(file: StoreFile, held: Mapping[str, Any], changed: Mapping[str, Docs],
-           floor: float | None, count: int) -> None:  # fmt: skip
-    """The file's new content, straight to its storage (each commit writes it: TinyDB's
-    table calls would copy the whole table once per call)."""
-    entries = {root: entry for root, entry in held.items() if root not in changed}
-    for root, docs in changed.items():
-        if docs:
-            entries[root] = {"active": _active(docs), "sessions": docs}
-    if len(entries) > KEEP:
-        order = sorted(entries, key=lambda root: _time(entries[root].get("active")), reverse=True)
-        left_out = [_time(entries.pop(root).get("active")) for root in order[KEEP:]]
-        floor = max([floor or 0.0, *left_out])
-    for root, entry in entries.items():
-        if root in changed:  # copies: the store's own docs change in place later
-            entry["sessions"] = {sid: _shown_part(doc) for sid, doc in changed[root].items()}
-    meta = {"floor": {"active": floor}, "shown": {"count": max(count, 0)}}
-    file.storage.write({FAMILIES: entries, META: meta})
-    file.memo.pop("__recent__", None)
+def _list(shards: Mapping[str, tuple[Signature | None, Mapping[str, Doc]]],
+          sigs: Mapping[str, list[int] | None]) -> dict[str, Any]:  # fmt: skip
+    active: dict[str, float] = {}  # each family's newest `updated`: one pass, no grouping
+    for _, docs in shards.values():
+        for doc in docs.values():
+            root, when = _root(doc), _time(doc.get("updated"))
+            if root is not None and when >= active.get(root, -1.0):
+                active[root] = when
+    top = heapq.nlargest(KEEP + 1, active.items(), key=itemgetter(1))
+    floor = top[KEEP][1] if len(top) > KEEP else None
+    kept: dict[str, dict[str, Any]] = {root: {} for root, _ in top[:KEEP]}
+    for _, docs in shards.values():
+        for sid, doc in docs.items():
+            family = kept.get(_root(doc) or "")
+            if family is not None:
+                family[sid] = _shown_part(doc)
+    return {
+        "version": VERSION,
+        "floor": floor,
+        "shards": {
+            name: {"sig": sigs[name], "shown": sum(map(shown, docs.values()))}
+            for name, (_, docs) in shards.items()
+        },
+        "families": kept,
+    }
 
 
-def _shown_part(doc: Mapping[str, Any]) -> dict[str, Any]:
+def _shown_part(doc: Doc) -> dict[str, Any]:
     return {key: value for key, value in doc.items() if key not in LEFT_OUT}
 
 
-def _floor(file: StoreFile) -> float | None:
-    meta = file.raw(META).get("floor")
-    value = meta.get("active") if isinstance(meta, dict) else None
-    return float(value) if isinstance(value, int | float) else None
-
-
-def _meta(file: StoreFile, name: str) -> int:
-    meta = file.raw(META).get(name)
-    value = meta.get("count") if isinstance(meta, dict) else None
-    if not isinstance(value, int):
-        raise ValueError(f"the list's {name} count is missing")
-    return value
-
-
-def load(file: StoreFile) -> RecentFamilies | None:
-    """The file's families, newest first, read once per version of the file; None when
-    it was never seeded (the caller lists the index instead)."""
-    if not is_seeded(file):
-        return None
-    cached = file.memo.get("__recent__")
-    if cached is None:
-        held = file.raw(FAMILIES)
-        order = sorted(held, key=lambda root: _time(held[root].get("active")), reverse=True)
-        docs: dict[str, Any] = {}
-        families = []
-        for root in order:
-            sessions = held[root].get("sessions")  # (a damaged entry raises: see caller)
-            if not isinstance(sessions, dict):
-                raise ValueError(f"family {root[:40]!r} without its sessions")
-            families.append([SessionRow.from_dict(doc) for doc in sessions.values()])
-            docs.update(sessions)
-        shown = _meta(file, "shown")
-        cached = file.memo["__recent__"] = RecentFamilies(families, docs, _floor(file), shown)
-    return cached
-
-
-def by_family(docs: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Mapping[str, Any]]]:
-    """Session docs grouped by family, for `seed`."""
-    out: dict[str, dict[str, Mapping[str, Any]]] = {}
-    for doc in docs:
-        sid, root = doc.get("id"), doc.get("root_id") or doc.get("id")
-        if isinstance(sid, str) and isinstance(root, str):
-            out.setdefault(root, {})[sid] = doc
-    return out
-
-
-def disagrees(file: StoreFile, index: Iterable[Mapping[str, Any]]) -> str | None:
-    """How the file differs from the index's session docs (None: it does not), for the
-    doctor: a family it holds not as listed, or a newer one it left out."""
+def read(
+    path: Path,
+    signatures: Mapping[str, Signature | None],
+    shard_docs: Callable[[str], Mapping[str, Doc]],
+    family_docs: Callable[[str], Mapping[str, Doc]],
+) -> RecentFamilies | None:
+    """The list brought up to date with the shards written since it was saved
+    (`signatures`: every shard's now); None when there is no list, it does not read,
+    or too much changed. Raises what `shard_docs` and `family_docs` raise."""
     try:
-        if not is_seeded(file):
-            return "it was never made"
-        held = file.raw(FAMILIES)
-        floor = _floor(file)
-    except CorruptFileError as exc:
-        return exc.reason
-    families = by_family(index)
-    count = sum(shown(doc) for docs in families.values() for doc in docs.values())
-    try:
-        if _meta(file, "shown") != count:
-            return f"it counts {_meta(file, 'shown')} unarchived sessions, the index {count}"
-    except ValueError as exc:
-        return str(exc)
-    for root, entry in held.items():
-        sessions = entry.get("sessions") if isinstance(entry, dict) else None
-        listed = {sid: _shown_part(doc) for sid, doc in families.get(root, {}).items()}
-        if sessions != listed:
-            return f"family {root[:8]} is not as the index lists it"
-    for root, docs in families.items():
-        if root not in held and (floor is None or _active(docs) > floor):
-            return f"family {root[:8]} is newer than the list says it holds"
-    return None
-
-
-class RecentList:
-    """A store's side of the list: what its transaction changed, written as it commits."""
-
-    def __init__(self, open_file: Callable[[], StoreFile]) -> None:
-        self._open = open_file
-        self._file: StoreFile | None = None
-        self.touched: set[str] = set()  # families whose sessions the transaction changed
-        self.shown_delta = 0  # unarchived sessions it added (less those it took away)
-        self.stale = False  # made again from the index at the next commit
-
-    @property
-    def file(self) -> StoreFile:
-        if self._file is None:
-            self._file = self._open()
-            # made from the index: its loss in a power cut is noticed (an unreadable
-            # file) and made good, and its folder is synced with the shard's anyway
-            self._file.storage.durable = False
-        return self._file
-
-    def changed(self, root_id: str, old: Mapping[str, Any] | None,
-                new: Mapping[str, Any] | None) -> None:  # fmt: skip
-        """A session of `root_id` went from the index doc `old` to `new` (None: none)."""
-        self.touched.add(root_id)
-        self.shown_delta += shown(new) - shown(old)
-
-    @property
-    def due(self) -> bool:
-        return bool(self.touched) or self.stale
-
-    def forget(self) -> None:
-        """The transaction ended (committed, or rolled back)."""
-        self.touched.clear()
-        self.shown_delta = 0
-
-    def write(self, family_docs: Callable[[str], Docs],
-              index_docs: Callable[[], Iterable[Mapping[str, Any]]]) -> None:  # fmt: skip
-        """Put the transaction's changes in the file (in the store's commit); made from
-        the whole index when it is missing, damaged or stale."""
-        file = self.file
-        try:
-            seeded = not self.stale and is_seeded(file)
-        except CorruptFileError:
-            file.storage.write({})  # made again, below
-            seeded = False
-        if seeded:
-            try:
-                keep(file, {root: family_docs(root) for root in self.touched}, self.shown_delta)
-            except BAD_RECORD:  # damaged, yet JSON
-                seeded = False
-        if not seeded:
-            try:
-                seed(file, by_family(index_docs()))
-            except BAD_RECORD:  # a damaged index doc: no list (a start lists the index)
-                file.storage.write({})
-        self.stale = False
-
-    def read(self) -> RecentFamilies | None:
-        """The newest families; None when the file cannot say (it was never made, or is
-        damaged: then this store's next commit makes it again)."""
-        try:
-            return load(self.file)
-        except (CorruptFileError, *BAD_RECORD):
-            self.stale = True
+        data = orjson.loads(path.read_bytes())
+        if data.get("version") != VERSION:
             return None
+        floor = data["floor"]
+        recorded: dict[str, Any] = data["shards"]
+        families: dict[str, dict[str, Doc]] = data["families"]
+        changed = [
+            name for name, sig in signatures.items()
+            if sig is None or recorded.get(name, {}).get("sig") != list(sig)
+        ] + [name for name in recorded if name not in signatures]  # fmt: skip
+        if len(changed) > STALE_SHARDS:
+            return None
+        count = sum(int(entry["shown"]) for name, entry in recorded.items() if name not in changed)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    stale = set(changed)
+    for docs in families.values():  # what the changed shards say replaces the list's
+        for sid in [sid for sid in docs if shard_of(sid) in stale]:
+            del docs[sid]
+    wanted: set[str] = set()  # families newer than the floor, not in the list: read whole
+    for name in changed:
+        now = shard_docs(name) if signatures.get(name) is not None else {}
+        for sid, doc in now.items():
+            count += shown(doc)
+            root = _root(doc)
+            if root in families:
+                families[root][sid] = _shown_part(doc)
+            elif root is not None and (floor is None or _time(doc.get("updated")) > floor):
+                wanted.add(root)
+    for root in wanted:
+        families[root] = {sid: _shown_part(doc) for sid, doc in family_docs(root).items()}
+    return _families(families, floor, count)
 
-    def close(self) -> None:
-        self._file = None
+
+def _families(
+    families: dict[str, dict[str, Doc]], floor: float | None, count: int
+) -> RecentFamilies | None:
+    held = {root: docs for root, docs in families.items() if docs}
+    order = sorted(held, key=lambda root: _active(held[root]), reverse=True)
+    try:
+        rows = [[SessionRow.from_dict(dict(d)) for d in held[root].values()] for root in order]
+    except BAD_RECORD:
+        return None
+    docs = {sid: doc for root in order for sid, doc in held[root].items()}
+    return RecentFamilies(rows, docs, floor, count)

@@ -4,7 +4,7 @@ Layout under the store home:
     store.json                       format version
     store.lock                       cross-process write lock
     index/<id[:2]>.json              TinyDB, table "sessions": one small doc per session
-    index/recent-families            the newest families' session docs (see recent.py)
+    index/recent-families            a cache of the newest families' sessions (recent.py)
     families/<root[:2]>/<root>.json  TinyDB, tables "sessions" and "messages" of one family
     quarantine/                      corrupt files moved aside, named in `problems`
 
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.engine.sessions.model import Message, Session, SessionRow
 from tui.engine.store import recent
+from tui.engine.store.atomic import signature
 from tui.engine.store.errors import (
     CorruptFileError,
     NotFoundError,
@@ -87,7 +88,6 @@ class TinyDBStore:
         self._stager = Stager(self.staging)
         self._shards: dict[str, StoreFile] = {}
         self._families: OrderedDict[str, StoreFile] = OrderedDict()
-        self.recent = recent.RecentList(lambda: self._open(self.home / recent.RECENT))
         self.recover()
         self._check_format()
 
@@ -126,7 +126,6 @@ class TinyDBStore:
                     for file in self._dirty:
                         file.storage.discard()
                     self._dirty.clear()
-                    self.recent.forget()
                 raise
             else:
                 if self._depth == 1:
@@ -144,9 +143,6 @@ class TinyDBStore:
     def _commit(self) -> None:
         """One file: an atomic rename. Several: all or nothing, through the journal."""
         try:
-            if self.recent.due:
-                self.recent.write(lambda root: self._raw(self._family(root), SESSIONS),
-                                  self._index_docs)  # fmt: skip
             dirty = list(self._dirty)
             if len(dirty) == 1:
                 dirty[0].storage.flush()
@@ -168,17 +164,6 @@ class TinyDBStore:
             raise
         finally:
             self._dirty.clear()
-            self.recent.forget()
-
-    def reseed_recent(self) -> None:
-        """The index changed other than through `put_session` (a repair): the recent
-        list is made again from it when this transaction commits."""
-        self.recent.stale = True
-
-    def recent_families(self) -> recent.RecentFamilies | None:
-        """The most recently active families' sessions, from one small file; None when
-        it cannot say (then list the index)."""
-        return self.recent.read()
 
     def _mark_dirty(self, file: StoreFile) -> None:
         if self._depth == 0:
@@ -276,9 +261,33 @@ class TinyDBStore:
             if number % shards == 0:
                 yield
 
-    def _index_docs(self) -> Iterator[dict[str, Any]]:
+    def recent_families(self) -> recent.RecentFamilies | None:
+        """The newest families' sessions from the recent list, brought up to date with
+        the shards written since it was saved; None when it cannot say (list the index)."""
+        index = self.home / "index"
+        signatures = {name: signature(str(index / f"{name}.json")) for name in self._shard_names()}
+        return recent.read(
+            self.home / recent.RECENT,
+            signatures,
+            lambda name: self._raw(self._shard(name), SESSIONS),
+            lambda root: self._raw(self._family(root), SESSIONS),
+        )
+
+    def recent_writer(self) -> Callable[[], None]:
+        """Writing the recent list, split in two: here, the index's docs as this store
+        holds them (read whole; after `list_rows` nothing is read again); the returned
+        call builds and writes the list from them, touching no state of the store, so
+        any thread can run it."""
+        shards = {}
         for name in self._shard_names():
-            yield from self._raw(self._shard(name), SESSIONS).values()
+            file = self._shard(name)
+            docs = self._raw(file, SESSIONS)
+            shards[name] = (file.storage._sig, docs)
+        path = self.home / recent.RECENT
+        return lambda: recent.save(path, shards)
+
+    def save_recent(self) -> None:
+        self.recent_writer()()
 
     def list_sessions(self) -> list[Session]:
         return self._listed(Session)
@@ -319,7 +328,6 @@ class TinyDBStore:
             family.table(SESSIONS).upsert(str_doc(doc, session.id))
             family.memo.pop("__sessions__", None)
             shard = self._shard(shard_of(session.id))
-            self.recent.changed(session.root_id, self._raw(shard, SESSIONS).get(session.id), doc)
             shard.table(SESSIONS).upsert(str_doc(dict(doc), session.id))
             for key in _LISTED.values():
                 shard.memo.pop(key, None)
@@ -331,7 +339,6 @@ class TinyDBStore:
             family.table(SESSIONS).remove(doc_ids=str_ids([session.id]))
             family.memo.pop("__sessions__", None)
             shard = self._shard(shard_of(session.id))
-            self.recent.changed(session.root_id, self._raw(shard, SESSIONS).get(session.id), None)
             shard.table(SESSIONS).remove(doc_ids=str_ids([session.id]))
             for key in _LISTED.values():
                 shard.memo.pop(key, None)
@@ -410,5 +417,5 @@ class TinyDBStore:
     def close(self) -> None:
         self._families.clear()
         self._shards.clear()
-        self.recent.close()
+
         self._stager.close()
