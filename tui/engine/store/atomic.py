@@ -33,10 +33,9 @@ def signature(path: str) -> Signature | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def stage(payload: bytes, folder: str, mode_of: str | None = None, sync: bool = True) -> str:
+def stage(payload: bytes, folder: str, mode_of: str | None = None) -> str:
     """`payload` in a new fsynced temp file in `folder` (made if missing); its path.
-    With `mode_of`, the temp file takes that file's permission bits (else 0600). Not
-    `sync`: not fsynced (a file made from the others, whose loss a reader notices)."""
+    With `mode_of`, the temp file takes that file's permission bits (else 0600)."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     except FileNotFoundError:  # the folder is new, or went away since we made it
@@ -49,8 +48,7 @@ def stage(payload: bytes, folder: str, mode_of: str | None = None, sync: bool = 
             if mode_of is not None:
                 with contextlib.suppress(FileNotFoundError):
                     os.fchmod(handle.fileno(), os.stat(mode_of).st_mode & 0o7777)
-            if sync:
-                os.fsync(handle.fileno())
+            os.fsync(handle.fileno())
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -111,7 +109,6 @@ class AtomicJSONStorage(Storage):
         self.generation = 0
         self.defer = False
         self.dirty = False
-        self.durable = True  # a multi-file commit fsyncs this file's content (see stage)
 
     def read(self) -> dict[str, Any] | None:
         if self.dirty:
@@ -176,7 +173,7 @@ class AtomicJSONStorage(Storage):
     def stage(self, folder: str) -> str:
         """The unwritten changes in a temp file in `folder`, for a multi-file commit
         (see journal.py); `committed()` once it has been renamed into place."""
-        return stage(orjson.dumps(self._data), folder, sync=self.durable)
+        return stage(orjson.dumps(self._data), folder)
 
     def committed(self) -> None:
         self.dirty = False

@@ -13,7 +13,7 @@ import orjson
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from tui.engine.store.atomic import AtomicJSONStorage
+from tui.engine.store.atomic import AtomicJSONStorage, Signature
 
 HEX2 = re.compile(r"^[0-9a-f]{2}")
 SAFE_ID = re.compile(r"^[0-9A-Za-z_-]{1,80}$")
@@ -73,6 +73,10 @@ class StoreFile:
         """The file's bytes on disk when last read or written (0 if neither yet)."""
         sig = self.storage._sig
         return sig[1] if sig is not None else 0
+
+    def signature(self) -> Signature | None:
+        """The file's signature when last read or written (see atomic.signature)."""
+        return self.storage._sig
 
     def table(self, name: str) -> Table:
         return self.db.table(name, cache_size=0)

@@ -142,8 +142,8 @@ class TinyDBStore:
 
     def _commit(self) -> None:
         """One file: an atomic rename. Several: all or nothing, through the journal."""
+        dirty = list(self._dirty)
         try:
-            dirty = list(self._dirty)
             if len(dirty) == 1:
                 dirty[0].storage.flush()
             elif dirty:
@@ -152,14 +152,14 @@ class TinyDBStore:
                 for file in dirty:
                     file.storage.committed()
         except OSError as exc:  # disk full, read-only: one clear line, the old state kept
-            for file in self._dirty:
+            for file in dirty:
                 file.storage.discard()
             raise StoreWriteError(
                 f"cannot write to the store at {self.home}: {exc.strerror or exc}; "
                 "nothing was changed"
             ) from None
         except BaseException:
-            for file in self._dirty:
+            for file in dirty:
                 file.storage.discard()
             raise
         finally:
@@ -243,10 +243,8 @@ class TinyDBStore:
         return cached
 
     def _shard_names(self) -> list[str]:
-        """Shards on disk, and those this transaction makes."""
         names = [e.name for e in os.scandir(self.home / "index")]
-        names = [n[:-5] for n in names if n.endswith(".json") and not n.startswith(".")]
-        return sorted({*names, *(n for n, f in self._shards.items() if f.storage.dirty)})
+        return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
 
     def _listed(self, kind: type[Session] | type[SessionRow]) -> list[Any]:
         out: list[Any] = []
@@ -282,7 +280,7 @@ class TinyDBStore:
         for name in self._shard_names():
             file = self._shard(name)
             docs = self._raw(file, SESSIONS)
-            shards[name] = (file.storage._sig, docs)
+            shards[name] = (file.signature(), docs)
         path = self.home / recent.RECENT
         return lambda: recent.save(path, shards)
 
@@ -417,5 +415,4 @@ class TinyDBStore:
     def close(self) -> None:
         self._families.clear()
         self._shards.clear()
-
         self._stager.close()
