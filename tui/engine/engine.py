@@ -175,10 +175,7 @@ class Engine:
 
     def session_rows(self, include_archived: bool = False) -> list[SessionRow]:
         """What `sessions()` lists, in its order, as rows: far cheaper to read in bulk."""
-        found = self.store.list_rows()
-        if not include_archived:
-            found = [r for r in found if not r.archived]
-        return sorted(found, key=lambda r: r.updated, reverse=True)
+        return listing.newest(self.store.list_rows(), include_archived)
 
     def first_rows(self, families: int) -> FirstRows:
         """What a start shows: the rows of at least the `families` most recently active

@@ -29,9 +29,10 @@ class FirstRows:
     from_list: bool = False  # read from the store's list of its newest families
 
 
-def newest(rows: list[SessionRow]) -> list[SessionRow]:
-    """Unarchived rows, most recently updated first."""
-    return sorted((r for r in rows if not r.archived), key=lambda r: r.updated, reverse=True)
+def newest(rows: list[SessionRow], include_archived: bool = False) -> list[SessionRow]:
+    """The rows (unarchived ones unless `include_archived`), most recently updated first."""
+    kept = rows if include_archived else [r for r in rows if not r.archived]
+    return sorted(kept, key=lambda r: r.updated, reverse=True)
 
 
 def first_rows(
