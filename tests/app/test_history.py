@@ -156,6 +156,39 @@ async def test_new_messages_and_focus_changes_render_nothing_else_even_past_the_
         assert "one more" in visible_text(app) and "message 0" in visible_text(app)
 
 
+async def test_messages_above_render_in_the_background_before_the_reader_pages_to_them(
+    engine: Engine, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from tui.app.widgets import history as history_module
+
+    sid = engine.new_session(title="long").id
+    for i in range(150):
+        role = "user" if i % 2 == 0 else "assistant"
+        engine.append(sid, role, f"message {i}\n\n" + "a line of the reply\n\n" * 3)
+    monkeypatch.setattr(history_module, "BLOCKS", BlockCache())
+    async with opened(engine, sid, (100, 30)) as (pilot, screen):
+        transcript = screen.transcript
+        await screen.app.workers.wait_for_complete()
+        rendered: list[str] = []
+        markdown = history_module.rich_markdown
+
+        def counted(text: str, dark: bool):  # type: ignore[no-untyped-def]
+            rendered.append(text)
+            return markdown(text, dark)
+
+        monkeypatch.setattr(history_module, "rich_markdown", counted)
+        transcript.focus()
+        before = transcript.shown_from
+        while transcript.shown_from == before:
+            await pilot.press("pageup")
+        loaded = transcript.messages[transcript.shown_from : before]
+        assert loaded and not {m.text for m in loaded} & set(rendered)  # drawn from cache
+        assert "message 0" not in visible_text(screen.app)  # still far from the top
+        await screen.app.workers.wait_for_complete()  # ... and the next part renders now
+        above = transcript.messages[max(0, transcript.shown_from - 30) : transcript.shown_from]
+        assert above and {m.text for m in above} <= set(rendered)
+
+
 def test_markdown_with_the_shared_parser_renders_as_rich_does() -> None:
     import io
 

@@ -3,6 +3,7 @@ and each message is rendered once per width and theme (then served from a cache)
 
 from __future__ import annotations
 
+import asyncio
 from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -27,6 +28,17 @@ GUTTER = 3  # border, and one column of padding each side
 CACHE_LINES = 50_000  # rendered lines kept across switches (a few tens of MB at most)
 
 BlockKey = tuple[str, str, str, str, str, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pen:
+    """The styles every line of one render pass is drawn with."""
+
+    base: Style
+    focused: Style  # base, with the focused message's background
+    edge: Style
+    edge_user: Style
+    edge_focus: Style
 
 
 class BlockCache:
@@ -95,6 +107,7 @@ class History(Widget):
         self._look: tuple[object, ...] | None = None  # the looks they were rendered with
         self._starts: list[int] = []  # each message's first line (the gap above it)
         self._total = 0
+        self._pen: _Pen | None = None
 
     # -- content -------------------------------------------------------------------
 
@@ -133,6 +146,15 @@ class History(Widget):
                 return True
         return False
 
+    async def prerender(self, messages: list[Message]) -> None:
+        """Render `messages` into BLOCKS before they are needed, one per turn of the
+        event loop (keys and frames go between): loading them then only counts lines."""
+        for message in messages:
+            if self._width <= 0:
+                return
+            self._block(message, max(1, self._width - GUTTER))
+            await asyncio.sleep(0)
+
     def _changed(self) -> None:
         self._stale = True
         self.refresh(layout=True)
@@ -141,6 +163,7 @@ class History(Widget):
         """Styles were applied again: on every change of focus or theme. Messages render
         again only when what they are drawn with changed (a new theme)."""
         super().notify_style_update()
+        self._pen = None
         if self._look is not None and self._looks() != self._look:
             self._width = -1
 
@@ -244,37 +267,55 @@ class History(Widget):
         row = y - self._starts[index] - 1
         return (index, block[row]) if block is not None and 0 <= row < len(block) else None
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pen = None  # looked up again once per pass: styles may have changed
+        return super().render_lines(crop)
+
+    def _pen_now(self) -> _Pen:
+        if self._pen is None:
+            base = self.rich_style  # the colours under this widget (it has no background)
+            focus = self.get_component_rich_style("history--focus").bgcolor
+            self._pen = _Pen(
+                base,
+                base + Style(bgcolor=focus),
+                self._fg("history--border"),
+                self._fg("history--border-user"),
+                self._fg("history--border-focus"),
+            )
+        return self._pen
+
     def render_line(self, y: int) -> Strip:
         """Line `y`. Each cell carries its place in the text, for selecting with the
         mouse: (x, y), with x counted in the message's own text, after the border."""
         width = self.size.width
         self._layout(width)
-        base = self.rich_style  # the colours under this widget (it has no background)
+        pen = self._pen_now()
         note = self._note(y)
         found = self._row(y) if note is None else None
         if found is None:
-            return self._label(note or "", y, width, base)
+            return self._label(note or "", y, width, pen.base)
         index, content = found
         focused = self.active and index == self.cursor
+        under = pen.focused if focused else pen.base
         if focused:
-            edge = self._fg("history--border-focus")
+            edge = pen.edge_focus
         elif self.messages[index].role is Role.USER:
-            edge = self._fg("history--border-user")
+            edge = pen.edge_user
         else:
-            edge = self._fg("history--border")
+            edge = pen.edge
         here = Style.from_meta({"offset": (0, y)})
+        content = self._selected(content, y).apply_offsets(0, y)
+        # One strip, built at once: what Strip.join, crop_extend and apply_style would
+        # make in five steps, each a new Strip (most of a line's cost, when paging).
+        segments = [Segment(BORDER, under + edge + here), Segment(" ", under + here)]
+        segments += [Segment(text, under + style if style else under) for text, style, _ in content]
         end = Style.from_meta({"offset": (len(content.text), y)})
-        line = Strip.join(
-            [
-                Strip([Segment(BORDER, edge + here), Segment(" ", here)], GUTTER - 1),
-                self._selected(content, y).apply_offsets(0, y),
-                Strip([Segment(" ", end)], 1),
-            ]
-        ).crop_extend(0, width, None)
-        if focused:
-            background = self.get_component_rich_style("history--focus").bgcolor
-            line = line.apply_style(Style(bgcolor=background))
-        return line.apply_style(base)
+        segments.append(Segment(" ", under + end))
+        used = GUTTER + content.cell_length
+        if used < width:
+            segments.append(Segment(" " * (width - used), under))
+        line = Strip(segments, max(used, width))
+        return line if used <= width else line.crop(0, width)
 
     def _label(self, text: str, y: int, width: int, base: Style) -> Strip:
         """A line of the "N earlier / later messages" notes, or a blank line."""

@@ -85,6 +85,15 @@ class Transcript(VerticalScroll, can_focus=True):
         self.anchor()
         self.call_after_refresh(settled)
         self.call_after_refresh(self._fill)
+        self.call_after_refresh(self._prerender)
+
+    def _prerender(self) -> None:
+        """Render the next earlier messages in the background, once this page is drawn:
+        the page up that loads them then does not render Markdown in its frame."""
+        start = max(0, self.shown_from - CHUNK)
+        if start < self.shown_from:
+            earlier = self.messages[start : self.shown_from]
+            self.run_worker(self.history.prerender(earlier), group="prerender", exclusive=True)
 
     @property
     def shown_to(self) -> int:
@@ -131,6 +140,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self.set_reactive(Transcript.scroll_y, y)
         self.set_reactive(Transcript.scroll_target_y, y)
         self.vertical_scrollbar.position = y
+        self.call_after_refresh(self._prerender)
 
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)  # a page at once, as in a pager
