@@ -119,7 +119,6 @@ class CompareScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         await self._show()
-        await self.query_one(KeysFooter).show_now()  # the keys in the first frame
 
     async def _show(self) -> None:
         c = self.comparison

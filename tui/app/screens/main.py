@@ -100,7 +100,6 @@ class MainScreen(Screen[None]):
         newest = self.listing.start()
         await self.open_session(self.start or newest)
         self.prompt.focus()
-        await self.query_one(KeysFooter).show_now()  # the keys of the focused prompt
         ready = getattr(self.app, "main_screen_ready", None)  # keys typed on a saved frame
         if ready is not None:
             ready()

@@ -1,57 +1,168 @@
-"""Textual's Footer, rebuilt only when the keys it shows change."""
+"""The keys of the focused widget, drawn as one line by one widget.
+
+It looks and acts as Textual's Footer does (keys on the left, the command palette's key
+on the right; a click presses the key), but Textual's Footer is a container with a
+widget per key, all rebuilt, restyled and laid out again on every change of focus: ~25 ms
+of each screen's first frame here. This reads the screen's bindings when it draws."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
-from textual.app import ComposeResult
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widget import Widget
 
-Shown = tuple[object, ...]
+PALETTE_EDGE = "▏"  # the left edge of the command palette's key, as Footer draws it
 
 
-class KeysFooter(Footer):
-    """Textual rebuilds its Footer (a widget and a layout per key) on every change of
-    focus, even when the keys shown stay the same: four times during start-up, and
-    once for each move between messages. This one skips those rebuilds."""
+class Key(NamedTuple):
+    """One key shown, and the columns it takes."""
 
-    def __init__(self, **kwargs: Any) -> None:  # Widget's own keywords (id, classes…)
+    key: str
+    display: str
+    description: str
+    enabled: bool
+    tooltip: str
+    start: int = 0
+    end: int = 0
+
+
+class KeysFooter(Widget):
+    """The focused widget's keys (Textual's Footer look), redrawn when they change."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "keys-footer--key",
+        "keys-footer--description",
+        "keys-footer--hover",
+        "keys-footer--edge",
+    }
+    DEFAULT_CSS = """
+    KeysFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .keys-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .keys-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .keys-footer--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+        & > .keys-footer--edge {
+            color: $foreground 20%;
+        }
+    }
+    """
+
+    def __init__(self, show_command_palette: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._shown: Shown | None = None  # asked for (a rebuild may be pending)
-        self._composed: Shown | None = None  # what its key widgets show
+        self.show_command_palette = show_command_palette
+        self._shown: tuple[Key, ...] = ()  # as last drawn, with their columns
+        self._hover: int | None = None
 
-    def _keys(self) -> Shown:
-        return (
-            self.compact,
-            self.show_command_palette,
-            *(
-                (binding.key, binding.key_display, binding.description, enabled, tooltip)
-                for _, binding, enabled, tooltip in self.screen.active_bindings.values()
-                if binding.show
-            ),
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
+        if screen is self.screen and self._keys() != self._unplaced(self._shown):
+            self.refresh()
+
+    @staticmethod
+    def _unplaced(keys: tuple[Key, ...]) -> tuple[Key, ...]:
+        return tuple(key._replace(start=0, end=0) for key in keys)
+
+    def _key(self, binding: Binding, enabled: bool, tooltip: str) -> Key:
+        display = self.app.get_key_display(binding)
+        return Key(binding.key, display, binding.description, enabled, tooltip)
+
+    def _keys(self) -> tuple[Key, ...]:
+        """The keys to show: the screen's, then the command palette's (drawn right)."""
+        active = self.screen.active_bindings
+        palette = self.app.COMMAND_PALETTE_BINDING
+        keys, actions = [], set()
+        for key, (_, binding, enabled, tooltip) in active.items():
+            if binding.show and key != palette and binding.action not in actions:
+                actions.add(binding.action)  # one key per action, as Footer shows
+                keys.append(self._key(binding, enabled, tooltip))
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE and palette in active:
+            _, binding, enabled, tooltip = active[palette]
+            keys.append(self._key(binding, enabled, tooltip or binding.description))
+        return tuple(keys)
+
+    def render(self) -> Text:
+        keys = self._keys()
+        width = self.size.width
+        has_palette = (
+            self.show_command_palette
+            and bool(keys)
+            and keys[-1].key == self.app.COMMAND_PALETTE_BINDING
         )
+        left = keys[:-1] if has_palette else keys
+        key_style = self.get_component_rich_style("keys-footer--key")
+        description_style = self.get_component_rich_style("keys-footer--description")
+        hover = self.get_component_rich_style("keys-footer--hover")
+        line = Text(no_wrap=True, overflow="crop", end="")
+        placed: list[Key] = []
 
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        if screen is self.screen and self._bindings_ready and screen.app.app_focus:
-            keys = self._keys()
-            if keys == self._shown:
-                return  # shown already, or in the rebuild that is pending
-            self._shown = keys
-        super().bindings_changed(screen)
+        def draw(index: int, key: Key, pad: str = " ") -> None:
+            start = len(line)
+            line.append(f"{pad}{key.display} ", key_style)
+            line.append(f"{key.description} " if key.description else "", description_style)
+            if not key.enabled:
+                line.stylize(Style(dim=True), start)
+            if index == self._hover:
+                line.stylize(Style(bgcolor=hover.bgcolor), start)
+            placed.append(key._replace(start=start, end=len(line)))
 
-    async def show_now(self) -> None:
-        """The keys, in the screen's first frame: Textual's Footer shows none until a
-        frame after the screen's bindings first change (a blink after a saved frame)."""
-        self.set_reactive(Footer._bindings_ready, True)
-        with self._context():  # the keys bind to this footer's reactives, as they compose
-            await self.recompose()
+        for i, key in enumerate(left):
+            draw(i, key)
+        if has_palette:
+            palette = keys[-1]
+            size = len(palette.display) + len(palette.description) + 3  # edge, 2 pads
+            room = max(0, width - size)
+            line.truncate(room, pad=True)
+            placed = [key for key in placed if key.start < room]
+            line.append(PALETTE_EDGE, self.get_component_rich_style("keys-footer--edge"))
+            draw(len(left), palette, pad="")
+        self._shown = tuple(placed)
+        return line
 
-    async def recompose(self) -> None:
-        """A rebuild queued before `show_now` drew the same keys is skipped."""
-        if self._composed is None or self._composed != self._keys():
-            await super().recompose()
+    def _at(self, x: int) -> int | None:
+        return next((i for i, k in enumerate(self._shown) if k.start <= x < k.end), None)
 
-    def compose(self) -> ComposeResult:
-        self._shown = self._composed = self._keys() if self._bindings_ready else None
-        yield from super().compose()
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        index = self._at(event.x)
+        if index != self._hover:
+            self._hover = index
+            self.tooltip = self._shown[index].tooltip or None if index is not None else None
+            self.refresh()
+
+    def on_leave(self, _: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._at(event.x)
+        if index is None:
+            return
+        key = self._shown[index]
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()
