@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.segment import Segment
@@ -24,6 +25,17 @@ RULE = "▁"  # the line under a row, as Textual's "hkey" border draws it
 PAD = 3  # edge, and one column of padding each side of a cell's text
 
 Render = Callable[[TurnPair, str], Text]  # a pair's side ("a" or "b") as text
+
+
+@dataclass(frozen=True, slots=True)
+class _Pen:
+    """The styles every line of one render pass is drawn with."""
+
+    base: Style
+    edge: Style
+    edge_differs: Style
+    rule: Style
+    more: Style
 
 
 class CompareRows(Widget):
@@ -56,6 +68,7 @@ class CompareRows(Widget):
         self._starts: list[int] = []
         self._total = 0
         self._stale = True  # pairs to render, or line positions to count again
+        self._pen: _Pen | None = None
 
     def show_more(self, count: int) -> None:
         """Draw `count` more pairs below (they render as they come into view)."""
@@ -121,30 +134,52 @@ class CompareRows(Widget):
         partial = self.get_component_rich_style(name, partial=True)
         return Style(color=full.color, bold=partial.bold, italic=partial.italic)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pen = None  # looked up again once per pass: styles may have changed
+        return super().render_lines(crop)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._pen = None
+
+    def _pen_now(self) -> _Pen:
+        if self._pen is None:
+            base = self.rich_style
+            self._pen = _Pen(
+                base,
+                base + self._fg("compare-rows--edge"),
+                base + self._fg("compare-rows--edge-differs"),
+                base + self._fg("compare-rows--rule"),
+                base + self._fg("compare-rows--more"),
+            )
+        return self._pen
+
     def render_line(self, y: int) -> Strip:
+        """Line `y`, built as one Strip (joining, cropping and styling pieces would
+        make a new Strip at each step)."""
         width = self.size.width
         self._layout(width)
-        base = self.rich_style
+        pen = self._pen_now()
+        base = pen.base
         index = bisect_right(self._starts, y) - 1
         if index < 0 or y >= self._total - (1 if self.shown < len(self.pairs) else 0):
             left = len(self.pairs) - self.shown
             note = f"… {left} more turns (n jumps, or scroll to the end)" if left else ""
-            label = Segment(note[:width], self._fg("compare-rows--more"))
-            return Strip([label]).extend_cell_length(width).apply_style(base)
+            label = Strip([Segment(note, pen.more)]).crop(0, width)
+            return Strip([*label, Segment(" " * (width - label.cell_length), base)], width)
         a, b = self._rows[index]
         row = y - self._starts[index]
-        height = max(len(a), len(b))
-        if row >= height:
-            rule = Segment(RULE * width, self._fg("compare-rows--rule"))
-            return Strip([rule], width).apply_style(base)
-        pair = self.pairs[index]
-        edge = self._fg("compare-rows--edge" if pair.same else "compare-rows--edge-differs")
-        pieces = []
+        if row >= max(len(a), len(b)):
+            return Strip([Segment(RULE * width, pen.rule)], width)
+        edge = pen.edge if self.pairs[index].same else pen.edge_differs
+        segments: list[Segment] = []
         for lines, cell in zip((a, b), self._cells(), strict=True):
-            if row < len(lines):  # a cell's edge is as tall as its own text
-                pieces.append(Strip([Segment(EDGE, edge), Segment(" ")], 2))
-                pieces.append(lines[row].crop_extend(0, cell - PAD, None))
-                pieces.append(Strip([Segment(" ")], 1))
-            else:
-                pieces.append(Strip([Segment(" " * cell)], cell))
-        return Strip.join(pieces).crop_extend(0, width, None).apply_style(base)
+            if row >= len(lines):  # a cell's edge is as tall as its own text
+                segments.append(Segment(" " * cell, base))
+                continue
+            room = max(0, cell - PAD)
+            text = lines[row] if lines[row].cell_length <= room else lines[row].crop(0, room)
+            segments += [Segment(EDGE, edge), Segment(" ", base)]
+            segments += [Segment(t, base + style if style else base) for t, style, _ in text]
+            segments.append(Segment(" " * (room - text.cell_length + 1), base))
+        return Strip(segments, width)
