@@ -202,6 +202,36 @@ async def test_messages_above_render_in_the_background_before_the_reader_pages_t
         assert above and {m.text for m in above} <= set(rendered)
 
 
+async def test_a_page_up_after_a_layout_repaints_the_transcript_not_the_screen(
+    engine: Engine, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from textual._compositor import Compositor
+
+    sid = engine.new_session(title="long").id
+    for i in range(150):
+        engine.append(sid, "user" if i % 2 == 0 else "assistant", f"message {i}\n\nmore\n")
+    async with opened(engine, sid, (100, 30)) as (pilot, screen):
+        transcript = screen.transcript
+        transcript.focus()
+        before = transcript.shown_from
+        while transcript.shown_from == before:  # a page that loads: a full layout
+            await pilot.press("pageup")
+        await pilot.pause()
+        full: list[object] = []
+        render_full = Compositor.render_full_update
+
+        def counted(compositor: Compositor, *args, **kwargs):  # type: ignore[no-untyped-def]
+            full.append(compositor)
+            return render_full(compositor, *args, **kwargs)
+
+        monkeypatch.setattr(Compositor, "render_full_update", counted)
+        top = transcript.scroll_y
+        await pilot.press("pageup")  # a scroll only
+        await pilot.pause()
+        assert transcript.scroll_y < top and transcript.shown_from < before
+        assert full == []  # what moved was repainted, not every widget on the screen
+
+
 def test_markdown_with_the_shared_parser_renders_as_rich_does() -> None:
     import io
 

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.app.compositor import use_scrolling_compositor
 from tui.app.widgets.compare_rows import CompareRows
 from tui.app.widgets.keys_footer import KeysFooter
 from tui.engine import Engine
@@ -103,6 +104,7 @@ class CompareScreen(Screen[None]):
 
     def __init__(self, engine: Engine, a_id: str, b_id: str) -> None:
         super().__init__()
+        use_scrolling_compositor(self)  # a scroll repaints what moved, not the screen
         self.engine = engine
         self.comparison: Comparison = engine.compare(a_id, b_id)
         self.together = True

@@ -18,6 +18,7 @@ from tui.app.actions.files import FileActions
 from tui.app.actions.registry import bindings
 from tui.app.actions.sessions import SessionActions
 from tui.app.agent_watch import AgentWatch
+from tui.app.compositor import use_scrolling_compositor
 from tui.app.controller import RunWatcher, SessionController
 from tui.app.screens.live_events import LiveEvents
 from tui.app.screens.permission import PermissionScreen
@@ -48,6 +49,7 @@ class MainScreen(Screen[None]):
 
     def __init__(self, engine: Engine, start: str | None = None) -> None:
         super().__init__()
+        use_scrolling_compositor(self)  # a scroll repaints what moved, not the screen
         self.engine = engine
         self.start = start  # the session to open first (else the most recent)
         self.current: str | None = None

@@ -1,0 +1,31 @@
+"""A screen compositor that scrolls without repainting the whole screen after a layout.
+
+Textual's compositor forgets which widgets were on screen at every full layout (a
+message added, a session opened), so the next scroll finds every widget "newly exposed":
+it repaints the whole screen and tells each widget its size again, and each scrolling
+widget (the session tree) then redraws its scrollbar in one more frame, one or two frame
+periods later. Paging up right after a page loaded took ~55 ms to settle for that.
+What is on screen is still known then: it is in the full map that layout just built."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual._compositor import Compositor
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.widget import Widget
+
+
+class ScrollingCompositor(Compositor):
+    """Compares a scroll with what the last layout placed, not with nothing."""
+
+    def reflow_visible(self, parent: Widget, size: Size) -> set[Widget]:
+        if self._visible_map is None and self._full_map and size == self.size:
+            self._visible_map = self._full_map  # what is on screen, as laid out
+        return super().reflow_visible(parent, size)
+
+
+def use_scrolling_compositor(screen: Screen[Any]) -> None:
+    """Give `screen` (just constructed, not yet mounted) the compositor above."""
+    screen._compositor = ScrollingCompositor()
