@@ -463,3 +463,46 @@ async def test_switcher_prefers_other_sessions_on_a_tie(engine: Engine) -> None:
         await pilot.press("ctrl+k", *"notes", "enter")
         await pilot.pause()
         assert main_screen(app).current == older
+
+
+async def test_a_store_too_large_to_read_at_once_lists_the_newest_then_every_session(
+    engine: Engine, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from textual.widgets import Label, OptionList
+
+    from tui.app.screens import switcher
+
+    monkeypatch.setattr(switcher, "READ_BUDGET", -1.0)  # no file read before the frame
+    monkeypatch.setattr(switcher, "SHOWN", 5)
+    for i in range(30):
+        engine.new_session(title=f"topic {i}")
+    held = asyncio.Event()
+    read_the_rest = SwitcherScreen._read_the_rest
+
+    async def after_the_check(screen: SwitcherScreen) -> None:
+        await held.wait()
+        await read_the_rest(screen)
+
+    monkeypatch.setattr(SwitcherScreen, "_read_the_rest", after_the_check)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+k")
+        screen = app.screen
+        assert isinstance(screen, SwitcherScreen) and screen.reading
+        listed = screen.query_one(OptionList)
+        status = screen.query_one("#switcher-status", Label)
+        assert listed.option_count == 5 and status.display  # the newest, and a note
+        await pilot.press(*"topic 1")
+        assert listed.option_count == 0  # none of the newest five (25-29) matches yet
+        held.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not screen.reading and not status.display
+        titles = {
+            str(listed.get_option_at_index(i).prompt).split("  ·")[0]
+            for i in range(listed.option_count)
+        }
+        assert titles == {"topic 1", *(f"topic {i}" for i in range(10, 20)), "topic 21"}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from tui.app.screens.dialogs import ConfirmScreen, TextPromptScreen
 from tui.app.screens.session_options import OptionsChoice, SessionOptionsScreen
-from tui.app.screens.switcher import SwitcherScreen
+from tui.app.screens.switcher import SessionSource, SwitcherScreen
 from tui.engine import ForktreeError, Message, Role
 from tui.engine.providers import configured
 
@@ -162,7 +162,7 @@ class BranchActions:
         if self.screen.current is None:
             return
         first = self.screen.current
-        others = [s for s in self.screen.engine.sessions() if s.id != first]
+        others = SessionSource.from_engine(self.screen.engine, leave_out=first)
 
         def picked(other: str | None) -> None:
             if other:

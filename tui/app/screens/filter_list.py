@@ -34,6 +34,7 @@ class FilterListScreen(ModalScreen[T | None], Generic[T]):
             if self.heading:
                 yield Label(self.heading)
             yield Input(placeholder=self.placeholder, id="switcher-input")
+            yield Label(id="switcher-status")
             yield OptionList(id="switcher-list")
 
     def on_mount(self) -> None:
@@ -46,6 +47,12 @@ class FilterListScreen(ModalScreen[T | None], Generic[T]):
         """Enter on `option_id` (typed: what is in the input); dismiss to return."""
         # subclasses whose T is not str override pick(); for the rest the id is the result
         self.dismiss(option_id)  # type: ignore[arg-type]
+
+    def set_status(self, text: str | None) -> None:
+        """A line under the input (None: no line)."""
+        status = self.query_one("#switcher-status", Label)
+        status.update(text or "")
+        status.display = text is not None
 
     def refill(self, query: str) -> None:
         options = self.query_one(OptionList)

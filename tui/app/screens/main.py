@@ -22,7 +22,7 @@ from tui.app.compositor import use_scrolling_compositor
 from tui.app.controller import RunWatcher, SessionController
 from tui.app.screens.live_events import LiveEvents
 from tui.app.screens.permission import PermissionScreen
-from tui.app.screens.switcher import SwitcherScreen
+from tui.app.screens.switcher import SessionSource, SwitcherScreen
 from tui.app.store_watch import StoreWatch
 from tui.app.tree_listing import TreeListing
 from tui.app.widgets.history import History
@@ -318,8 +318,7 @@ class MainScreen(Screen[None]):
                 await self.open_session(session_id)
                 self.prompt.focus()
 
-        # the open session goes last: on a tie the switcher prefers where you are not
-        sessions = sorted(self.engine.sessions(), key=lambda s: s.id == self.current)
+        sessions = SessionSource.from_engine(self.engine, last=self.current)
         self.app.push_screen(SwitcherScreen(sessions), chosen)
 
     async def action_next_session(self, step: int) -> None:

@@ -61,8 +61,9 @@ def first_rows(
     return FirstRows(rows, True, session, len(rows))
 
 
-def rows_in_steps(store: SessionStore) -> Iterator[None]:
-    """Read the store's index a part at a time (a store without parts: at once)."""
+def rows_in_steps(store: SessionStore, whole: bool = False) -> Iterator[None]:
+    """Read the store's index a part at a time (a store without parts: at once), as
+    rows, or with `whole` as sessions."""
     steps = getattr(store, "list_in_steps", None)
     if steps is not None:
-        yield from steps()
+        yield from steps(shards=1, kind=Session) if whole else steps()

@@ -252,10 +252,13 @@ class TinyDBStore:
             out.extend(self._decoded(self._shard(name), kind))
         return out
 
-    def list_in_steps(self, shards: int = 4) -> Iterator[None]:
-        """Read and decode the index's rows `shards` files per step (see `list_rows`)."""
+    def list_in_steps(
+        self, shards: int = 4, kind: type[Session] | type[SessionRow] = SessionRow
+    ) -> Iterator[None]:
+        """Read and decode the index as `kind` (rows, or whole sessions), `shards` files
+        per step: `list_rows` or `list_sessions` after it reads and decodes nothing."""
         for number, name in enumerate(self._shard_names(), 1):
-            self._decoded(self._shard(name), SessionRow)
+            self._decoded(self._shard(name), kind)
             if number % shards == 0:
                 yield
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+import heapq
+from collections.abc import Callable, Iterable, Sequence
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -14,7 +15,11 @@ def score(query: str, text: str) -> int | None:
     Rewards a contiguous substring most, then matches at word starts and runs."""
     if not query:
         return 0
-    q, t = query.lower(), text.lower()
+    return _score(query.lower(), text.lower())
+
+
+def _score(q: str, t: str) -> int | None:
+    """`score` of a lower-cased query in a lower-cased text."""
     at = t.find(q)
     if at >= 0:
         return 1000 - at + (50 if at == 0 or not t[at - 1].isalnum() else 0)
@@ -32,12 +37,32 @@ def score(query: str, text: str) -> int | None:
 
 def rank(query: str, items: Iterable[T], key: Callable[[T], str], limit: int = 50) -> list[T]:
     """The best `limit` items for `query`, best first; ties keep the input order."""
-    if not query.strip():
-        return list(items)[:limit]
-    scored = []
-    for index, item in enumerate(items):
-        s = score(query.strip(), key(item))
-        if s is not None:
-            scored.append((-s, index, item))
-    scored.sort(key=lambda row: (row[0], row[1]))
-    return [item for _, _, item in scored[:limit]]
+    return Ranker(list(items), key).rank(query, limit)
+
+
+class Ranker(Generic[T]):
+    """`rank` over one list, query after query as a user types: the keys are lowered
+    once, and a query that extends the last one scores only what that one matched (a
+    text that holds "bil" in order holds "bi"), so each key costs less than the last."""
+
+    def __init__(self, items: Sequence[T], key: Callable[[T], str]) -> None:
+        self.items = items
+        self._keys = [key(item).lower() for item in items]
+        self._last: tuple[str, list[int]] = ("", list(range(len(items))))
+
+    def rank(self, query: str, limit: int = 50) -> list[T]:
+        """The best `limit` items for `query`, best first; ties keep the input order."""
+        q = query.strip().lower()
+        if not q:
+            return list(self.items[:limit])
+        last, pool = self._last
+        if not q.startswith(last):
+            pool = range(len(self._keys))  # type: ignore[assignment]
+        keys, matched, scored = self._keys, [], []
+        for index in pool:
+            s = _score(q, keys[index])
+            if s is not None:
+                matched.append(index)
+                scored.append((-s, index))
+        self._last = (q, matched)
+        return [self.items[index] for _, index in heapq.nsmallest(limit, scored)]
