@@ -26,7 +26,7 @@ from tests.bench.bench_compare import _grow
 from tests.bench.common import Row, p50, settled, timed
 from tests.bench.make_store import make_store
 from tui.engine import Engine
-from tui.engine.util.fuzzy import rank
+from tui.engine.util.fuzzy import Ranker
 
 REPO = Path(__file__).resolve().parents[2]
 SESSIONS = 10_000
@@ -257,16 +257,26 @@ def run() -> list[Row]:
         )
         titles = [x.title for x in engine.sessions()]
         queries = ["b", "bi", "bil", "bill", "billi", "billing", "billing s", "cache 9"]
-        per_key = [p50(timed(lambda q=q: rank(q, titles, key=str), 5)) for q in queries]
+        builds, per_key = [], {q: [] for q in queries}
+        for _ in range(5):  # typed key by key, as the switcher ranks them
+            start = time.perf_counter()
+            ranker = Ranker(titles, key=str)
+            builds.append((time.perf_counter() - start) * 1000)
+            for q in queries:
+                per_key[q].append(timed(lambda q=q, r=ranker: r.rank(q), 1)[0])
+        worst = max(p50(v) for v in per_key.values())
         rows.append(
             Row(
                 f"switcher filter over {len(titles)} titles per key (worst)",
-                max(per_key),
+                worst,
                 "ms",
                 "<= 30 ms",
                 None,
-                max(per_key) <= 30,
+                worst <= 30,
             )
+        )
+        rows.append(
+            Row("switcher: its titles lowered once, as it opens", p50(builds), "ms", "context")
         )
         af = _append_fork(big_home, small_home)
         rows.append(Row("append in the 1k-message store", af["append_small"], "ms", "reference"))
