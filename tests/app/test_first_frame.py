@@ -182,3 +182,70 @@ def test_the_command_starts_on_the_saved_frame(
     assert launch.run() == 0
     assert seen == ["FirstFrameScreen"] and drawn[-1] == ["MainScreen"]
     assert capsys.readouterr().err == ""
+
+
+async def _kept_while_running(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start an app as a plain start does and wait for the frame it keeps as it runs."""
+    monkeypatch.setattr("tui.app.app.FRAME_AFTER_S", 0.01)
+    app = ForktreeApp(engine, frame_key=KEY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(500):  # the files are read and written in a thread
+            if first_frame.frame_path(KEY).exists():
+                break
+            await asyncio.sleep(0.01)
+        app.exit()
+
+
+async def test_a_running_app_keeps_the_frame_without_reading_files_on_its_thread(
+    demo_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from tui.engine.store.tinydb_store import TinyDBStore
+
+    main_thread, readers = threading.get_ident(), []
+    version_of, save = first_frame.version_of, first_frame.save
+
+    def watched(home: Path) -> dict[str, str]:
+        readers.append(("version", threading.get_ident()))
+        return version_of(home)
+
+    def saved(*args: object) -> None:
+        readers.append(("save", threading.get_ident()))
+        save(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(first_frame, "version_of", watched)
+    monkeypatch.setattr(first_frame, "save", saved)
+    recent = TinyDBStore.recent_families
+
+    def listed(store: TinyDBStore):  # type: ignore[no-untyped-def]
+        if store is not demo_engine.store:  # the keeper's own handle on the store
+            readers.append(("newest", threading.get_ident()))
+        return recent(store)
+
+    monkeypatch.setattr(TinyDBStore, "recent_families", listed)
+    monkeypatch.setattr(
+        "tui.app.app.ForktreeApp.keep_first_frame", lambda app: None
+    )  # no exit save
+    await _kept_while_running(demo_engine, monkeypatch)
+    assert {what for what, _ in readers} == {"version", "newest", "save"}
+    assert all(thread != main_thread for _, thread in readers)
+    assert first_frame.load(KEY) is not None  # kept, and the next start can draw it
+
+
+async def test_a_change_while_the_frame_is_kept_leaves_a_frame_no_start_uses(
+    demo_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version_of = first_frame.version_of
+
+    def then_a_change(home: Path) -> dict[str, str]:
+        version = version_of(home)
+        other = Engine.open(home)  # another process renames the shown session meanwhile
+        other.rename(other.session_rows()[0].id, "renamed meanwhile")
+        return version
+
+    monkeypatch.setattr(first_frame, "version_of", then_a_change)
+    monkeypatch.setattr("tui.app.app.ForktreeApp.keep_first_frame", lambda app: None)
+    await _kept_while_running(demo_engine, monkeypatch)
+    assert first_frame.frame_path(KEY).exists() and first_frame.load(KEY) is None

@@ -122,7 +122,7 @@ class ForktreeApp(App[None]):
             self.push_screen(main)
         self.set_timer(GC_START_S, self.collector.start)  # after the first paint is out
         if self.frame_key is not None:
-            self.set_timer(FRAME_AFTER_S, self.keep_first_frame)
+            self.set_timer(FRAME_AFTER_S, self._keep_first_frame_aside)
         self.set_interval(GC_INTERVAL, self.collector.tick)
         for problem in self.theme_problems:
             self.notify(problem, title="Theme not loaded", severity="warning")
@@ -169,6 +169,12 @@ class ForktreeApp(App[None]):
         from tui.app.frame_keeper import keep_first_frame
 
         keep_first_frame(self)
+
+    async def _keep_first_frame_aside(self) -> None:
+        from tui.app.frame_keeper import keep_first_frame_aside
+
+        with contextlib.suppress(Exception):  # a cache: never in the user's way
+            await keep_first_frame_aside(self)
 
     def watch_theme(self, theme: str) -> None:
         if self.remember_theme and self.is_running:  # not the theme set in __init__
