@@ -16,6 +16,29 @@ def _key(name: str) -> tuple[str, str, str, str, int, str]:
     return (name, "complete", "you ›", name, 40, "forktree-dark")
 
 
+def _session(engine: Engine, count: int, text: str) -> str:
+    """A session of `count` messages, turn about, each `text` with its number."""
+    sid = engine.new_session(title="long").id
+    for i in range(count):
+        engine.append(sid, "user" if i % 2 == 0 else "assistant", text.format(i))
+    return sid
+
+
+def _count_renders(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The Markdown of each message the transcript renders from now on."""
+    from tui.app.widgets import history as history_module
+
+    rendered: list[str] = []
+    markdown = history_module.rich_markdown
+
+    def counted(text: str, dark: bool):  # type: ignore[no-untyped-def]
+        rendered.append(text)
+        return markdown(text, dark)
+
+    monkeypatch.setattr(history_module, "rich_markdown", counted)
+    return rendered
+
+
 def test_block_cache_drops_the_least_recently_used_past_its_line_budget() -> None:
     cache = BlockCache(max_lines=10)
     cache.put(_key("a"), [Strip.blank(40)] * 4)
@@ -141,23 +164,14 @@ async def test_new_messages_and_focus_changes_render_nothing_else_even_past_the_
 ) -> None:  # type: ignore[no-untyped-def]
     from tui.app.widgets import history as history_module
 
-    sid = engine.new_session(title="many").id
-    for i in range(20):
-        engine.append(sid, "user" if i % 2 == 0 else "assistant", f"message {i}")
+    sid = _session(engine, 20, "message {}")
     monkeypatch.setattr(history_module, "BLOCKS", BlockCache(max_lines=5))  # holds ~1
     app = ForktreeApp(engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = main_screen(app)
         assert len(screen.transcript.shown()) == 20
-        rendered: list[str] = []
-        markdown = history_module.rich_markdown
-
-        def counted(text: str, dark: bool):  # type: ignore[no-untyped-def]
-            rendered.append(text)
-            return markdown(text, dark)
-
-        monkeypatch.setattr(history_module, "rich_markdown", counted)
+        rendered = _count_renders(monkeypatch)
         await screen.transcript.add(engine.append(sid, "user", "one more"))
         await pilot.pause()
         assert rendered == ["one more"]  # the other 20 kept their lines
@@ -174,22 +188,12 @@ async def test_messages_above_render_in_the_background_before_the_reader_pages_t
 ) -> None:  # type: ignore[no-untyped-def]
     from tui.app.widgets import history as history_module
 
-    sid = engine.new_session(title="long").id
-    for i in range(150):
-        role = "user" if i % 2 == 0 else "assistant"
-        engine.append(sid, role, f"message {i}\n\n" + "a line of the reply\n\n" * 3)
+    sid = _session(engine, 150, "message {}\n\n" + "a line of the reply\n\n" * 3)
     monkeypatch.setattr(history_module, "BLOCKS", BlockCache())
     async with opened(engine, sid, (100, 30)) as (pilot, screen):
         transcript = screen.transcript
         await screen.app.workers.wait_for_complete()
-        rendered: list[str] = []
-        markdown = history_module.rich_markdown
-
-        def counted(text: str, dark: bool):  # type: ignore[no-untyped-def]
-            rendered.append(text)
-            return markdown(text, dark)
-
-        monkeypatch.setattr(history_module, "rich_markdown", counted)
+        rendered = _count_renders(monkeypatch)
         transcript.focus()
         before = transcript.shown_from
         while transcript.shown_from == before:
@@ -207,9 +211,7 @@ async def test_a_page_up_after_a_layout_repaints_the_transcript_not_the_screen(
 ) -> None:  # type: ignore[no-untyped-def]
     from textual._compositor import Compositor
 
-    sid = engine.new_session(title="long").id
-    for i in range(150):
-        engine.append(sid, "user" if i % 2 == 0 else "assistant", f"message {i}\n\nmore\n")
+    sid = _session(engine, 150, "message {}\n\nmore\n")
     async with opened(engine, sid, (100, 30)) as (pilot, screen):
         transcript = screen.transcript
         transcript.focus()
