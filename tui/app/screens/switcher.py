@@ -23,30 +23,32 @@ SHOWN = 200  # ... and at most this many of their sessions
 
 @dataclass
 class SessionSource:
-    """What the switcher lists: `first` at once, then `every()` once `steps` have run
-    (a large store is read between keys and frames)."""
+    """What the switcher lists: `every()` once `steps` have run (a large store is read
+    between keys and frames), and `newest()` meanwhile if that takes a while."""
 
-    first: list[Session]
+    newest: Callable[[], list[Session]]
     every: Callable[[], list[Session]]
     steps: Iterator[None] = field(default_factory=lambda: iter(()))
 
     @classmethod
     def of(cls, sessions: list[Session]) -> SessionSource:
-        return cls(sessions, lambda: sessions)
+        return cls(lambda: sessions, lambda: sessions)
 
     @classmethod
     def from_engine(
         cls, engine: Engine, leave_out: str | None = None, last: str | None = None
     ) -> SessionSource:
         """Every session but `leave_out`, newest first, `last` moved to the end (on a
-        tie the switcher prefers where you are not); the newest families at once."""
+        tie the switcher prefers where you are not)."""
 
         def arranged(sessions: list[Session]) -> list[Session]:
             kept = [s for s in sessions if s.id != leave_out and s.id != last]
             return kept + [s for s in sessions if s.id == last and s.id != leave_out]
 
-        first = engine.first_rows(NEWEST)
-        newest = arranged([first.session(row.id) for row in first.rows[:SHOWN]])
+        def newest() -> list[Session]:  # the newest families, from the start's list
+            first = engine.first_rows(NEWEST)
+            return arranged([first.session(row.id) for row in first.rows[:SHOWN]])
+
         return cls(newest, lambda: arranged(engine.sessions()), engine.sessions_in_steps())
 
 
@@ -63,7 +65,7 @@ class SwitcherScreen(FilterListScreen[str]):
             sessions if isinstance(sessions, SessionSource) else SessionSource.of(sessions)
         )
         self.reading = False  # the store is still being read: `sessions` are the newest
-        self._use(self.source.first)
+        self._use([])
 
     def _use(self, sessions: list[Session]) -> None:
         self.sessions = sessions
@@ -75,8 +77,7 @@ class SwitcherScreen(FilterListScreen[str]):
             if time.monotonic() > deadline:
                 self.reading = True
                 break
-        else:
-            self._use(self.source.every())
+        self._use(self.source.newest() if self.reading else self.source.every())
         super().on_mount()
         if self.reading:
             self.set_status("reading every session… the newest are listed meanwhile")
