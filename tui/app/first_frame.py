@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,7 +136,7 @@ def save(key: str, version: dict[str, str], size: tuple[int, int], theme: str,
     path = frame_path(key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        temp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # a writer each
         temp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         os.replace(temp, path)
     except OSError:

@@ -53,7 +53,11 @@ async def keep_first_frame_aside(app: ForktreeApp) -> bool:
     if home is None or not shows_start_state(screen, newest=screen.current):
         return False
     version = await asyncio.to_thread(first_frame.version_of, home)
-    if app.screen is not screen or not shows_start_state(screen, newest=screen.current):
+    if (
+        app.screen is not screen
+        or len(app._notifications)
+        or not shows_start_state(screen, newest=screen.current)
+    ):
         return False  # changed meanwhile (the newest session is checked below)
     strips = screen._compositor.render_strips()
     size, theme, shown = (app.size.width, app.size.height), app.theme, screen.current
