@@ -182,4 +182,6 @@ class CompareRows(Widget):
             segments += [Segment(EDGE, edge), Segment(" ", base)]
             segments += [Segment(t, base + style if style else base) for t, style, _ in text]
             segments.append(Segment(" " * (room - text.cell_length + 1), base))
+        if width < 2 * PAD:  # cells too narrow for their edge and padding
+            return Strip(segments).crop_extend(0, width, None)
         return Strip(segments, width)
