@@ -20,19 +20,33 @@ if TYPE_CHECKING:
     from tui.app.screens.main import MainScreen
 
 
-def keep_first_frame(app: ForktreeApp) -> bool:
-    """Save the screen for the next start-up made the same way; True if it was."""
+def _start_screen(app: ForktreeApp) -> tuple[MainScreen, Path, str] | None:
+    """The main screen, its store's folder and the frame's key, when the screen shows a
+    start's state as far as the screen itself tells (the newest session is checked
+    against the store apart); else None."""
     from tui.app.screens.main import MainScreen
 
-    screen = app.screen
-    if app.frame_key is None or not isinstance(screen, MainScreen) or len(app._notifications):
-        return False
+    screen, key = app.screen, app.frame_key
+    if key is None or not isinstance(screen, MainScreen) or len(app._notifications):
+        return None
     home = embedded_home(screen)
-    if home is None or not shows_start_state(screen):
+    if home is None or not shows_start_state(screen, newest=screen.current):
+        return None
+    return screen, home, key
+
+
+def keep_first_frame(app: ForktreeApp) -> bool:
+    """Save the screen for the next start-up made the same way; True if it was. The
+    store's version is read before the screen, as in `keep_first_frame_aside`."""
+    found = _start_screen(app)
+    if found is None:
+        return False
+    screen, home, key = found
+    version = first_frame.version_of(home)
+    if not shows_start_state(screen):  # the newest session, as the store says now
         return False
     strips = screen._compositor.render_strips()  # what the terminal shows now
-    size = (app.size.width, app.size.height)
-    first_frame.save(app.frame_key, first_frame.version_of(home), size, app.theme, strips)
+    first_frame.save(key, version, (app.size.width, app.size.height), app.theme, strips)
     return True
 
 
@@ -42,22 +56,13 @@ async def keep_first_frame_aside(app: ForktreeApp) -> bool:
     cache is cold) are read in a thread, with a handle on the store of its own. The
     store's version is read first and the screen after it, so a change made meanwhile
     leaves a frame the next start does not use, never a frame of the older state."""
-    from tui.app.screens.main import MainScreen
-
-    found = app.screen
-    key = app.frame_key
-    if key is None or not isinstance(found, MainScreen) or len(app._notifications):
+    found = _start_screen(app)
+    if found is None:
         return False
-    screen: MainScreen = found
-    home = embedded_home(screen)
-    if home is None or not shows_start_state(screen, newest=screen.current):
-        return False
+    screen, home, key = found
     version = await asyncio.to_thread(first_frame.version_of, home)
-    if (
-        app.screen is not screen
-        or len(app._notifications)
-        or not shows_start_state(screen, newest=screen.current)
-    ):
+    again = _start_screen(app)
+    if again is None or again[0] is not screen:
         return False  # changed meanwhile (the newest session is checked below)
     strips = screen._compositor.render_strips()
     size, theme, shown = (app.size.width, app.size.height), app.theme, screen.current
