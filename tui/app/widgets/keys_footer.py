@@ -69,7 +69,8 @@ class KeysFooter(Widget):
     def __init__(self, show_command_palette: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.show_command_palette = show_command_palette
-        self._shown: tuple[Key, ...] = ()  # as last drawn, with their columns
+        self._drawn: tuple[Key, ...] = ()  # the keys the last render was asked for
+        self._shown: tuple[Key, ...] = ()  # those it fitted, with their columns
         self._hover: int | None = None
 
     def on_mount(self) -> None:
@@ -79,12 +80,8 @@ class KeysFooter(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[Any]) -> None:
-        if screen is self.screen and self._keys() != self._unplaced(self._shown):
+        if screen is self.screen and self._keys() != self._drawn:
             self.refresh()
-
-    @staticmethod
-    def _unplaced(keys: tuple[Key, ...]) -> tuple[Key, ...]:
-        return tuple(key._replace(start=0, end=0) for key in keys)
 
     def _key(self, binding: Binding, enabled: bool, tooltip: str) -> Key:
         display = self.app.get_key_display(binding)
@@ -105,13 +102,9 @@ class KeysFooter(Widget):
         return tuple(keys)
 
     def render(self) -> Text:
-        keys = self._keys()
+        keys = self._drawn = self._keys()
         width = self.size.width
-        has_palette = (
-            self.show_command_palette
-            and bool(keys)
-            and keys[-1].key == self.app.COMMAND_PALETTE_BINDING
-        )
+        has_palette = bool(keys) and keys[-1].key == self.app.COMMAND_PALETTE_BINDING
         left = keys[:-1] if has_palette else keys
         key_style = self.get_component_rich_style("keys-footer--key")
         description_style = self.get_component_rich_style("keys-footer--description")
