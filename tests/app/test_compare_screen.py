@@ -15,6 +15,7 @@ from tui.app.screens.compare import CompareScreen
 from tui.app.screens.dialogs import TextPromptScreen
 from tui.app.widgets.compare_rows import EDGE, CompareRows
 from tui.app.widgets.keys_footer import KeysFooter
+from tui.app.widgets.line_styles import foreground
 from tui.engine import Engine, MessageStatus
 from tui.engine.sessions.model import ToolUsePart, Usage
 
@@ -79,7 +80,7 @@ async def test_mark_two_sessions_in_the_tree_opens_compare(engine: Engine) -> No
         assert rows.shown == 2 and not any(p.same for p in rows.pairs)  # both turns differ
         edges = {seg.style.color for y in range(rows.size.height)
                  for seg in rows.render_line(y) if seg.text == EDGE}  # fmt: skip
-        assert edges == {rows._fg("compare-rows--edge-differs").color}  # marked, both sides
+        assert edges == {foreground(rows, "compare-rows--edge-differs").color}  # marked, both sides
         await pilot.press("escape")
         assert app.screen is screen and not tree.marked
 

@@ -18,6 +18,7 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.app.widgets.line_styles import foreground
 from tui.engine.explore.compare import TurnPair
 
 EDGE = "▌"  # a cell's left edge, as Textual's "outer" border draws it
@@ -129,11 +130,6 @@ class CompareRows(Widget):
 
     # -- drawing ---------------------------------------------------------------------
 
-    def _fg(self, name: str) -> Style:
-        full = self.get_component_rich_style(name)
-        partial = self.get_component_rich_style(name, partial=True)
-        return Style(color=full.color, bold=partial.bold, italic=partial.italic)
-
     def render_lines(self, crop: Region) -> list[Strip]:
         self._pen = None  # looked up again once per pass: styles may have changed
         return super().render_lines(crop)
@@ -147,10 +143,10 @@ class CompareRows(Widget):
             base = self.rich_style
             self._pen = _Pen(
                 base,
-                base + self._fg("compare-rows--edge"),
-                base + self._fg("compare-rows--edge-differs"),
-                base + self._fg("compare-rows--rule"),
-                base + self._fg("compare-rows--more"),
+                base + foreground(self, "compare-rows--edge"),
+                base + foreground(self, "compare-rows--edge-differs"),
+                base + foreground(self, "compare-rows--rule"),
+                base + foreground(self, "compare-rows--more"),
             )
         return self._pen
 

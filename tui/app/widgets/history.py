@@ -20,6 +20,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.app.widgets.line_styles import foreground
 from tui.app.widgets.message_text import body_of, rich_markdown, role_line
 from tui.engine.sessions.model import Message, MessageStatus, Role
 
@@ -171,10 +172,10 @@ class History(Widget):
         """What rendered lines depend on, besides the message and the width."""
         return (
             self.app.theme,
-            self._fg("history--role"),
-            self._fg("history--role-user"),
-            self._fg("history--role-error"),
-            self._fg("history--result"),
+            foreground(self, "history--role"),
+            foreground(self, "history--role-user"),
+            foreground(self, "history--role-error"),
+            foreground(self, "history--result"),
         )
 
     # -- layout ----------------------------------------------------------------------
@@ -212,7 +213,7 @@ class History(Widget):
             text = Group(
                 Text(role, style=self._role_style(message)),
                 rich_markdown(body, self.app.current_theme.dark),
-                *([Text(result, style=self._fg("history--result"))] if result else []),
+                *([Text(result, style=foreground(self, "history--result"))] if result else []),
             )
             console = self.app.console
             options = console.options.update(width=width, highlight=False)
@@ -236,18 +237,12 @@ class History(Widget):
 
     # -- drawing ---------------------------------------------------------------------
 
-    def _fg(self, name: str) -> Style:
-        """A component's colour and text style, without its background."""
-        full = self.get_component_rich_style(name)
-        partial = self.get_component_rich_style(name, partial=True)
-        return Style(color=full.color, bold=partial.bold, italic=partial.italic)
-
     def _role_style(self, message: Message) -> Style:
         if message.status in (MessageStatus.INTERRUPTED, MessageStatus.ERROR):
-            return self._fg("history--role") + self._fg("history--role-error")
+            return foreground(self, "history--role") + foreground(self, "history--role-error")
         if message.role is Role.USER:
-            return self._fg("history--role") + self._fg("history--role-user")
-        return self._fg("history--role")
+            return foreground(self, "history--role") + foreground(self, "history--role-user")
+        return foreground(self, "history--role")
 
     def _note(self, y: int) -> str | None:
         """The text of line `y` if it is part of a gap note ("" for its blank line)."""
@@ -278,9 +273,9 @@ class History(Widget):
             self._pen = _Pen(
                 base,
                 base + Style(bgcolor=focus),
-                self._fg("history--border"),
-                self._fg("history--border-user"),
-                self._fg("history--border-focus"),
+                foreground(self, "history--border"),
+                foreground(self, "history--border-user"),
+                foreground(self, "history--border-focus"),
             )
         return self._pen
 
@@ -319,7 +314,7 @@ class History(Widget):
 
     def _label(self, text: str, y: int, width: int, base: Style) -> Strip:
         """A line of the "N earlier / later messages" notes, or a blank line."""
-        line = self._selected(Strip([Segment(text[:width], self._fg("history--gap"))]), y)
+        line = self._selected(Strip([Segment(text[:width], foreground(self, "history--gap"))]), y)
         return line.extend_cell_length(width).apply_offsets(0, y).apply_style(base)
 
     def _selected(self, line: Strip, y: int) -> Strip:
