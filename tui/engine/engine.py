@@ -193,12 +193,12 @@ class Engine:
     def rows_in_steps(self) -> Iterator[None]:
         """Read what `session_rows()` needs a part at a time, a step per item, so a
         screen can draw between steps; `session_rows()` after it reads no file again."""
-        return listing.rows_in_steps(self.store)
+        return listing.read_in_steps(self.store)
 
     def sessions_in_steps(self) -> Iterator[None]:
         """The same for `sessions()`: seconds of decoding in a store of 100k sessions,
         read the first time the switcher opens, so it reads between keys and frames."""
-        return listing.rows_in_steps(self.store, whole=True)
+        return listing.read_in_steps(self.store, whole=True)
 
     def most_recent_in(self, folder: str) -> Session | None:
         """The most recently updated session started (or whose tools ran) in `folder`."""

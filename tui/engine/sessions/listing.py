@@ -61,7 +61,7 @@ def first_rows(
     return FirstRows(rows, True, session, len(rows))
 
 
-def rows_in_steps(store: SessionStore, whole: bool = False) -> Iterator[None]:
+def read_in_steps(store: SessionStore, whole: bool = False) -> Iterator[None]:
     """Read the store's index a part at a time (a store without parts: at once), as
     rows, or with `whole` as sessions."""
     steps = getattr(store, "list_in_steps", None)
