@@ -11,26 +11,13 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from tui.engine.engine import Engine, title_from_prompt
+from tui.engine.engine import Engine
+from tui.engine.importers.claude_code_families import build_families
 from tui.engine.importers.claude_code_fork import owned
-from tui.engine.importers.claude_code_parse import (
-    Node,
-    Parsed,
-    TranscriptParser,
-    stable_id,
-    to_message,
-)
+from tui.engine.importers.claude_code_parse import Parsed, TranscriptParser
 from tui.engine.importers.jsonl import first_record, parse_files
 from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
-from tui.engine.sessions.model import (
-    Message,
-    Origin,
-    Role,
-    Session,
-    SessionStatus,
-    TextPart,
-    ToolUsePart,
-)
+from tui.engine.sessions.model import Session
 from tui.engine.util.gcpause import no_full_collections
 
 __all__ = ["ClaudeCodeImporter", "FileResult", "ImportReport", "default_root"]
@@ -144,234 +131,37 @@ class ClaudeCodeImporter:
         action = "updated" if previous else "imported"
         return FileResult(key, action, len(sessions), messages, parsed.skipped)
 
-    # -- graph -> sessions -------------------------------------------------------------
+    # -- families -> the store --------------------------------------------------------
 
     def _store(self, parsed: Parsed, source: str) -> tuple[list[Session], int]:
-        nodes = parsed.nodes
-        if not nodes:
-            return [], 0
-        ids = {k: stable_id(k) for k in nodes}
-        children: dict[str | None, list[Node]] = {}
-        for node in nodes.values():
-            children.setdefault(node.parent, []).append(node)
-
-        roots: dict[str, str] = {}  # node key -> its root's key, parents first (by depth)
-        for node in sorted(nodes.values(), key=lambda n: n.depth):
-            parent = node.parent if node.parent in nodes else None
-            roots[node.key] = roots.get(parent, node.key) if parent else node.key
-        families: dict[str, list[Node]] = {}
-        for node in nodes.values():
-            families.setdefault(roots[node.key], []).append(node)
+        built = build_families(parsed, source)
+        self._forks += built.forks
         made: list[Session] = []
         count = 0
-        stored: list[tuple[str, list[Message]]] = []
         with self.engine.store.transaction():
-            for root_key, members in families.items():
-                root = nodes[root_key]
-                root_id = stable_id("session", root_key)
-                messages = [to_message(n, ids, root_id) for n in members]
-                self.engine.store.put_messages(root_id, messages)
-                stored.append((root_id, messages))
-                count += len(messages)
-                made += self._sessions(parsed, source, root, members, children, ids, root_id)
-        for root_id, messages in stored:  # the search index, where there is one, follows
-            self.engine.writer.written(root_id, messages)
+            for family in built.families:
+                self.engine.store.put_messages(family.root_id, family.messages)
+                count += len(family.messages)
+                heads = {m.id for m in family.messages}
+                made += [self._merged(s, heads) for s in family.sessions]
+        for family in built.families:  # the search index, where there is one, follows
+            self.engine.writer.written(family.root_id, family.messages)
         return made, count
 
-    def _sessions(
-        self,
-        parsed: Parsed,
-        source: str,
-        root: Node,
-        members: list[Node],
-        children: dict[str | None, list[Node]],
-        ids: dict[str, str],
-        root_id: str,
-    ) -> list[Session]:
-        nodes = parsed.nodes
-        main_nodes = [n for n in members if not n.sidechain] or members
-        main_keys = {n.key for n in main_nodes}
-        leaves = sorted(
-            (n for n in main_nodes if not any(c.key in main_keys for c in children.get(n.key, []))),
-            key=lambda n: n.order,
-        )
-        main_leaf = leaves[-1]
-        origin = Origin(
-            kind="claude_code",
-            source_path=source,
-            source_id=root.session_id or main_leaf.session_id,
-            project=Path(parsed.cwd).name if parsed.cwd else None,
-            cwd=parsed.cwd,
-            git_branch=parsed.git_branch,
-        )
-        title = self._title(parsed, root, leaves, main_nodes)
-        main = self._session(root_id, root_id, title, main_leaf, members, ids, origin)
-        if parsed.forked_from and parsed.forked_from != origin.source_id:
-            self._forks.append((main.id, parsed.forked_from))
-        out = [main]
-        main_path: set[str] = set()
-        node: Node | None = main_leaf
-        while node is not None and node.key not in main_path:
-            main_path.add(node.key)
-            node = nodes.get(node.parent) if node.parent else None
-        for leaf in leaves[:-1]:  # real branches: rewinds, edits, resumes
-            point: Node | None = leaf
-            while point is not None and point.key not in main_path:
-                point = nodes.get(point.parent) if point.parent else None
-            out.append(
-                self._session(
-                    stable_id("branch", leaf.key),
-                    root_id,
-                    f"{title} (branch)",
-                    leaf,
-                    members,
-                    ids,
-                    origin,
-                    parent=main.id,
-                    fork=point,
-                )
-            )
-        out += self._subagents(members, children, ids, root_id, main, origin, parsed)
-        return out
-
-    @staticmethod
-    def _title(parsed: Parsed, root: Node, leaves: list[Node], main_nodes: list[Node]) -> str:
-        """custom-title, else a summary of one of this tree's leaves, else the file's only
-        summary for its first tree, else the first prompt."""
-        if parsed.title:
-            return parsed.title
-        for leaf in reversed(leaves):
-            if leaf.key in parsed.summaries:
-                return parsed.summaries[leaf.key]
-        first_tree = root.order == min(n.order for n in parsed.nodes.values())
-        if len(parsed.summaries) == 1 and first_tree:
-            return next(iter(parsed.summaries.values()))
-        first = next(
-            (
-                n
-                for n in sorted(main_nodes, key=lambda n: n.order)
-                if n.role is Role.USER and n.parts and isinstance(n.parts[0], TextPart)
-            ),
-            None,
-        )
-        if first is None or not isinstance(text := first.parts[0], TextPart):
-            return "Claude Code session"
-        return title_from_prompt(text.text)
-
-    def _subagents(
-        self,
-        members: list[Node],
-        children: dict[str | None, list[Node]],
-        ids: dict[str, str],
-        root_id: str,
-        main: Session,
-        origin: Origin,
-        parsed: Parsed,
-    ) -> list[Session]:
-        by_key = {n.key: n for n in members}
-        out = []
-        starts = [
-            n
-            for n in members
-            if n.sidechain
-            and (n.parent is None or not by_key.get(n.parent, n).sidechain)
-            and n.parent is not None
-        ]
-        for start in starts:
-            subtree, todo = [], [start]
-            while todo:
-                item = todo.pop()
-                subtree.append(item)
-                todo.extend(c for c in children.get(item.key, []) if c.sidechain)
-            leaf = max(subtree, key=lambda n: n.order)
-            task = by_key.get(start.parent) if start.parent else None
-            tool_id = start.task_tool_id
-            description = next(
-                (
-                    p.input.get("description")
-                    for p in (task.parts if task else ())
-                    if isinstance(p, ToolUsePart) and p.tool_id == tool_id
-                ),
-                None,
-            )
-            title = (
-                f"subagent: {description or title_from_prompt(start.parts[0].text)}"
-                if start.parts and isinstance(start.parts[0], TextPart)
-                else "subagent"
-            )
-            sub_origin = Origin(
-                kind="claude_code_subagent",
-                source_path=origin.source_path,
-                source_id=tool_id,
-                project=origin.project,
-                cwd=origin.cwd,
-                git_branch=origin.git_branch,
-            )
-            out.append(
-                self._session(
-                    stable_id("subagent", start.key),
-                    root_id,
-                    title,
-                    leaf,
-                    members,
-                    ids,
-                    sub_origin,
-                    parent=main.id,
-                    fork=task,
-                )
-            )
-        return out
-
-    def _session(
-        self,
-        sid: str,
-        root_id: str,
-        title: str,
-        leaf: Node,
-        members: list[Node],
-        ids: dict[str, str],
-        origin: Origin,
-        parent: str | None = None,
-        fork: Node | None = None,
-    ) -> Session:
-        created = (
-            min(n.created for n in members if n.created) if any(n.created for n in members) else 0.0
-        )
-        session = Session(
-            id=sid,
-            title=title[:200],
-            root_id=root_id,
-            head_id=ids[leaf.key],
-            parent_session_id=parent,
-            fork_point_id=ids[fork.key] if fork else None,
-            fork_depth=fork.depth if fork else None,
-            created=created,
-            updated=max(n.created for n in members),
-            provider="claude_code",
-            model=next(
-                (
-                    n.model
-                    for n in sorted(members, key=lambda n: -n.order)
-                    if n.model and n.model != "<synthetic>"
-                ),
-                None,
-            ),
-            status=SessionStatus.IDLE,
-            totals=leaf.totals,
-            origin=origin,
-        )
+    def _merged(self, session: Session, imported_heads: set[str]) -> Session:
+        """`session` as imported, over the one the store holds: a session continued in
+        forktree keeps the user's work; a title the user set later, and archiving, stay."""
         try:
-            existing = self.engine.store.get_session(sid)
+            existing = self.engine.store.get_session(session.id)
         except Exception:
             existing = None
         if existing is not None:
-            imported_heads = {ids[n.key] for n in members}
             if existing.head_id not in imported_heads:  # continued here: keep the user's work
                 return existing
             session = session.with_changes(
                 title=existing.title
-                if existing.title != title and existing.updated > session.updated
-                else title,
+                if existing.title != session.title and existing.updated > session.updated
+                else session.title,
                 archived=existing.archived,
             )
         self.engine.store.put_session(session)
