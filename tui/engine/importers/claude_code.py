@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from tui.engine.engine import Engine
 from tui.engine.importers.claude_code_families import build_families
 from tui.engine.importers.claude_code_fork import owned
 from tui.engine.importers.claude_code_parse import Parsed, TranscriptParser
+from tui.engine.importers.claude_code_workers import (
+    PARALLEL_BYTES,
+    Prepared,
+    Workers,
+    worker_count,
+)
 from tui.engine.importers.jsonl import first_record, parse_files
 from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
 from tui.engine.sessions.model import Session
@@ -38,13 +45,47 @@ def _subagent_files(path: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.jsonl") if p.is_file()) if folder.is_dir() else []
 
 
-def transcript_files(root: Path) -> list[Path]:
-    """Main transcripts under `root` (or `root` itself); subagent files go with their parent."""
+def transcript_groups(root: Path) -> list[tuple[Path, list[Path]]]:
+    """Each main transcript under `root` (or `root` itself), by its resolved path, with
+    its files: itself, then its subagent files. One listing of each folder, and no
+    `stat` of a regular file (the import stats each file once, for its signature)."""
     if root.is_file():
-        return [root]
-    # regular files only: a FIFO would block the import, a dangling link or a link loop
-    # cannot be read (is_file is False for all three)
-    return sorted(p for p in root.rglob("*.jsonl") if "subagents" not in p.parts and p.is_file())
+        return [(root.resolve(), [root, *_subagent_files(root)])]
+    base = root.resolve()
+    mains: list[tuple[Path, Path]] = []  # (resolved, as found)
+    with_subagents: set[Path] = set()  # folders holding a "subagents" folder
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            path = folder / entry.name
+            if entry.is_dir(follow_symlinks=False):  # like rglob: links to folders are left
+                if entry.name == "subagents":
+                    with_subagents.add(folder)
+                else:
+                    folders.append(path)
+            # regular files only: a FIFO would block the import, a dangling link or a link
+            # loop cannot be read (is_file is False for all three)
+            elif entry.name.endswith(".jsonl") and _is_file(entry):
+                found = path.resolve() if entry.is_symlink() else base / path.relative_to(root)
+                mains.append((found, path))
+    mains.sort()
+    return [
+        (key, [path, *(_subagent_files(path) if path.with_suffix("") in with_subagents else ())])
+        for key, path in mains
+    ]
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a link loop
+        return False
 
 
 def _signature(paths: list[Path]) -> list[list[int]]:
@@ -53,6 +94,20 @@ def _signature(paths: list[Path]) -> list[list[int]]:
         st = p.stat()
         out.append([st.st_size, st.st_mtime_ns])
     return out
+
+
+@dataclass
+class _Todo:
+    """A file to read: its state key, signature, and what the last import recorded."""
+
+    key: str
+    sig: list[list[int]]
+    previous: dict[str, object] | None
+    parallel: bool = False  # parsed by a worker
+
+    @property
+    def size(self) -> int:
+        return sum(size for size, _ in self.sig)
 
 
 class ClaudeCodeImporter:
@@ -69,30 +124,58 @@ class ClaudeCodeImporter:
 
     def _run(self, root: Path, progress: Progress | None) -> ImportReport:
         report = ImportReport()
-        files = transcript_files(root) if root.exists() else []
-        groups = [[f, *_subagent_files(f)] for f in files]
-        sizes = [sum(p.stat().st_size for p in g) for g in groups]
+        found = transcript_groups(root) if root.exists() else []
+        groups = [g for _, g in found]
+        checks = [self._check(key, g) for key, g in found]
+        sizes = [c.size if isinstance(c, _Todo) else 0 for c in checks]
         total, done = sum(sizes), 0
         self._forks = []
+        workers = self._workers(groups, sizes, checks)
         batch = 0
-        pending = iter(zip(groups, sizes, strict=True))
-        while True:
-            # one transaction (one write of each touched file) per BATCH_BYTES of input
-            with self.engine.store.transaction():
-                for group, size in pending:
-                    report.files.append(self._one(group))
-                    done += size
-                    batch += size
-                    if progress:
-                        progress(done, total)
-                    if batch >= BATCH_BYTES:
-                        batch = 0
+        pending = iter(zip(groups, sizes, checks, strict=True))
+        try:
+            while True:
+                # one transaction (one write of each touched file) per BATCH_BYTES of input
+                with self.engine.store.transaction():
+                    for group, size, check in pending:
+                        if isinstance(check, FileResult):
+                            report.files.append(check)
+                        else:
+                            prepared = workers.next() if workers and check.parallel else None
+                            report.files.append(self._import(group, check, prepared))
+                        done += size
+                        batch += size
+                        if progress and size:
+                            progress(done, total)
+                        if batch >= BATCH_BYTES:
+                            batch = 0
+                            break
+                    else:
                         break
-                else:
-                    break
+        finally:
+            if workers:
+                workers.close()
         self._link_forks()
         save_state(self.state_path, self.state)
         return report
+
+    def _workers(
+        self, groups: list[list[Path]], sizes: list[int], checks: list[FileResult | _Todo]
+    ) -> Workers | None:
+        """A process pool for the files the store has never seen, when they are enough
+        input to pay for starting it (and the store takes families as they are encoded)."""
+        count = worker_count()
+        fresh = [
+            (g, size, c)
+            for g, size, c in zip(groups, sizes, checks, strict=True)
+            if isinstance(c, _Todo) and c.previous is None
+        ]
+        new_bytes = sum(size for _, size, _ in fresh)
+        if not count or new_bytes < PARALLEL_BYTES or not hasattr(self.engine.store, "add_family"):
+            return None
+        for _, _, check in fresh:
+            check.parallel = True
+        return Workers((([str(p) for p in g], c.key, size) for g, size, c in fresh), count)
 
     def _link_forks(self) -> None:
         """Files written by --fork-session name the session they came from: hang them
@@ -111,9 +194,9 @@ class ClaudeCodeImporter:
                 if parent is not None and session.parent_session_id != parent.id:
                     self.engine.store.put_session(session.with_changes(parent_session_id=parent.id))
 
-    def _one(self, group: list[Path]) -> FileResult:
-        main = group[0]
-        key = str(main.resolve())
+    def _check(self, main: Path, group: list[Path]) -> FileResult | _Todo:
+        """What a file needs: nothing (unchanged, unreadable, ours) or to be read."""
+        key = str(main)
         try:
             sig = _signature(group)
         except OSError as exc:
@@ -123,13 +206,40 @@ class ClaudeCodeImporter:
             return FileResult(key, "unchanged")
         if key in self._owned:  # a fork forktree wrote: its turns come in through forktree
             return FileResult(key, "unchanged", reason="a fork continued in forktree")
-        parsed, why = parse_files(group, TranscriptParser())
-        if parsed is None:
-            return FileResult(key, "failed", reason=why)
-        sessions, messages = self._store(parsed, key)
-        self.state[key] = {"sig": sig, "sessions": [s.id for s in sessions]}
-        action = "updated" if previous else "imported"
-        return FileResult(key, action, len(sessions), messages, parsed.skipped)
+        return _Todo(key, sig, previous)
+
+    def _import(self, group: list[Path], todo: _Todo, prepared: Prepared | None) -> FileResult:
+        """Store one file: as a worker encoded it, when the store holds none of its
+        families; else parsed here and merged with what the store holds."""
+        if prepared is not None and prepared.failed:
+            return FileResult(todo.key, "failed", reason=prepared.failed)
+        if prepared is not None and not any(
+            self.engine.store.has_family(f.root_id)  # type: ignore[attr-defined]
+            for f in prepared.families
+        ):
+            sessions, messages = self._add(prepared)
+            skipped = prepared.skipped
+        else:
+            parsed, why = parse_files(group, TranscriptParser())
+            if parsed is None:
+                return FileResult(todo.key, "failed", reason=why)
+            sessions, messages = self._store(parsed, todo.key)
+            skipped = parsed.skipped
+        self.state[todo.key] = {"sig": todo.sig, "sessions": [s.id for s in sessions]}
+        action = "updated" if todo.previous else "imported"
+        return FileResult(todo.key, action, len(sessions), messages, skipped)
+
+    def _add(self, prepared: Prepared) -> tuple[list[Session], int]:
+        """A worker's families, new to the store. The search index, where there is one,
+        reads them at its next sync (their files are new to it)."""
+        store = self.engine.store
+        add = store.add_family  # type: ignore[attr-defined]  # _workers checked it is there
+        with store.transaction():
+            for family in prepared.families:
+                add(family.root_id, family.sessions, family.messages_json)
+        self._forks += prepared.forks
+        sessions = [s for f in prepared.families for s in f.sessions]
+        return sessions, sum(f.count for f in prepared.families)
 
     # -- families -> the store --------------------------------------------------------
 

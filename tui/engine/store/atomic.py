@@ -105,6 +105,7 @@ class AtomicJSONStorage(Storage):
             os.makedirs(folder, exist_ok=True)
             _KNOWN_DIRS.add(folder)
         self._data: dict[str, Any] | None = None
+        self._payload: bytes | None = None  # unwritten changes as JSON, not decoded yet
         self._sig: Signature | None = None
         self.generation = 0
         self.defer = False
@@ -112,6 +113,8 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, Any] | None:
         if self.dirty:
+            if self._payload is not None:
+                self._data, self._payload = self._parse(self._payload), None
             return self._data
         sig = signature(self.path)
         if sig is None:
@@ -141,7 +144,16 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, Any]) -> None:
-        self._data = data
+        self._data, self._payload = data, None
+        self._written()
+
+    def write_payload(self, payload: bytes) -> None:
+        """`write` of data already encoded as JSON: written as it is, decoded only if it
+        is read before then."""
+        self._data, self._payload = None, payload
+        self._written()
+
+    def _written(self) -> None:
         if self.defer:
             if self.on_defer is not None:
                 self.on_defer(self)
@@ -156,13 +168,16 @@ class AtomicJSONStorage(Storage):
     def discard(self) -> None:
         """Forget unwritten changes and the cache; the next read goes to disk."""
         self.dirty = False
-        self._data = None
+        self._data = self._payload = None
         self._sig = None
         self.generation += 1
 
-    def _write_now(self) -> None:
+    def _encoded(self) -> bytes:
         # orjson: several times faster than json.dumps on large session files
-        payload = orjson.dumps(self._data)
+        return self._payload if self._payload is not None else orjson.dumps(self._data)
+
+    def _write_now(self) -> None:
+        payload = self._encoded()
         try:
             write_atomic(self.path, payload, staging=self.staging)
         except BaseException:
@@ -173,10 +188,12 @@ class AtomicJSONStorage(Storage):
     def stage(self, folder: str) -> str:
         """The unwritten changes in a temp file in `folder`, for a multi-file commit
         (see journal.py); `committed()` once it has been renamed into place."""
-        return stage(orjson.dumps(self._data), folder)
+        return stage(self._encoded(), folder)
 
     def committed(self) -> None:
         self.dirty = False
+        if self._payload is not None:  # written undecoded: a read decodes the file
+            self._data = self._payload = None
         self._sig = signature(self.path)
 
     def close(self) -> None:

@@ -61,11 +61,14 @@ def _roll_forward(home: Path, moves: list[tuple[str, str]]) -> int:
     folders: set[str] = set()
     for i, (tmp, dst) in enumerate(moves):
         try:
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
             os.replace(tmp, dst)
             done += 1
         except FileNotFoundError:
-            pass  # moved before the crash
+            if os.path.exists(tmp):  # a new folder
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                os.replace(tmp, dst)
+                done += 1
+            # else moved before the crash
         folders.add(os.path.dirname(dst))
         if i == 0:
             crash_point("renaming")

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from tui.engine.sessions.model import Message, Session, SessionRow
 from tui.engine.store import recent
 from tui.engine.store.atomic import signature
@@ -88,6 +90,7 @@ class TinyDBStore:
         self._stager = Stager(self.staging)
         self._shards: dict[str, StoreFile] = {}
         self._families: OrderedDict[str, StoreFile] = OrderedDict()
+        self._added: dict[str, StoreFile] = {}  # add_family's, until the commit (uncached)
         self.recover()
         self._check_format()
 
@@ -126,6 +129,8 @@ class TinyDBStore:
                     for file in self._dirty:
                         file.storage.discard()
                     self._dirty.clear()
+                    self._added.clear()
+                    self._stager.drop()
                 raise
             else:
                 if self._depth == 1:
@@ -144,7 +149,7 @@ class TinyDBStore:
         """One file: an atomic rename. Several: all or nothing, through the journal."""
         dirty = list(self._dirty)
         try:
-            if len(dirty) == 1:
+            if len(dirty) == 1 and not self._stager.early:
                 dirty[0].storage.flush()
             elif dirty:
                 staged = self._stager.stage(dirty)
@@ -164,6 +169,7 @@ class TinyDBStore:
             raise
         finally:
             self._dirty.clear()
+            self._added.clear()
 
     def _mark_dirty(self, file: StoreFile) -> None:
         if self._depth == 0:
@@ -190,6 +196,10 @@ class TinyDBStore:
         return self.home / "families" / root_id[:2] / f"{root_id}.json"
 
     def _family(self, root_id: str) -> StoreFile:
+        added = self._added.pop(root_id, None)
+        if added is not None:  # read or changed again before its commit: cached from now
+            self._stager.forget(added)
+            self._families[root_id] = added
         file = self._families.get(root_id)
         if file is None:
             self._evict()
@@ -328,11 +338,40 @@ class TinyDBStore:
             family = self._family(session.root_id)
             family.table(SESSIONS).upsert(str_doc(doc, session.id))
             family.memo.pop("__sessions__", None)
-            shard = self._shard(shard_of(session.id))
-            shard.table(SESSIONS).upsert(str_doc(dict(doc), session.id))
-            for key in _LISTED.values():
-                shard.memo.pop(key, None)
-            shard.memo[f"s:{session.id}"] = session
+            self._index_session(session, dict(doc))
+
+    def _index_session(self, session: Session, doc: dict[str, Any]) -> None:
+        shard = self._shard(shard_of(session.id))
+        shard.table(SESSIONS).upsert(str_doc(doc, session.id))
+        for key in _LISTED.values():
+            shard.memo.pop(key, None)
+        shard.memo[f"s:{session.id}"] = session
+
+    def has_family(self, root_id: str) -> bool:
+        """Whether the store holds the family (or this transaction wrote it)."""
+        file = self._families.get(root_id)
+        if root_id in self._added or (file is not None and file.storage.dirty):
+            return True
+        return self._family_path(root_id).exists()
+
+    def add_family(self, root_id: str, sessions: list[Session], messages_json: bytes) -> None:
+        """A family new to the store (see `has_family`), its messages already encoded
+        (JSON of {id: doc}): the file is written with them as they are, never decoded
+        here, and at once, in a thread (a bulk import's worker processes encode them)."""
+        cached = self._families.get(root_id)
+        if root_id in self._added or (cached is not None and cached.storage.dirty):
+            raise StoreError(f"internal: the family {root_id} exists already")
+        if not messages_json.startswith(b"{"):
+            raise StoreError("internal: a family's messages are a JSON object")
+        docs = {s.id: s.to_dict() for s in sessions}
+        payload = b'{"sessions":' + orjson.dumps(docs) + b',"messages":' + messages_json + b"}"
+        with self.transaction():
+            self._families.pop(root_id, None)
+            family = self._added[root_id] = self._open(self._family_path(root_id))
+            family.storage.write_payload(payload)
+            self._stager.stage_now(family)
+            for session in sessions:
+                self._index_session(session, dict(docs[session.id]))
 
     def remove_session(self, session: Session) -> None:
         with self.transaction():

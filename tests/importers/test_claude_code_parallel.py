@@ -1,0 +1,136 @@
+"""A big Claude Code import is parsed by worker processes: the store it makes is the one
+the importing process alone would make, and nothing is lost when a worker fails."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.engine import Engine
+from tui.engine.importers import claude_code
+from tui.engine.importers.claude_code import ClaudeCodeImporter
+from tui.engine.importers.claude_code_workers import Workers
+
+from .cc_fixture import Transcript, text, tool_use
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX process start")
+
+
+def _history(root: Path) -> None:
+    """Sessions with a branch, a subagent file, a fork of another file, a damaged line,
+    and a copy of one file under another name (the same records: the same family)."""
+    for n in range(6):
+        sid = f"{n:08d}-2222-3333-4444-555555555555"
+        t = Transcript(session_id=sid, cwd=f"/work/p{n % 2}")
+        t.n = n * 1000
+        p = t.user(f"fix bug {n} in the parser", None)
+        a = t.assistant([text("Reading it."), tool_use(f"t{n}", "Read", {"file_path": "a.py"})],
+                        p, f"m{n}")  # fmt: skip
+        r = t.result(f"t{n}", "def parse(): ...", a)
+        t.assistant([text(f"fixed {n}")], r, f"m{n}b")
+        if n == 1:  # a rewind: a real branch
+            b = t.user("try another way", a)
+            t.assistant([text("another way")], b, "m1c")
+        if n == 2:  # a subagent in its own file
+            t.assistant([tool_use("task", "Task", {"description": "Scan", "prompt": "Scan"})],
+                        r, "m2t")  # fmt: skip
+            agent = Transcript(session_id=sid)
+            agent.n = 9000
+            s = agent.user("Scan", None, isSidechain=True, agentId="a1")
+            agent.assistant([text("3 modules")], s, "ma", isSidechain=True, agentId="a1")
+            agent.write(root / "-work-p0" / sid / "subagents" / "agent-a1.jsonl")
+        if n == 3:  # forked from session 0
+            t.lines[0]["forkedFrom"] = {"sessionId": f"{0:08d}-2222-3333-4444-555555555555"}
+        path = t.write(root / f"-work-p{n % 2}" / f"{sid}.jsonl")
+        if n == 4:
+            with path.open("a") as f:
+                f.write("{not json\n")
+        if n == 5:
+            (root / "-work-p1" / "copy.jsonl").write_text(path.read_text())
+
+
+def _contents(engine: Engine) -> dict[str, Any]:
+    sessions = sorted(engine.sessions(), key=lambda s: s.id)
+    return {s.id: (s.to_dict(), [m.to_dict() for m in engine.transcript(s.id)]) for s in sessions}
+
+
+def _run(home: Path, root: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(claude_code, "PARALLEL_BYTES", 0 if parallel else 1 << 60)
+    monkeypatch.setattr(claude_code, "worker_count", lambda: 2)
+    engine = Engine.open(home)
+    try:
+        report = ClaudeCodeImporter(engine).run(root).to_dict()
+        return report, _contents(engine)
+    finally:
+        engine.close()
+
+
+def test_workers_make_the_store_the_importing_process_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "projects"
+    _history(root)
+    started: list[Workers] = []
+    monkeypatch.setattr(
+        claude_code, "Workers", lambda *a: started.append(Workers(*a)) or started[-1]
+    )
+    seq_report, seq = _run(tmp_path / "seq", root, False, monkeypatch)
+    assert not started
+    par_report, par = _run(tmp_path / "par", root, True, monkeypatch)
+    assert started  # the workers ran
+    assert par_report == seq_report and par == seq
+    assert par_report["imported"] == 7 and par_report["skipped_lines"] == 1
+    titles = {doc["title"] for doc, _ in par.values()}
+    assert {"fix bug 1 in the parser (branch)", "subagent: Scan"} <= titles
+    forked = next(doc for doc, _ in par.values() if doc["title"] == "fix bug 3 in the parser")
+    assert forked["parent_session_id"] is not None  # linked under session 0
+
+
+def test_a_reimport_after_workers_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "projects"
+    _history(root)
+    _, first = _run(tmp_path / "home", root, True, monkeypatch)
+    report, again = _run(tmp_path / "home", root, True, monkeypatch)
+    assert report["unchanged"] == 7 and again == first
+
+
+def test_killed_workers_lose_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed (say, out of memory): its files are parsed by the importing
+    process instead, and the import completes."""
+    root = tmp_path / "projects"
+    _history(root)
+
+    def killed(jobs: Any, count: int) -> Workers:
+        workers = Workers(jobs, count)
+        for pid in list(workers._pool._processes or ()):
+            os.kill(pid, signal.SIGKILL)
+        return workers
+
+    _, seq = _run(tmp_path / "seq", root, False, monkeypatch)
+    monkeypatch.setattr(claude_code, "Workers", killed)
+    report, par = _run(tmp_path / "par", root, True, monkeypatch)
+    assert report["imported"] == 7 and report["failed"] == 0 and par == seq
+
+
+def test_an_existing_search_index_finds_what_workers_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "projects"
+    _history(root)
+    engine = Engine.open(tmp_path / "home")
+    try:
+        assert engine.search("parser") == []  # builds the (empty) index
+        monkeypatch.setattr(claude_code, "PARALLEL_BYTES", 0)
+        monkeypatch.setattr(claude_code, "worker_count", lambda: 2)
+        ClaudeCodeImporter(engine).run(root)
+        hits = engine.search("another way")  # the prompt and the reply after the rewind
+        assert [h.session.title for h in hits if h.session] == ["fix bug 1 in the parser"] * 2
+    finally:
+        engine.close()
