@@ -93,7 +93,12 @@ class Transcript(VerticalScroll, can_focus=True):
         start = max(0, self.shown_from - CHUNK)
         if start < self.shown_from:
             earlier = self.messages[start : self.shown_from]
-            self.run_worker(self.history.prerender(earlier), group="prerender", exclusive=True)
+            history = self.history
+
+            async def work() -> None:  # not a coroutine made now: a worker cancelled
+                await history.prerender(earlier)  # before it starts would leave it unawaited
+
+            self.run_worker(work, group="prerender", exclusive=True)  # type: ignore[arg-type]
 
     @property
     def shown_to(self) -> int:
