@@ -107,8 +107,8 @@ def test_killed_workers_lose_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
     root = tmp_path / "projects"
     _history(root)
 
-    def killed(jobs: Any, count: int) -> Workers:
-        workers = Workers(jobs, count)
+    def killed(jobs: Any, count: int, folder: Path) -> Workers:
+        workers = Workers(jobs, count, folder)
         for pid in list(workers._pool._processes or ()):
             os.kill(pid, signal.SIGKILL)
         return workers

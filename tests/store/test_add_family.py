@@ -1,16 +1,21 @@
-"""A family added already encoded (a bulk import's worker processes encode them) is
-stored exactly as if it had been written message by message, or not at all."""
+"""A family whose whole file another process wrote (a bulk import's workers do) is
+stored exactly as if it had been written message by message, or not at all; and what
+such a process leaves behind when it is killed is cleaned up."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
-import orjson
 import pytest
 
 from tui.engine import Engine
 from tui.engine.sessions.model import Message, Session
+from tui.engine.store.atomic import stage
 from tui.engine.store.errors import StoreError
+from tui.engine.store.journal import INCOMING
+from tui.engine.store.tinydb_files import encode_family
 from tui.engine.store.tinydb_store import TinyDBStore
 
 
@@ -25,8 +30,9 @@ def _made(tmp_path: Path) -> tuple[Session, list[Message]]:
     return session, messages
 
 
-def _encoded(messages: list[Message]) -> bytes:
-    return orjson.dumps({m.id: m.to_dict() for m in messages})
+def _written(folder: Path, sessions: list[Session], messages: list[Message]) -> str:
+    """The family's file, as a worker writes it."""
+    return stage(encode_family(sessions, messages), str(folder))
 
 
 def _staging(home: Path) -> list[Path]:
@@ -37,9 +43,12 @@ def test_an_added_family_reads_back_as_written(tmp_path: Path) -> None:
     session, messages = _made(tmp_path)
     store = TinyDBStore(tmp_path / "home")
     assert not store.has_family(session.root_id)
-    with store.transaction():
-        store.add_family(session.root_id, [session], _encoded(messages))
-        assert store.has_family(session.root_id)
+    with store.incoming() as folder:
+        with store.transaction():
+            store.add_family(session.root_id, [session], _written(folder, [session], messages))
+            assert store.has_family(session.root_id)
+        assert not list(folder.iterdir())  # moved into place
+    assert not folder.exists()
     fresh = Engine(TinyDBStore(tmp_path / "home"))  # another handle: read from disk
     assert fresh.session(session.id) == session
     assert fresh.transcript(session.id) == messages
@@ -50,21 +59,24 @@ def test_a_family_changed_after_it_was_added_keeps_the_change(tmp_path: Path) ->
     session, messages = _made(tmp_path)
     store = TinyDBStore(tmp_path / "home")
     first = session.with_changes(head_id=messages[1].id)
-    with store.transaction():
-        store.add_family(session.root_id, [first], _encoded(messages[:2]))
+    with store.incoming() as folder, store.transaction():
+        store.add_family(session.root_id, [first], _written(folder, [first], messages[:2]))
         store.put_messages(session.root_id, messages[2:])  # the same family, same commit
         store.put_session(session)
+        assert not list(folder.iterdir())  # read, and written with the change instead
     fresh = Engine(TinyDBStore(tmp_path / "home"))
     assert fresh.transcript(session.id) == messages
-    assert not _staging(store.home)  # the file written early was replaced, not left
+    assert not _staging(store.home)
 
 
 def test_a_failed_transaction_adds_nothing_and_leaves_no_temp_file(tmp_path: Path) -> None:
     session, messages = _made(tmp_path)
     store = TinyDBStore(tmp_path / "home")
-    with pytest.raises(RuntimeError), store.transaction():
-        store.add_family(session.root_id, [session], _encoded(messages))
-        raise RuntimeError("stopped half-way")
+    with store.incoming() as folder:
+        with pytest.raises(RuntimeError), store.transaction():
+            store.add_family(session.root_id, [session], _written(folder, [session], messages))
+            raise RuntimeError("stopped half-way")
+        assert not list(folder.iterdir())
     assert not store.has_family(session.root_id)
     assert TinyDBStore(tmp_path / "home").list_sessions() == []
     assert not _staging(store.home)
@@ -73,7 +85,24 @@ def test_a_failed_transaction_adds_nothing_and_leaves_no_temp_file(tmp_path: Pat
 def test_a_family_is_added_once(tmp_path: Path) -> None:
     session, messages = _made(tmp_path)
     store = TinyDBStore(tmp_path / "home")
-    with store.transaction():
-        store.add_family(session.root_id, [session], _encoded(messages))
+    with store.incoming() as folder, store.transaction():
+        store.add_family(session.root_id, [session], _written(folder, [session], messages))
         with pytest.raises(StoreError, match="exists already"):
-            store.add_family(session.root_id, [session], _encoded(messages))
+            store.add_family(session.root_id, [session], _written(folder, [session], messages))
+
+
+def test_the_folder_of_a_killed_import_is_removed_and_a_running_ones_kept(
+    tmp_path: Path,
+) -> None:
+    session, messages = _made(tmp_path)
+    store = TinyDBStore(tmp_path / "home")
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # a process id that is gone
+    dead = store.home / INCOMING / f"{child.pid}-0000"
+    dead.mkdir(parents=True)
+    _written(dead, [session], messages)
+    with store.incoming() as live:  # this process's, while it runs
+        _written(live, [session], messages)
+        _, removed = store.recover()  # as every open of the store does
+        assert removed == 1 and not dead.exists()
+        assert len(list(live.iterdir())) == 1

@@ -7,6 +7,7 @@ sessions and messages, and forks the user made of them stay attached.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from tui.engine.importers.claude_code_workers import (
     PARALLEL_BYTES,
     Prepared,
     Workers,
+    discard,
     worker_count,
 )
 from tui.engine.importers.jsonl import first_record, parse_files
@@ -130,10 +132,10 @@ class ClaudeCodeImporter:
         sizes = [c.size if isinstance(c, _Todo) else 0 for c in checks]
         total, done = sum(sizes), 0
         self._forks = []
-        workers = self._workers(groups, sizes, checks)
         batch = 0
         pending = iter(zip(groups, sizes, checks, strict=True))
-        try:
+        with contextlib.ExitStack() as stack:
+            workers = self._workers(groups, sizes, checks, stack)
             while True:
                 # one transaction (one write of each touched file) per BATCH_BYTES of input
                 with self.engine.store.transaction():
@@ -152,18 +154,20 @@ class ClaudeCodeImporter:
                             break
                     else:
                         break
-        finally:
-            if workers:
-                workers.close()
         self._link_forks()
         save_state(self.state_path, self.state)
         return report
 
     def _workers(
-        self, groups: list[list[Path]], sizes: list[int], checks: list[FileResult | _Todo]
+        self,
+        groups: list[list[Path]],
+        sizes: list[int],
+        checks: list[FileResult | _Todo],
+        stack: contextlib.ExitStack,
     ) -> Workers | None:
         """A process pool for the files the store has never seen, when they are enough
-        input to pay for starting it (and the store takes families as they are encoded)."""
+        input to pay for starting it (and the store takes family files written
+        elsewhere); closed, with its folder, when `stack` is."""
         count = worker_count()
         fresh = [
             (g, size, c)
@@ -171,11 +175,16 @@ class ClaudeCodeImporter:
             if isinstance(c, _Todo) and c.previous is None
         ]
         new_bytes = sum(size for _, size, _ in fresh)
-        if not count or new_bytes < PARALLEL_BYTES or not hasattr(self.engine.store, "add_family"):
+        store = self.engine.store
+        if not count or new_bytes < PARALLEL_BYTES or not hasattr(store, "add_family"):
             return None
         for _, _, check in fresh:
             check.parallel = True
-        return Workers((([str(p) for p in g], c.key, size) for g, size, c in fresh), count)
+        folder = stack.enter_context(store.incoming())  # type: ignore[attr-defined]
+        jobs = (([str(p) for p in g], c.key, size) for g, size, c in fresh)
+        workers = Workers(jobs, count, folder)
+        stack.callback(workers.close)
+        return workers
 
     def _link_forks(self) -> None:
         """Files written by --fork-session name the session they came from: hang them
@@ -219,7 +228,9 @@ class ClaudeCodeImporter:
         ):
             sessions, messages = self._add(prepared)
             skipped = prepared.skipped
-        else:
+        else:  # the store holds one of its families: merged here
+            if prepared is not None:
+                discard(prepared)
             parsed, why = parse_files(group, TranscriptParser())
             if parsed is None:
                 return FileResult(todo.key, "failed", reason=why)
@@ -236,7 +247,7 @@ class ClaudeCodeImporter:
         add = store.add_family  # type: ignore[attr-defined]  # _workers checked it is there
         with store.transaction():
             for family in prepared.families:
-                add(family.root_id, family.sessions, family.messages_json)
+                add(family.root_id, family.sessions, family.staged)
         self._forks += prepared.forks
         sessions = [s for f in prepared.families for s in f.sessions]
         return sessions, sum(f.count for f in prepared.families)

@@ -1,15 +1,21 @@
 """Parsing Claude Code files in worker processes, for imports big enough to pay for them.
 
 Parsing is most of an import's time, and threads cannot share it (the GIL). A worker
-reads a file, parses it and builds its families; it hands back each family's sessions
-and its messages already encoded as JSON, which the store writes as they are: bytes
-cross the process boundary cheaply, where the parsed objects would cost more to send
-than to make. Only files the store has never seen go to the workers (a changed file
-merges with what the store holds, in the importing process).
+reads a file, parses it, builds its families and writes each family's whole store file
+to a temp file in the store's `incoming()` folder (synced); it hands back only the
+sessions and the temp file's name, and the store moves the file into place at its
+commit. Parsed objects would cost more to send between processes than to make, and the
+importing process is left with the commits. Only files the store has never seen go to
+the workers (a changed file merges with what the store holds, in the importing process).
+
+The workers start from a clean server process (forkserver; spawn where there is
+none), which imports this module: the program's main module is run again in them only
+if it has no `if __name__ == "__main__":` guard (the multiprocessing rule).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -20,12 +26,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import orjson
-
 from tui.engine.importers.claude_code_families import build_families
 from tui.engine.importers.claude_code_parse import TranscriptParser
 from tui.engine.importers.jsonl import parse_files
 from tui.engine.sessions.model import Session
+from tui.engine.store.atomic import stage
+from tui.engine.store.tinydb_files import encode_family
 from tui.engine.util.gcpause import hold_full_collections
 
 PARALLEL_BYTES = 16 * 1024 * 1024  # new input below this is parsed in the importing process
@@ -35,12 +41,12 @@ AHEAD_BYTES = 48 * 1024 * 1024  # input given out ahead: parsed, it waits in mem
 
 @dataclass
 class Encoded:
-    """One family ready for the store: its sessions, and its messages as JSON."""
+    """One family ready for the store: its sessions, and its whole file, written."""
 
     root_id: str
     sessions: list[Session]
-    messages_json: bytes
-    count: int
+    staged: str  # the temp file holding it
+    count: int  # messages
 
 
 @dataclass
@@ -53,22 +59,27 @@ class Prepared:
     failed: str = ""  # why the file could not be read, if it could not
 
 
-def prepare(paths: list[str], source: str) -> Prepared:
-    """Read, parse and encode one file group (runs in a worker)."""
+def prepare(paths: list[str], source: str, folder: str) -> Prepared:
+    """Read, parse and encode one file group into `folder` (runs in a worker)."""
     parsed, why = parse_files([Path(p) for p in paths], TranscriptParser())
     if parsed is None:
         return Prepared(failed=why)
     built = build_families(parsed, source)
     families = [
-        Encoded(
-            f.root_id,
-            f.sessions,
-            orjson.dumps({m.id: m.to_dict() for m in f.messages}),
-            len(f.messages),
-        )
+        # not synced here: the commit syncs the files of each batch in threads at once
+        Encoded(f.root_id, f.sessions,
+                stage(encode_family(f.sessions, f.messages), folder, sync=False),
+                len(f.messages))
         for f in built.families
-    ]
+    ]  # fmt: skip
     return Prepared(families, built.forks, parsed.skipped)
+
+
+def discard(prepared: Prepared) -> None:
+    """Remove the files of a prepared group that is not taken."""
+    for family in prepared.families:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(family.staged)
 
 
 def _start_worker() -> None:
@@ -87,7 +98,9 @@ class Workers:
     """Files parsed by a process pool, taken back in the order they were given; jobs are
     (paths, source, size), at most AHEAD_BYTES of them (or one per worker) given out."""
 
-    def __init__(self, jobs: Iterable[tuple[list[str], str, int]], count: int) -> None:
+    def __init__(
+        self, jobs: Iterable[tuple[list[str], str, int]], count: int, folder: Path
+    ) -> None:
         methods = multiprocessing.get_all_start_methods()
         # forkserver: workers forked from a clean, preloaded server (never from this
         # process, which may run threads); spawn where there is no forkserver
@@ -96,6 +109,7 @@ class Workers:
             context.set_forkserver_preload([__name__])
         self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker)
         self._count = count
+        self._folder = str(folder)
         self._jobs = iter(jobs)
         self._pending: deque[tuple[Future[Prepared] | None, int]] = deque()
         self._ahead = 0  # input bytes given out and not taken back
@@ -108,7 +122,9 @@ class Workers:
                 return
             paths, source, size = job
             try:
-                future: Future[Prepared] | None = self._pool.submit(prepare, paths, source)
+                future: Future[Prepared] | None = self._pool.submit(
+                    prepare, paths, source, self._folder
+                )
             except (BrokenProcessPool, RuntimeError):  # a worker died: the pool is closed
                 future = None
             self._pending.append((future, size))

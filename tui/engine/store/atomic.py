@@ -33,9 +33,10 @@ def signature(path: str) -> Signature | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def stage(payload: bytes, folder: str, mode_of: str | None = None) -> str:
-    """`payload` in a new fsynced temp file in `folder` (made if missing); its path.
-    With `mode_of`, the temp file takes that file's permission bits (else 0600)."""
+def stage(payload: bytes, folder: str, mode_of: str | None = None, sync: bool = True) -> str:
+    """`payload` in a new temp file in `folder` (made if missing), fsynced unless told
+    not to; its path. With `mode_of`, the temp file takes that file's permission bits
+    (else 0600)."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     except FileNotFoundError:  # the folder is new, or went away since we made it
@@ -48,7 +49,8 @@ def stage(payload: bytes, folder: str, mode_of: str | None = None) -> str:
             if mode_of is not None:
                 with contextlib.suppress(FileNotFoundError):
                     os.fchmod(handle.fileno(), os.stat(mode_of).st_mode & 0o7777)
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -105,7 +107,7 @@ class AtomicJSONStorage(Storage):
             os.makedirs(folder, exist_ok=True)
             _KNOWN_DIRS.add(folder)
         self._data: dict[str, Any] | None = None
-        self._payload: bytes | None = None  # unwritten changes as JSON, not decoded yet
+        self._staged: str | None = None  # a temp file holding the unwritten content
         self._sig: Signature | None = None
         self.generation = 0
         self.defer = False
@@ -113,8 +115,10 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, Any] | None:
         if self.dirty:
-            if self._payload is not None:
-                self._data, self._payload = self._parse(self._payload), None
+            if self._staged is not None:  # adopted: read it, and from now on hold it
+                with open(self._staged, "rb") as handle:
+                    self._data = self._parse(handle.read())
+                self._drop_staged()
             return self._data
         sig = signature(self.path)
         if sig is None:
@@ -144,14 +148,23 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, Any]) -> None:
-        self._data, self._payload = data, None
+        self._drop_staged()
+        self._data = data
         self._written()
 
-    def write_payload(self, payload: bytes) -> None:
-        """`write` of data already encoded as JSON: written as it is, decoded only if it
-        is read before then."""
-        self._data, self._payload = None, payload
+    def adopt(self, staged: str) -> None:
+        """`write` of content another process wrote to the temp file `staged`, on this
+        file's filesystem: it is synced and moved into place as it is at the commit,
+        and read only if it is read before then."""
+        self._drop_staged()
+        self._data, self._staged = None, staged
         self._written()
+
+    def _drop_staged(self) -> None:
+        if self._staged is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._staged)
+            self._staged = None
 
     def _written(self) -> None:
         if self.defer:
@@ -168,18 +181,18 @@ class AtomicJSONStorage(Storage):
     def discard(self) -> None:
         """Forget unwritten changes and the cache; the next read goes to disk."""
         self.dirty = False
-        self._data = self._payload = None
+        self._drop_staged()
+        self._data = None
         self._sig = None
         self.generation += 1
 
-    def _encoded(self) -> bytes:
-        # orjson: several times faster than json.dumps on large session files
-        return self._payload if self._payload is not None else orjson.dumps(self._data)
-
     def _write_now(self) -> None:
-        payload = self._encoded()
         try:
-            write_atomic(self.path, payload, staging=self.staging)
+            if self._staged is not None:
+                os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+                os.replace(self.stage(""), self.path)
+            else:  # orjson: several times faster than json.dumps on large session files
+                write_atomic(self.path, orjson.dumps(self._data), staging=self.staging)
         except BaseException:
             self.discard()
             raise
@@ -188,12 +201,21 @@ class AtomicJSONStorage(Storage):
     def stage(self, folder: str) -> str:
         """The unwritten changes in a temp file in `folder`, for a multi-file commit
         (see journal.py); `committed()` once it has been renamed into place."""
-        return stage(self._encoded(), folder)
+        if self._staged is not None:  # written, not yet synced: its writer went on
+            fd = os.open(self._staged, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            return self._staged
+        return stage(orjson.dumps(self._data), folder)
 
     def committed(self) -> None:
         self.dirty = False
-        if self._payload is not None:  # written undecoded: a read decodes the file
-            self._data = self._payload = None
+        if self._staged is not None:  # moved into place unread: a read reads the file
+            self._staged = self._data = None
+            self._sig = None
+            return
         self._sig = signature(self.path)
 
     def close(self) -> None:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
+import shutil
 import signal
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from tui.engine.store.atomic import fsync_dir, write_atomic
 
 JOURNAL = "journal.json"
 STAGING = "staging"
+INCOMING = "incoming"  # <pid>-<token>/: files other processes write for a bulk import
 CRASH_POINTS = ("staged", "journaled", "renaming", "renamed")
 _CRASH_AT = os.environ.get("FORKTREE_CRASH_POINT")
 
@@ -78,14 +81,43 @@ def _roll_forward(home: Path, moves: list[tuple[str, str]]) -> int:
 
 
 def needs_recovery(home: Path) -> bool:
-    """Cheap, lock-free: is there a journal, or a temp file a writer left?"""
-    if (home / JOURNAL).exists():
+    """Cheap, lock-free: is there a journal, a temp file a writer left, or a bulk
+    import's folder whose process is gone?"""
+    if (home / JOURNAL).exists() or _abandoned(home):
         return True
     try:
         with os.scandir(home / STAGING) as entries:
             return any(True for _ in entries)
     except FileNotFoundError:
         return False
+
+
+def incoming_folder(home: Path) -> Path:
+    """A new folder under incoming/, named for this process."""
+    folder = home / INCOMING / f"{os.getpid()}-{secrets.token_hex(4)}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _abandoned(home: Path) -> list[Path]:
+    """incoming/ folders of processes that are no longer running."""
+    try:
+        with os.scandir(home / INCOMING) as entries:
+            names = [e.name for e in entries]
+    except FileNotFoundError:
+        return []
+    gone = []
+    for name in names:
+        pid = name.partition("-")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            gone.append(home / INCOMING / name)
+        except PermissionError:  # running, as another user
+            pass
+    return gone
 
 
 def finish_journal(home: Path) -> list[str]:
@@ -112,12 +144,16 @@ def finish_journal(home: Path) -> list[str]:
 
 
 def remove_staged(home: Path) -> int:
-    """Remove temp files of writes that never committed (hold the write lock, after
-    `finish_journal`); how many there were."""
+    """Remove temp files of writes that never committed, and the folders of bulk
+    imports killed mid-way (hold the write lock, after `finish_journal`); how many
+    files there were."""
     removed = 0
     with contextlib.suppress(FileNotFoundError), os.scandir(home / STAGING) as entries:
         for entry in entries:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(entry.path)
                 removed += 1
+    for folder in _abandoned(home):
+        removed += sum(1 for _ in folder.iterdir()) if folder.is_dir() else 0
+        shutil.rmtree(folder, ignore_errors=True)
     return removed

@@ -13,6 +13,7 @@ import orjson
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
+from tui.engine.sessions.model import Message, Session
 from tui.engine.store.atomic import AtomicJSONStorage, Signature
 
 HEX2 = re.compile(r"^[0-9a-f]{2}")
@@ -87,6 +88,16 @@ class StoreFile:
             self.memo.clear()
             self.memo_gen = self.storage.generation
         return data.get(name, {})
+
+
+def encode_family(sessions: Iterable[Session], messages: Iterable[Message]) -> bytes:
+    """A family file's whole content: its TinyDB tables of sessions and of messages."""
+    return orjson.dumps(
+        {
+            SESSIONS: {s.id: s.to_dict() for s in sessions},
+            MESSAGES: {m.id: m.to_dict() for m in messages},
+        }
+    )
 
 
 BAD_RECORD = (ValueError, TypeError, KeyError, AttributeError)  # what a damaged doc raises

@@ -15,14 +15,13 @@ with the store. Family files hold their sessions' docs too, to rebuild a lost sh
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import orjson
 
 from tui.engine.sessions.model import Message, Session, SessionRow
 from tui.engine.store import recent
@@ -38,6 +37,7 @@ from tui.engine.store.journal import (
     STAGING,
     commit_files,
     finish_journal,
+    incoming_folder,
     needs_recovery,
     remove_staged,
 )
@@ -130,7 +130,6 @@ class TinyDBStore:
                         file.storage.discard()
                     self._dirty.clear()
                     self._added.clear()
-                    self._stager.drop()
                 raise
             else:
                 if self._depth == 1:
@@ -149,7 +148,7 @@ class TinyDBStore:
         """One file: an atomic rename. Several: all or nothing, through the journal."""
         dirty = list(self._dirty)
         try:
-            if len(dirty) == 1 and not self._stager.early:
+            if len(dirty) == 1:
                 dirty[0].storage.flush()
             elif dirty:
                 staged = self._stager.stage(dirty)
@@ -198,7 +197,6 @@ class TinyDBStore:
     def _family(self, root_id: str) -> StoreFile:
         added = self._added.pop(root_id, None)
         if added is not None:  # read or changed again before its commit: cached from now
-            self._stager.forget(added)
             self._families[root_id] = added
         file = self._families.get(root_id)
         if file is None:
@@ -354,24 +352,30 @@ class TinyDBStore:
             return True
         return self._family_path(root_id).exists()
 
-    def add_family(self, root_id: str, sessions: list[Session], messages_json: bytes) -> None:
-        """A family new to the store (see `has_family`), its messages already encoded
-        (JSON of {id: doc}): the file is written with them as they are, never decoded
-        here, and at once, in a thread (a bulk import's worker processes encode them)."""
+    def add_family(self, root_id: str, sessions: list[Session], staged: str) -> None:
+        """A family new to the store (see `has_family`), as another process wrote its
+        whole file (`encode_family`) to the temp file `staged` in `incoming()`: moved
+        into place at the commit, never read here."""
         cached = self._families.get(root_id)
         if root_id in self._added or (cached is not None and cached.storage.dirty):
             raise StoreError(f"internal: the family {root_id} exists already")
-        if not messages_json.startswith(b"{"):
-            raise StoreError("internal: a family's messages are a JSON object")
-        docs = {s.id: s.to_dict() for s in sessions}
-        payload = b'{"sessions":' + orjson.dumps(docs) + b',"messages":' + messages_json + b"}"
         with self.transaction():
             self._families.pop(root_id, None)
             family = self._added[root_id] = self._open(self._family_path(root_id))
-            family.storage.write_payload(payload)
-            self._stager.stage_now(family)
+            family.storage.adopt(staged)
             for session in sessions:
-                self._index_session(session, dict(docs[session.id]))
+                self._index_session(session, session.to_dict())
+
+    @contextmanager
+    def incoming(self) -> Iterator[Path]:
+        """A folder on the store's filesystem for family files that other processes
+        write for `add_family`; it goes on exit, with every file not taken. One a killed
+        process left is removed by the next `recover`."""
+        folder = incoming_folder(self.home)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def remove_session(self, session: Session) -> None:
         with self.transaction():
