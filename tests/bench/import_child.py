@@ -2,8 +2,9 @@
 
     python -m tests.bench.import_child ROOT HOME
 
-Prints the import's seconds and the process's peak RSS in MB (VmHWM: this process's
-own peak since it started, not the parent's)."""
+Prints the import's seconds, this process's peak RSS in MB (VmHWM: its own peak since
+it started, not the parent's) and the sum of its worker processes' peaks, read just
+before they stop."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import time
 from pathlib import Path
 
 
-def peak_rss_mb() -> float:
-    with open("/proc/self/status") as f:
+def peak_rss_mb(pid: int | str = "self") -> float:
+    with open(f"/proc/{pid}/status") as f:
         for line in f:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
@@ -23,7 +24,17 @@ def peak_rss_mb() -> float:
 
 def main() -> None:
     from tui.engine import Engine
+    from tui.engine.importers import claude_code_workers
     from tui.engine.importers.claude_code import ClaudeCodeImporter
+
+    workers_peak: list[float] = []
+    close = claude_code_workers.Workers.close
+
+    def noted(self: claude_code_workers.Workers) -> None:
+        workers_peak.extend(peak_rss_mb(pid) for pid in self._pool._processes or ())
+        close(self)
+
+    claude_code_workers.Workers.close = noted  # type: ignore[method-assign]
 
     root, home = Path(sys.argv[1]), Path(sys.argv[2])
     engine = Engine.open(home)
@@ -32,7 +43,7 @@ def main() -> None:
     gc.collect()  # the full collection the import put off is part of its cost
     elapsed = time.perf_counter() - start
     assert report.count("failed") == 0, [f for f in report.files if f.action == "failed"][:3]
-    print(elapsed, peak_rss_mb())
+    print(elapsed, peak_rss_mb(), sum(workers_peak))
 
 
 if __name__ == "__main__":
