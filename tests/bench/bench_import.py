@@ -16,7 +16,8 @@ from pathlib import Path
 from tests.bench.common import Row
 from tui.engine import Engine
 from tui.engine.importers import claude_code
-from tui.engine.importers.claude_code import ClaudeCodeImporter, worker_count
+from tui.engine.importers.claude_code import ClaudeCodeImporter
+from tui.engine.util.process_pool import worker_count
 
 FILES = 1000
 FILE_BYTES = 200_000

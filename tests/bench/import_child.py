@@ -24,17 +24,17 @@ def peak_rss_mb(pid: int | str = "self") -> float:
 
 def main() -> None:
     from tui.engine import Engine
-    from tui.engine.importers import claude_code_workers
     from tui.engine.importers.claude_code import ClaudeCodeImporter
+    from tui.engine.util.process_pool import OrderedPool
 
     workers_peak: list[float] = []
-    close = claude_code_workers.Workers.close
+    close = OrderedPool.close
 
-    def noted(self: claude_code_workers.Workers) -> None:
-        workers_peak.extend(peak_rss_mb(pid) for pid in self._pool._processes or ())
+    def noted(self: OrderedPool[object]) -> None:
+        workers_peak.extend(peak_rss_mb(pid) for pid in self.pids)
         close(self)
 
-    claude_code_workers.Workers.close = noted  # type: ignore[method-assign]
+    OrderedPool.close = noted  # type: ignore[method-assign]
 
     root, home = Path(sys.argv[1]), Path(sys.argv[2])
     engine = Engine.open(home)

@@ -14,7 +14,8 @@ import pytest
 from tui.engine import Engine
 from tui.engine.importers import claude_code
 from tui.engine.importers.claude_code import ClaudeCodeImporter
-from tui.engine.importers.claude_code_workers import Workers
+from tui.engine.importers.claude_code_workers import workers
+from tui.engine.util.process_pool import OrderedPool
 
 from .cc_fixture import Transcript, text, tool_use
 
@@ -75,10 +76,13 @@ def test_workers_make_the_store_the_importing_process_would(
 ) -> None:
     root = tmp_path / "projects"
     _history(root)
-    started: list[Workers] = []
-    monkeypatch.setattr(
-        claude_code, "Workers", lambda *a: started.append(Workers(*a)) or started[-1]
-    )
+    started: list[OrderedPool[Any]] = []
+
+    def counted(*arguments: Any) -> OrderedPool[Any]:
+        started.append(workers(*arguments))
+        return started[-1]
+
+    monkeypatch.setattr(claude_code, "workers", counted)
     seq_report, seq = _run(tmp_path / "seq", root, False, monkeypatch)
     assert not started
     par_report, par = _run(tmp_path / "par", root, True, monkeypatch)
@@ -107,14 +111,14 @@ def test_killed_workers_lose_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
     root = tmp_path / "projects"
     _history(root)
 
-    def killed(jobs: Any, count: int, folder: Path) -> Workers:
-        workers = Workers(jobs, count, folder)
-        for pid in list(workers._pool._processes or ()):
+    def killed(*arguments: Any) -> OrderedPool[Any]:
+        pool = workers(*arguments)
+        for pid in pool.pids:
             os.kill(pid, signal.SIGKILL)
-        return workers
+        return pool
 
     _, seq = _run(tmp_path / "seq", root, False, monkeypatch)
-    monkeypatch.setattr(claude_code, "Workers", killed)
+    monkeypatch.setattr(claude_code, "workers", killed)
     report, par = _run(tmp_path / "par", root, True, monkeypatch)
     assert report["imported"] == 7 and report["failed"] == 0 and par == seq
 

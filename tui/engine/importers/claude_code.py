@@ -17,17 +17,12 @@ from tui.engine.engine import Engine
 from tui.engine.importers.claude_code_families import build_families
 from tui.engine.importers.claude_code_fork import owned
 from tui.engine.importers.claude_code_parse import Parsed, TranscriptParser
-from tui.engine.importers.claude_code_workers import (
-    PARALLEL_BYTES,
-    Prepared,
-    Workers,
-    discard,
-    worker_count,
-)
+from tui.engine.importers.claude_code_workers import PARALLEL_BYTES, Prepared, discard, workers
 from tui.engine.importers.jsonl import first_record, parse_files
 from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
 from tui.engine.sessions.model import Session
 from tui.engine.util.gcpause import no_full_collections
+from tui.engine.util.process_pool import OrderedPool, worker_count
 
 __all__ = ["ClaudeCodeImporter", "FileResult", "ImportReport", "default_root"]
 
@@ -135,7 +130,7 @@ class ClaudeCodeImporter:
         batch = 0
         pending = iter(zip(groups, sizes, checks, strict=True))
         with contextlib.ExitStack() as stack:
-            workers = self._workers(groups, sizes, checks, stack)
+            pool = self._workers(groups, sizes, checks, stack)
             while True:
                 # one transaction (one write of each touched file) per BATCH_BYTES of input
                 with self.engine.store.transaction():
@@ -143,7 +138,7 @@ class ClaudeCodeImporter:
                         if isinstance(check, FileResult):
                             report.files.append(check)
                         else:
-                            prepared = workers.next() if workers and check.parallel else None
+                            prepared = pool.next() if pool and check.parallel else None
                             report.files.append(self._import(group, check, prepared))
                         done += size
                         batch += size
@@ -164,7 +159,7 @@ class ClaudeCodeImporter:
         sizes: list[int],
         checks: list[FileResult | _Todo],
         stack: contextlib.ExitStack,
-    ) -> Workers | None:
+    ) -> OrderedPool[Prepared] | None:
         """A process pool for the files the store has never seen, when they are enough
         input to pay for starting it (and the store takes family files written
         elsewhere); closed, with its folder, when `stack` is."""
@@ -182,9 +177,9 @@ class ClaudeCodeImporter:
             check.parallel = True
         folder = stack.enter_context(store.incoming())  # type: ignore[attr-defined]
         jobs = (([str(p) for p in g], c.key, size) for g, size, c in fresh)
-        workers = Workers(jobs, count, folder)
-        stack.callback(workers.close)
-        return workers
+        pool = workers(jobs, count, folder)
+        stack.callback(pool.close)
+        return pool
 
     def _link_forks(self) -> None:
         """Files written by --fork-session name the session they came from: hang them
