@@ -152,3 +152,44 @@ def test_a_build_that_ends_before_the_call_returns_is_still_reported(
     assert progress is not None and progress.finished and progress.done == 3
     assert again.prepare_search() is None  # the next call: nothing to wait for
     again.close()
+
+
+def _index_rows(index: SearchIndex) -> list[tuple[object, ...]]:
+    rows = index.db.execute(
+        "SELECT rowid, body, message_id, root_id, role, created FROM messages ORDER BY rowid"
+    ).fetchall()
+    return rows + index.db.execute("SELECT * FROM docs ORDER BY row").fetchall()
+
+
+@pytest.mark.parametrize("kill", [False, True], ids=["workers", "killed-workers"])
+def test_a_build_read_by_worker_processes_indexes_exactly_what_one_process_does(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, kill: bool
+) -> None:
+    """A big build reads the family files in worker processes; a worker killed mid-way
+    (say, out of memory) costs nothing but the time: its families are read here."""
+    from tui.engine.util.process_pool import OrderedPool
+
+    _families(engine, 12)
+    alone = _fresh_index(engine)
+    fresh, _, _ = alone._plan()
+    build(alone.db, alone.store, fresh, BuildProgress(len(fresh)))
+    expected = _index_rows(alone)
+    assert len(expected) == 24
+    monkeypatch.setattr(search_build, "PARALLEL_FAMILIES", 2)
+    monkeypatch.setattr(search_build, "worker_count", lambda: 2)
+    started: list[OrderedPool[object]] = []
+
+    class Watched(OrderedPool[object]):
+        def __init__(self, *arguments: object) -> None:
+            super().__init__(*arguments)  # type: ignore[arg-type]
+            started.append(self)
+            if kill:
+                for pid in self.pids:
+                    os.kill(pid, 9)
+
+    monkeypatch.setattr(search_build, "OrderedPool", Watched)
+    index = _fresh_index(engine)
+    fresh, _, _ = index._plan()
+    build(index.db, index.store, fresh, BuildProgress(len(fresh)))
+    assert started and _index_rows(index) == expected
+    assert len(_found(Engine.open(engine.store.home), "shared")) == 12

@@ -1,10 +1,12 @@
 """The search index's first build: families it has never seen, newest first.
 
-Rows are computed from the stored documents without decoding messages, sorted by rowid
-and inserted many thousands per transaction (FTS5 and the B-trees take sorted rows
-about twice as fast). Each batch commits with the marks of its families, so a search
-meanwhile answers from what is indexed so far, and a build stopped half-way (a kill, the
-app closing) goes on where it stopped. A background build runs on a connection of its
+Rows are computed from the stored documents without decoding messages (in worker
+processes, for a big build of a file store: reading and decoding the files is half the
+work, and the inserts are the other half), sorted by rowid and inserted many thousands
+per transaction (FTS5 and the B-trees take sorted rows about twice as fast). Each batch
+commits with the marks of its families, so a search meanwhile answers from what is
+indexed so far, and a build stopped half-way (a kill, the app closing) goes on where it
+stopped. A background build runs on a connection of its
 own; SQLite's WAL lets the app's connection read while it writes.
 """
 
@@ -13,19 +15,25 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tui.engine.store.protocol import SessionStore
 from tui.engine.store.tinydb_files import read_family_docs
+from tui.engine.util.process_pool import OrderedPool, worker_count
 
 FIRST_BATCH = 1_000  # messages in the first transaction: the first results come soon
 BATCH_MESSAGES = 50_000  # messages per transaction after it (memory stays bounded)
 BATCH = 2_000  # families per transaction at most
 GATE_ROWS = 256  # rows inserted between looks at whether a search waits
 PROBES = 16  # rowid slots tried past a message's own when its time and hash collide
+PARALLEL_FAMILIES = 200  # families of a build read by worker processes from this many
+AHEAD_BYTES = 64 * 1024 * 1024  # of family files given to the workers ahead of the inserts
+BUILD_CACHE_KB = 64 * 1024  # SQLite's page cache while building
+AUTOMERGE = 8  # FTS5 segments of a level before they are merged (its default: 4)
 INSERT_MESSAGE = (
     "INSERT INTO messages (rowid, body, message_id, root_id, role, created) "
     "VALUES (?, ?, ?, ?, ?, ?)"
@@ -81,36 +89,97 @@ def build(
     """Index `families` (newest first) in growing batches until done or `stop` is set.
     While `go` is clear (a search is running) the build waits, between families and
     every few hundred rows, so the search has the interpreter to itself."""
-    from tui.engine.explore.search import doc_row, doc_text
-
-    reader = _reader(store)
     used = {row for (row,) in db.execute("SELECT row FROM docs")}
     batch: list[Family] = []
     rows: list[tuple[Any, ...]] = []
     limit = FIRST_BATCH
-    for number, family in enumerate(families, 1):
-        if stop is not None and stop.is_set():
-            return
-        if go is not None:
-            go.wait()
-        for doc in reader(family.root_id):
-            if not isinstance(doc, dict):
-                continue
-            home = doc_row(doc)
-            row = next((r for r in range(home, home + PROBES) if r not in used), None)
-            if row is None:
-                raise sqlite3.IntegrityError(f"no free search slot near {home}")
-            used.add(row)
+    with _rows_source(store, families) as next_rows, _bulk(db):
+        for number, family in enumerate(families, 1):
+            if stop is not None and stop.is_set():
+                return
+            if go is not None:
+                go.wait()
+            for home, text, message_id, role, created in next_rows(family):
+                row = next((r for r in range(home, home + PROBES) if r not in used), None)
+                if row is None:
+                    raise sqlite3.IntegrityError(f"no free search slot near {home}")
+                used.add(row)
+                rows.append((row, text, message_id, family.root_id, role, created))
+            batch.append(family)
+            if len(rows) >= limit or len(batch) >= BATCH or number == len(families):
+                _commit(db, batch, rows, go)
+                progress._advance(len(batch), len(rows))
+                batch, rows, limit = [], [], BATCH_MESSAGES
+
+
+@contextmanager
+def _bulk(db: sqlite3.Connection) -> Iterator[None]:
+    """A page cache big enough for FTS5's segment merges during the build (about 1.2x
+    faster inserts here), and fewer of those merges (the index stays as quick to query);
+    the connection's own cache size is given back after."""
+    (saved,) = db.execute("PRAGMA cache_size").fetchone()
+    db.execute(f"PRAGMA cache_size = {-BUILD_CACHE_KB}")
+    with db:
+        db.execute("INSERT INTO messages(messages, rank) VALUES ('automerge', ?)", (AUTOMERGE,))
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(saved)}")
+
+
+Rows = list[tuple[int, str, str, str, float]]  # (home rowid, text, id, role, created)
+Reader = Callable[[str], list[dict[str, Any]]]
+
+
+def rows_of(docs: Iterable[Any]) -> Rows:
+    """The index rows of a family's stored message documents."""
+    from tui.engine.explore.search import doc_row, doc_text
+
+    out: Rows = []
+    for doc in docs:
+        if isinstance(doc, dict):
             created = doc.get("created")
-            rows.append(
-                (row, doc_text(doc), str(doc.get("id")), family.root_id,
-                 str(doc.get("role")), created if isinstance(created, int | float) else 0.0)
+            out.append(
+                (doc_row(doc), doc_text(doc), str(doc.get("id")), str(doc.get("role")),
+                 created if isinstance(created, int | float) else 0.0)
             )  # fmt: skip
-        batch.append(family)
-        if len(rows) >= limit or len(batch) >= BATCH or number == len(families):
-            _commit(db, batch, rows, go)
-            progress._advance(len(batch), len(rows))
-            batch, rows, limit = [], [], BATCH_MESSAGES
+    return out
+
+
+def file_rows(path: str) -> Rows:
+    """The index rows of one family file (runs in a worker)."""
+    return rows_of(read_family_docs(Path(path)))
+
+
+@contextmanager
+def _rows_source(
+    store: SessionStore, families: Sequence[Family]
+) -> Iterator[Callable[[Family], Rows]]:
+    """Each family's rows, asked for in the order of `families`: read by worker
+    processes ahead of the inserts when the families are many and in files, else here."""
+    reader = _reader(store)
+    count = worker_count()
+    if count == 0 or len(families) < PARALLEL_FAMILIES or not _in_files(store):
+        yield lambda family: rows_of(reader(family.root_id))
+        return
+    jobs = (((str(_family_file(store, f.root_id)),), _size(f)) for f in families)
+    pool = OrderedPool(file_rows, jobs, count, AHEAD_BYTES, [__name__])
+    try:
+        yield lambda family: _taken(pool.next(), reader, family)
+    finally:
+        pool.close()
+
+
+def _taken(
+    rows: Rows | None, reader: Callable[[str], list[dict[str, Any]]], family: Family
+) -> Rows:
+    return rows if rows is not None else rows_of(reader(family.root_id))  # a worker failed
+
+
+def _size(family: Family) -> int:
+    """The family file's size, from its signature (ino:size:mtime)."""
+    parts = family.signature.split(":")
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else 1 << 20
 
 
 def _commit(
@@ -123,7 +192,7 @@ def _commit(
     rows.sort()
     with db:
         db.executemany(INSERT_MESSAGE, _gated(rows, go))
-        db.executemany(INSERT_DOC, _gated([(r[3], r[0]) for r in rows], go))
+        db.executemany(INSERT_DOC, _gated(sorted((r[3], r[0]) for r in rows), go))
         db.executemany(INSERT_FAMILY, [(f.root_id, f.signature) for f in families])
 
 
@@ -136,12 +205,20 @@ def _gated(rows: list[tuple[Any, ...]], go: threading.Event | None) -> Iterator[
         yield from rows[start : start + GATE_ROWS]
 
 
-def _reader(store: SessionStore) -> Callable[[str], list[dict[str, Any]]]:
+def _in_files(store: SessionStore) -> bool:
+    """A file store: its families are files to read past it (see `_reader`)."""
+    return getattr(store, "family_docs", None) is not None and not hasattr(store, "search_messages")
+
+
+def _family_file(store: SessionStore, root_id: str) -> Path:
+    return store.home / "families" / root_id[:2] / f"{root_id}.json"
+
+
+def _reader(store: SessionStore) -> Reader:
     """A family's stored documents as they are: a file store's straight from its file
     (undecoded, and past the store's caches, which belong to the thread that owns it)."""
-    if getattr(store, "family_docs", None) is not None:
-        families = store.home / "families"
-        return lambda root_id: read_family_docs(families / root_id[:2] / f"{root_id}.json")
+    if _in_files(store):
+        return lambda root_id: read_family_docs(_family_file(store, root_id))
     return lambda root_id: [
         store.get_message(root_id, mid).to_dict() for mid in store.family_message_ids(root_id)
     ]
