@@ -14,7 +14,10 @@ import pytest
 from tui.engine import Engine
 from tui.engine.importers import claude_code
 from tui.engine.importers.claude_code import ClaudeCodeImporter
+from tui.engine.importers.claude_code_families import build_families
+from tui.engine.importers.claude_code_parse import TranscriptParser
 from tui.engine.importers.claude_code_workers import workers
+from tui.engine.importers.jsonl import parse_files
 from tui.engine.util.process_pool import OrderedPool
 
 from .cc_fixture import Transcript, text, tool_use
@@ -138,3 +141,22 @@ def test_an_existing_search_index_finds_what_workers_imported(
         assert [h.session.title for h in hits if h.session] == ["fix bug 1 in the parser"] * 2
     finally:
         engine.close()
+
+
+def test_the_documents_workers_write_are_the_messages_as_stored(tmp_path: Path) -> None:
+    """Workers write each message's document straight from the parse (no Message made):
+    field for field what `Message.to_dict` stores, errors and tool results included."""
+    root = tmp_path / "projects"
+    _history(root)
+    t = Transcript(session_id="e0000000-2222-3333-4444-555555555555")
+    p = t.user("call the API", None)
+    t.assistant([text("")], p, "m_err", isApiErrorMessage=True, error="overloaded")
+    t.write(root / "errors.jsonl")
+    compared = 0
+    for path in sorted(root.rglob("*.jsonl")):
+        parsed, _ = parse_files([path], TranscriptParser())
+        assert parsed is not None
+        for family in build_families(parsed, str(path)).families:
+            assert family.docs() == [m.to_dict() for m in family.messages()]
+            compared += len(family.nodes)
+    assert compared > 20

@@ -32,7 +32,7 @@ def _made(tmp_path: Path) -> tuple[Session, list[Message]]:
 
 def _written(folder: Path, sessions: list[Session], messages: list[Message]) -> str:
     """The family's file, as a worker writes it."""
-    return stage(encode_family(sessions, messages), str(folder))
+    return stage(encode_family(sessions, [m.to_dict() for m in messages]), str(folder))
 
 
 def _staging(home: Path) -> list[Path]:
@@ -45,7 +45,9 @@ def test_an_added_family_reads_back_as_written(tmp_path: Path) -> None:
     assert not store.has_family(session.root_id)
     with store.incoming() as folder:
         with store.transaction():
-            store.add_family(session.root_id, [session], _written(folder, [session], messages))
+            store.add_family(
+                session.root_id, [session.to_dict()], _written(folder, [session], messages)
+            )
             assert store.has_family(session.root_id)
         assert not list(folder.iterdir())  # moved into place
     assert not folder.exists()
@@ -60,7 +62,9 @@ def test_a_family_changed_after_it_was_added_keeps_the_change(tmp_path: Path) ->
     store = TinyDBStore(tmp_path / "home")
     first = session.with_changes(head_id=messages[1].id)
     with store.incoming() as folder, store.transaction():
-        store.add_family(session.root_id, [first], _written(folder, [first], messages[:2]))
+        store.add_family(
+            session.root_id, [first.to_dict()], _written(folder, [first], messages[:2])
+        )
         store.put_messages(session.root_id, messages[2:])  # the same family, same commit
         store.put_session(session)
         assert not list(folder.iterdir())  # read, and written with the change instead
@@ -74,7 +78,9 @@ def test_a_failed_transaction_adds_nothing_and_leaves_no_temp_file(tmp_path: Pat
     store = TinyDBStore(tmp_path / "home")
     with store.incoming() as folder:
         with pytest.raises(RuntimeError), store.transaction():
-            store.add_family(session.root_id, [session], _written(folder, [session], messages))
+            store.add_family(
+                session.root_id, [session.to_dict()], _written(folder, [session], messages)
+            )
             raise RuntimeError("stopped half-way")
         assert not list(folder.iterdir())
     assert not store.has_family(session.root_id)
@@ -86,9 +92,13 @@ def test_a_family_is_added_once(tmp_path: Path) -> None:
     session, messages = _made(tmp_path)
     store = TinyDBStore(tmp_path / "home")
     with store.incoming() as folder, store.transaction():
-        store.add_family(session.root_id, [session], _written(folder, [session], messages))
+        store.add_family(
+            session.root_id, [session.to_dict()], _written(folder, [session], messages)
+        )
         with pytest.raises(StoreError, match="exists already"):
-            store.add_family(session.root_id, [session], _written(folder, [session], messages))
+            store.add_family(
+                session.root_id, [session.to_dict()], _written(folder, [session], messages)
+            )
 
 
 def test_the_folder_of_a_killed_import_is_removed_and_a_running_ones_kept(

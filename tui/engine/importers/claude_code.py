@@ -221,7 +221,7 @@ class ClaudeCodeImporter:
             self.engine.store.has_family(f.root_id)  # type: ignore[attr-defined]
             for f in prepared.families
         ):
-            sessions, messages = self._add(prepared)
+            ids, messages = self._add(prepared)
             skipped = prepared.skipped
         else:  # the store holds one of its families: merged here
             if prepared is not None:
@@ -230,22 +230,23 @@ class ClaudeCodeImporter:
             if parsed is None:
                 return FileResult(todo.key, "failed", reason=why)
             sessions, messages = self._store(parsed, todo.key)
-            skipped = parsed.skipped
-        self.state[todo.key] = {"sig": todo.sig, "sessions": [s.id for s in sessions]}
+            ids, skipped = [s.id for s in sessions], parsed.skipped
+        self.state[todo.key] = {"sig": todo.sig, "sessions": ids}
         action = "updated" if todo.previous else "imported"
-        return FileResult(todo.key, action, len(sessions), messages, skipped)
+        return FileResult(todo.key, action, len(ids), messages, skipped)
 
-    def _add(self, prepared: Prepared) -> tuple[list[Session], int]:
-        """A worker's families, new to the store. The search index, where there is one,
-        reads them at its next sync (their files are new to it)."""
+    def _add(self, prepared: Prepared) -> tuple[list[str], int]:
+        """A worker's families, new to the store: their session ids, and how many
+        messages. The search index, where there is one, reads them at its next sync
+        (their files are new to it)."""
         store = self.engine.store
         add = store.add_family  # type: ignore[attr-defined]  # _workers checked it is there
         with store.transaction():
             for family in prepared.families:
                 add(family.root_id, family.sessions, family.staged)
         self._forks += prepared.forks
-        sessions = [s for f in prepared.families for s in f.sessions]
-        return sessions, sum(f.count for f in prepared.families)
+        ids = [str(s["id"]) for f in prepared.families for s in f.sessions]
+        return ids, sum(f.count for f in prepared.families)
 
     # -- families -> the store --------------------------------------------------------
 
@@ -254,14 +255,17 @@ class ClaudeCodeImporter:
         self._forks += built.forks
         made: list[Session] = []
         count = 0
+        written = []
         with self.engine.store.transaction():
             for family in built.families:
-                self.engine.store.put_messages(family.root_id, family.messages)
-                count += len(family.messages)
-                heads = {m.id for m in family.messages}
+                messages = family.messages()
+                self.engine.store.put_messages(family.root_id, messages)
+                written.append((family.root_id, messages))
+                count += len(messages)
+                heads = {m.id for m in messages}
                 made += [self._merged(s, heads) for s in family.sessions]
-        for family in built.families:  # the search index, where there is one, follows
-            self.engine.writer.written(family.root_id, family.messages)
+        for root_id, messages in written:  # the search index, where there is one, follows
+            self.engine.writer.written(root_id, messages)
         return made, count
 
     def _merged(self, session: Session, imported_heads: set[str]) -> Session:

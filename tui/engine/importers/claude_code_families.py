@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from tui.engine.importers.claude_code_parse import Node, Parsed, stable_id, to_message
+from tui.engine.importers.claude_code_parse import Node, Parsed, stable_id, to_doc, to_message
 from tui.engine.sessions.model import (
     Message,
     Origin,
@@ -25,8 +26,16 @@ class Family:
     """One tree of a file: its messages and the sessions that end in them."""
 
     root_id: str
-    messages: list[Message]
+    nodes: list[Node]
+    ids: dict[str, str]  # node key -> message id
     sessions: list[Session]
+
+    def messages(self) -> list[Message]:
+        return [to_message(n, self.ids, self.root_id) for n in self.nodes]
+
+    def docs(self) -> list[dict[str, Any]]:
+        """The messages as stored documents (`Message.to_dict`), made directly."""
+        return [to_doc(n, self.ids) for n in self.nodes]
 
 
 @dataclass
@@ -59,8 +68,7 @@ def build_families(parsed: Parsed, source: str) -> Built:
         root_id = stable_id("session", root_key)
         family = _Family(parsed, source, nodes[root_key], members, children, ids, root_id)
         sessions = family.sessions(built.forks)
-        messages = [to_message(n, ids, root_id) for n in members]
-        built.families.append(Family(root_id, messages, sessions))
+        built.families.append(Family(root_id, members, ids, sessions))
     return built
 
 

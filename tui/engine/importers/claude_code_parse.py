@@ -35,6 +35,7 @@ from tui.engine.sessions.model import (
     Totals,
     Usage,
 )
+from tui.engine.sessions.parts import part_to_dict
 
 _ASSISTANT = Role.ASSISTANT  # enum attribute lookups are slow in the per-line path
 CHAIN_TYPES = {"user", "assistant", "system", "progress", "attachment"}
@@ -363,3 +364,23 @@ def to_message(node: Node, ids: dict[str, str], family: str) -> Message:
         depth=node.depth,
         totals=node.totals,
     )
+
+
+def to_doc(node: Node, ids: dict[str, str]) -> dict[str, Any]:
+    """`to_message(node, ...).to_dict()` without making the Message (a bulk import's
+    workers write documents only; a test holds the two equal)."""
+    return {
+        "id": ids[node.key],
+        "parent_id": ids[node.parent] if node.parent else None,
+        "role": node.role.value,
+        "parts": [part_to_dict(p) for p in node.parts],
+        "created": node.created,
+        "model": node.model,
+        "usage": (node.final_usage or node.usage()).to_dict(),
+        "status": (MessageStatus.ERROR if node.error else MessageStatus.COMPLETE).value,
+        "depth": node.depth,
+        "totals": node.totals.to_dict(),
+        "error": node.error,
+        "writer_pid": None,
+        "compact": False,
+    }

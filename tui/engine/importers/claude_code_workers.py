@@ -18,11 +18,11 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tui.engine.importers.claude_code_families import build_families
 from tui.engine.importers.claude_code_parse import TranscriptParser
 from tui.engine.importers.jsonl import parse_files
-from tui.engine.sessions.model import Session
 from tui.engine.store.atomic import stage
 from tui.engine.store.tinydb_files import encode_family
 from tui.engine.util.process_pool import OrderedPool
@@ -37,7 +37,7 @@ class Encoded:
     """One family ready for the store: its sessions, and its whole file, written."""
 
     root_id: str
-    sessions: list[Session]
+    sessions: list[dict[str, Any]]  # as stored (they cross to the importing process)
     staged: str  # the temp file holding it
     count: int  # messages
 
@@ -60,9 +60,9 @@ def prepare(paths: list[str], source: str, folder: str) -> Prepared:
     built = build_families(parsed, source)
     families = [
         # not synced here: the commit syncs the files of each batch in threads at once
-        Encoded(f.root_id, f.sessions,
-                stage(encode_family(f.sessions, f.messages), folder, sync=False),
-                len(f.messages))
+        Encoded(f.root_id, [s.to_dict() for s in f.sessions],
+                stage(encode_family(f.sessions, f.docs()), folder, sync=False),
+                len(f.nodes))
         for f in built.families
     ]  # fmt: skip
     return Prepared(families, built.forks, parsed.skipped)

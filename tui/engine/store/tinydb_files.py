@@ -13,7 +13,7 @@ import orjson
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from tui.engine.sessions.model import Message, Session
+from tui.engine.sessions.model import Session
 from tui.engine.store.atomic import AtomicJSONStorage, Signature
 
 HEX2 = re.compile(r"^[0-9a-f]{2}")
@@ -90,13 +90,11 @@ class StoreFile:
         return data.get(name, {})
 
 
-def encode_family(sessions: Iterable[Session], messages: Iterable[Message]) -> bytes:
-    """A family file's whole content: its TinyDB tables of sessions and of messages."""
+def encode_family(sessions: Iterable[Session], messages: Iterable[dict[str, Any]]) -> bytes:
+    """A family file's whole content: its TinyDB tables of sessions and of messages (as
+    documents: `Message.to_dict`)."""
     return orjson.dumps(
-        {
-            SESSIONS: {s.id: s.to_dict() for s in sessions},
-            MESSAGES: {m.id: m.to_dict() for m in messages},
-        }
+        {SESSIONS: {s.id: s.to_dict() for s in sessions}, MESSAGES: {m["id"]: m for m in messages}}
     )
 
 

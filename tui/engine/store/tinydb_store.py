@@ -336,14 +336,11 @@ class TinyDBStore:
             family = self._family(session.root_id)
             family.table(SESSIONS).upsert(str_doc(doc, session.id))
             family.memo.pop("__sessions__", None)
-            self._index_session(session, dict(doc))
-
-    def _index_session(self, session: Session, doc: dict[str, Any]) -> None:
-        shard = self._shard(shard_of(session.id))
-        shard.table(SESSIONS).upsert(str_doc(doc, session.id))
-        for key in _LISTED.values():
-            shard.memo.pop(key, None)
-        shard.memo[f"s:{session.id}"] = session
+            shard = self._shard(shard_of(session.id))
+            shard.table(SESSIONS).upsert(str_doc(dict(doc), session.id))
+            for key in _LISTED.values():
+                shard.memo.pop(key, None)
+            shard.memo[f"s:{session.id}"] = session
 
     def has_family(self, root_id: str) -> bool:
         """Whether the store holds the family (or this transaction wrote it)."""
@@ -352,10 +349,11 @@ class TinyDBStore:
             return True
         return self._family_path(root_id).exists()
 
-    def add_family(self, root_id: str, sessions: list[Session], staged: str) -> None:
+    def add_family(self, root_id: str, sessions: list[dict[str, Any]], staged: str) -> None:
         """A family new to the store (see `has_family`), as another process wrote its
         whole file (`encode_family`) to the temp file `staged` in `incoming()`: moved
-        into place at the commit, never read here."""
+        into place at the commit, never read here. `sessions` are its sessions' stored
+        documents (`Session.to_dict`), for the index."""
         cached = self._families.get(root_id)
         if root_id in self._added or (cached is not None and cached.storage.dirty):
             raise StoreError(f"internal: the family {root_id} exists already")
@@ -363,8 +361,13 @@ class TinyDBStore:
             self._families.pop(root_id, None)
             family = self._added[root_id] = self._open(self._family_path(root_id))
             family.storage.adopt(staged)
-            for session in sessions:
-                self._index_session(session, session.to_dict())
+            for doc in sessions:
+                sid = str(doc["id"])
+                shard = self._shard(shard_of(sid))
+                shard.table(SESSIONS).upsert(str_doc(doc, sid))
+                for key in _LISTED.values():
+                    shard.memo.pop(key, None)
+                shard.memo.pop(f"s:{sid}", None)
 
     @contextmanager
     def incoming(self) -> Iterator[Path]:
