@@ -28,6 +28,8 @@ __all__ = ["ClaudeCodeImporter", "FileResult", "ImportReport", "default_root"]
 
 STATE_FILE = "imports/claude_code.json"
 BATCH_BYTES = 32 * 1024 * 1024  # input per transaction: fewer index shard rewrites
+WORKER_SHARE = 4  # a worker's file weighs this much less in a batch: its families wait on
+# disk, not in memory (128 MB a batch: 1.2x faster than 32 at 207 MB)
 Progress = Callable[[int, int], None]
 
 
@@ -141,7 +143,8 @@ class ClaudeCodeImporter:
                             prepared = pool.next() if pool and check.parallel else None
                             report.files.append(self._import(group, check, prepared))
                         done += size
-                        batch += size
+                        worked = isinstance(check, _Todo) and check.parallel
+                        batch += size // WORKER_SHARE if worked else size
                         if progress and size:
                             progress(done, total)
                         if batch >= BATCH_BYTES:

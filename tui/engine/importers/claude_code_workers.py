@@ -28,8 +28,8 @@ from tui.engine.store.tinydb_files import encode_family
 from tui.engine.util.process_pool import OrderedPool
 
 PARALLEL_BYTES = 16 * 1024 * 1024  # new input below this is parsed in the importing process
-AHEAD_BYTES = 48 * 1024 * 1024  # input given out ahead: parsed, it waits in memory to be
-# written, and the workers never wait on a commit (one per 32 MB of input, BATCH_BYTES)
+AHEAD_BYTES = 192 * 1024 * 1024  # input given out ahead, so the workers never wait on a
+# commit: what they made of it waits on disk (what crosses back is its sessions' docs)
 
 
 @dataclass
