@@ -176,13 +176,22 @@ def test_a_build_read_by_worker_processes_indexes_exactly_what_one_process_does(
     expected = _index_rows(alone)
     assert len(expected) == 24
     monkeypatch.setattr(search_build, "PARALLEL_FAMILIES", 2)
+    monkeypatch.setattr(search_build, "INLINE_FAMILIES", 3)  # read here while workers start
     monkeypatch.setattr(search_build, "worker_count", lambda: 2)
     started: list[OrderedPool[object]] = []
+    asked: list[int] = []
 
     class Watched(OrderedPool[object]):
         def __init__(self, *arguments: object) -> None:
             super().__init__(*arguments)  # type: ignore[arg-type]
             started.append(self)
+            taken = self.next
+
+            def counted() -> object:
+                asked.append(1)
+                return taken()
+
+            self.next = counted  # type: ignore[method-assign]
             if kill:
                 for pid in self.pids:
                     os.kill(pid, 9)
@@ -191,5 +200,5 @@ def test_a_build_read_by_worker_processes_indexes_exactly_what_one_process_does(
     index = _fresh_index(engine)
     fresh, _, _ = index._plan()
     build(index.db, index.store, fresh, BuildProgress(len(fresh)))
-    assert started and _index_rows(index) == expected
+    assert started and len(asked) == 9 and _index_rows(index) == expected
     assert len(_found(Engine.open(engine.store.home), "shared")) == 12

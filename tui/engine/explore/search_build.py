@@ -31,6 +31,7 @@ BATCH = 2_000  # families per transaction at most
 GATE_ROWS = 256  # rows inserted between looks at whether a search waits
 PROBES = 16  # rowid slots tried past a message's own when its time and hash collide
 PARALLEL_FAMILIES = 200  # families of a build read by worker processes from this many
+INLINE_FAMILIES = 64  # the first families, read here while the workers start
 AHEAD_BYTES = 64 * 1024 * 1024  # of family files given to the workers ahead of the inserts
 BUILD_CACHE_KB = 64 * 1024  # SQLite's page cache while building
 AUTOMERGE = 8  # FTS5 segments of a level before they are merged (its default: 4)
@@ -156,18 +157,39 @@ def _rows_source(
     store: SessionStore, families: Sequence[Family]
 ) -> Iterator[Callable[[Family], Rows]]:
     """Each family's rows, asked for in the order of `families`: read by worker
-    processes ahead of the inserts when the families are many and in files, else here."""
+    processes ahead of the inserts when the families are many and in files, else here.
+    The first INLINE_FAMILIES are read here while the workers start (a quarter of a
+    second), so the first results come as soon as without them."""
     reader = _reader(store)
     count = worker_count()
     if count == 0 or len(families) < PARALLEL_FAMILIES or not _in_files(store):
         yield lambda family: rows_of(reader(family.root_id))
         return
-    jobs = (((str(_family_file(store, f.root_id)),), _size(f)) for f in families)
-    pool = OrderedPool(file_rows, jobs, count, AHEAD_BYTES, [__name__])
+    later = families[INLINE_FAMILIES:]
+    jobs = (((str(_family_file(store, f.root_id)),), _size(f)) for f in later)
+    pools: list[OrderedPool[Rows]] = []
+    starting = threading.Thread(
+        target=lambda: pools.append(OrderedPool(file_rows, jobs, count, AHEAD_BYTES, [__name__])),
+        name="search-build-workers",
+        daemon=True,
+    )
+    starting.start()
+    asked = 0
+
+    def next_rows(family: Family) -> Rows:
+        nonlocal asked
+        asked += 1
+        if asked <= len(families) - len(later):
+            return rows_of(reader(family.root_id))
+        starting.join()
+        return _taken(pools[0].next() if pools else None, reader, family)
+
     try:
-        yield lambda family: _taken(pool.next(), reader, family)
+        yield next_rows
     finally:
-        pool.close()
+        starting.join()
+        for pool in pools:
+            pool.close()
 
 
 def _taken(
