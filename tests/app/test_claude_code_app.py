@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import ProgressBar
@@ -74,6 +75,38 @@ async def test_import_on_start_runs_in_background(
 
         await screen.run_action("open_in_agent")
         assert app.clipboard == f"cd '/work/my proj' && claude --resume {SID}"
+
+
+async def test_a_big_import_runs_in_worker_processes_inside_the_app(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_env: Path
+) -> None:
+    """In the app, whose stderr is a capture with no file number (multiprocessing's
+    helpers take theirs by number), the workers start and their sessions arrive."""
+    from tui.engine.importers import claude_code
+
+    _history(tmp_path, monkeypatch)
+    started: list[object] = []
+    workers = claude_code.workers
+
+    def counted(*arguments: Any) -> Any:
+        started.append(workers(*arguments))
+        return started[-1]
+
+    monkeypatch.setattr(claude_code, "PARALLEL_BYTES", 0)  # as if it were gigabytes
+    monkeypatch.setattr(claude_code, "worker_count", lambda: 2)
+    monkeypatch.setattr(claude_code, "workers", counted)
+    config = isolated_env.parent / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "settings.toml").write_text("import_on_start = true\n")
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert started and not app.screen.query("#import-progress")
+        titles = [engine.session(sid).title for sid in screen.session_tree.ordered_ids()]
+        assert {"Refactor the cache layer", "subagent: Survey callers"} <= set(titles)
 
 
 async def test_the_import_shows_its_progress_while_it_runs(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,6 +23,7 @@ from typing import Any, Generic, TypeVar
 from tui.engine.util.gcpause import hold_full_collections
 
 R = TypeVar("R")
+NICE = 5  # workers' scheduling priority below the caller's
 Job = tuple[tuple[Any, ...], int]  # (arguments, weight: what its result holds, roughly)
 
 
@@ -33,7 +36,37 @@ def worker_count() -> int:
 def _start_worker() -> None:
     # Ctrl+C reaches the whole process group: the calling process stops the pool
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the caller may be a full-screen app on this terminal: a worker never writes to it
+    # (what fails in a worker comes back to the caller as its exception)
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    os.close(quiet)
+    if hasattr(os, "nice"):  # the app's own thread comes first on a busy machine
+        os.nice(NICE)
     hold_full_collections()  # a worker keeps one item's objects at a time
+
+
+_HELPERS = threading.Lock()
+
+
+def _start_helpers(server: bool) -> None:
+    """Start multiprocessing's helper processes (its resource tracker, the forkserver)
+    with /dev/null as the stderr they are given by file number: in a full-screen app
+    `sys.stderr` is a capture with no file number (the tracker would not start), and
+    what they might print is not for that terminal."""
+    from multiprocessing import forkserver, resource_tracker
+
+    with _HELPERS:
+        saved = sys.stderr
+        try:
+            with open(os.devnull, "w") as quiet:
+                sys.stderr = quiet
+                resource_tracker.ensure_running()
+                if server:
+                    forkserver.ensure_running()
+        finally:
+            sys.stderr = saved
 
 
 class OrderedPool(Generic[R]):
@@ -44,9 +77,11 @@ class OrderedPool(Generic[R]):
     def __init__(self, work: Callable[..., R], jobs: Iterable[Job], count: int, ahead: int,
                  preload: list[str]) -> None:  # fmt: skip
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if "forkserver" in methods:  # modules the workers import once, in the server
+        server = "forkserver" in methods
+        context = multiprocessing.get_context("forkserver" if server else "spawn")
+        if server:  # modules the workers import once, in the server
             context.set_forkserver_preload(preload)
+        _start_helpers(server)
         self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker)
         self._work, self._count, self._limit = work, count, ahead
         self._jobs = iter(jobs)
