@@ -109,6 +109,26 @@ async def test_a_big_import_runs_in_worker_processes_inside_the_app(
         assert {"Refactor the cache layer", "subagent: Survey callers"} <= set(titles)
 
 
+async def test_an_import_that_breaks_says_so_and_takes_its_bar_away(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _history(tmp_path, monkeypatch)
+
+    def broken(self: ClaudeCodeImporter, root: Path, progress: Progress) -> object:
+        raise ValueError("bad value(s) in fds_to_keep")
+
+    monkeypatch.setattr(ClaudeCodeImporter, "run", broken)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.pause()
+        main_screen(app).action_import_agents()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.screen.query("#import-progress")
+        said = [n.message for n in app._notifications]
+        assert any("Claude Code import failed (ValueError" in m for m in said), said
+
+
 async def test_the_import_shows_its_progress_while_it_runs(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

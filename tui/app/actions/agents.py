@@ -83,6 +83,14 @@ class AgentActions:
                         severity="error",
                     )
                     report = None
+                except Exception as exc:  # a bug: said, and the other agents still come in
+                    call(
+                        self.screen.notify,
+                        f"{spec.label} import failed ({type(exc).__name__}: {exc}); "
+                        "what was imported before it is kept",
+                        severity="error",
+                    )
+                    report = None
                 results.append((spec, report))
         finally:
             engine.close()
