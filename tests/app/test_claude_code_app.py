@@ -40,13 +40,17 @@ def _history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "claude"))
 
 
+def _import_on_start(isolated_env: Path) -> None:
+    config = isolated_env.parent / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "settings.toml").write_text("import_on_start = true\n")
+
+
 async def test_import_on_start_runs_in_background(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_env: Path
 ) -> None:
     _history(tmp_path, monkeypatch)
-    config = isolated_env.parent / "config"
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "settings.toml").write_text("import_on_start = true\n")
+    _import_on_start(isolated_env)
     app = ForktreeApp(engine)
     async with app.run_test(size=(130, 40)) as pilot:
         screen = main_screen(app)
@@ -95,9 +99,7 @@ async def test_a_big_import_runs_in_worker_processes_inside_the_app(
     monkeypatch.setattr(claude_code, "PARALLEL_BYTES", 0)  # as if it were gigabytes
     monkeypatch.setattr(claude_code, "worker_count", lambda: 2)
     monkeypatch.setattr(claude_code, "workers", counted)
-    config = isolated_env.parent / "config"
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "settings.toml").write_text("import_on_start = true\n")
+    _import_on_start(isolated_env)
     app = ForktreeApp(engine)
     async with app.run_test(size=(130, 40)) as pilot:
         screen = main_screen(app)
