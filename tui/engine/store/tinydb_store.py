@@ -7,6 +7,8 @@ Layout under the store home:
     index/recent-families            a cache of the newest families' sessions (recent.py)
     families/<root[:2]>/<root>.json  TinyDB, tables "sessions" and "messages" of one family
     quarantine/                      corrupt files moved aside, named in `problems`
+    staging/, journal.json           a commit's new files, and its moves (journal.py)
+    incoming/<pid>-<token>/          family files a bulk import's workers wrote (add_family)
 
 A write rewrites a few small files (an index shard, one family): its cost does not grow
 with the store. Family files hold their sessions' docs too, to rebuild a lost shard.
