@@ -86,19 +86,19 @@ async def test_a_big_import_runs_in_worker_processes_inside_the_app(
 ) -> None:
     """In the app, whose stderr is a capture with no file number (multiprocessing's
     helpers take theirs by number), the workers start and their sessions arrive."""
-    from tui.engine.importers import claude_code
+    from tui.engine.importers import bulk, claude_code
 
     _history(tmp_path, monkeypatch)
     started: list[object] = []
-    workers = claude_code.workers
+    bulk_pool = claude_code.bulk_pool
 
     def counted(*arguments: Any) -> Any:
-        started.append(workers(*arguments))
+        started.append(bulk_pool(*arguments))
         return started[-1]
 
-    monkeypatch.setattr(claude_code, "PARALLEL_BYTES", 0)  # as if it were gigabytes
-    monkeypatch.setattr(claude_code, "worker_count", lambda: 2)
-    monkeypatch.setattr(claude_code, "workers", counted)
+    monkeypatch.setattr(bulk, "PARALLEL_BYTES", 0)  # as if it were gigabytes
+    monkeypatch.setattr(bulk, "worker_count", lambda: 2)
+    monkeypatch.setattr(claude_code, "bulk_pool", counted)
     _import_on_start(isolated_env)
     app = ForktreeApp(engine)
     async with app.run_test(size=(130, 40)) as pilot:
@@ -106,7 +106,8 @@ async def test_a_big_import_runs_in_worker_processes_inside_the_app(
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert started and not app.screen.query("#import-progress")
+        assert started and started[0] is not None
+        assert not app.screen.query("#import-progress")
         titles = [engine.session(sid).title for sid in screen.session_tree.ordered_ids()]
         assert {"Refactor the cache layer", "subagent: Survey callers"} <= set(titles)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.bench.common import Row
 from tui.engine import Engine
-from tui.engine.importers import claude_code
+from tui.engine.importers import bulk
 from tui.engine.importers.claude_code import ClaudeCodeImporter
 from tui.engine.util.process_pool import worker_count
 
@@ -136,8 +136,8 @@ def _file(path: Path, seed: int) -> int:
 
 def _cold(home: Path, root: Path, parallel: bool) -> float:
     """Seconds of a cold import into `home`, with or without worker processes."""
-    saved = claude_code.PARALLEL_BYTES
-    claude_code.PARALLEL_BYTES = saved if parallel else 1 << 62
+    saved = bulk.PARALLEL_BYTES
+    bulk.PARALLEL_BYTES = saved if parallel else 1 << 62
     try:
         engine = Engine.open(home)
         start = time.perf_counter()
@@ -146,7 +146,7 @@ def _cold(home: Path, root: Path, parallel: bool) -> float:
         engine.close()
         return time.perf_counter() - start
     finally:
-        claude_code.PARALLEL_BYTES = saved
+        bulk.PARALLEL_BYTES = saved
 
 
 def run() -> list[Row]:

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from tui.engine import Engine
-from tui.engine.importers import claude_code
+from tui.engine.importers import bulk, claude_code
+from tui.engine.importers.bulk import bulk_pool
 from tui.engine.importers.claude_code import ClaudeCodeImporter
 from tui.engine.importers.claude_code_families import build_families
 from tui.engine.importers.claude_code_parse import TranscriptParser
-from tui.engine.importers.claude_code_workers import workers
 from tui.engine.importers.jsonl import parse_files
 from tui.engine.util.process_pool import OrderedPool
 
@@ -64,8 +64,8 @@ def _contents(engine: Engine) -> dict[str, Any]:
 
 
 def _run(home: Path, root: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(claude_code, "PARALLEL_BYTES", 0 if parallel else 1 << 60)
-    monkeypatch.setattr(claude_code, "worker_count", lambda: 2)
+    monkeypatch.setattr(bulk, "PARALLEL_BYTES", 0 if parallel else 1 << 60)
+    monkeypatch.setattr(bulk, "worker_count", lambda: 2)
     engine = Engine.open(home)
     try:
         report = ClaudeCodeImporter(engine).run(root).to_dict()
@@ -79,17 +79,17 @@ def test_workers_make_the_store_the_importing_process_would(
 ) -> None:
     root = tmp_path / "projects"
     _history(root)
-    started: list[OrderedPool[Any]] = []
+    started: list[OrderedPool[Any] | None] = []
 
-    def counted(*arguments: Any) -> OrderedPool[Any]:
-        started.append(workers(*arguments))
+    def counted(*arguments: Any) -> OrderedPool[Any] | None:
+        started.append(bulk_pool(*arguments))
         return started[-1]
 
-    monkeypatch.setattr(claude_code, "workers", counted)
+    monkeypatch.setattr(claude_code, "bulk_pool", counted)
     seq_report, seq = _run(tmp_path / "seq", root, False, monkeypatch)
-    assert not started
+    assert not any(started)  # too little input for workers
     par_report, par = _run(tmp_path / "par", root, True, monkeypatch)
-    assert started  # the workers ran
+    assert any(started)  # the workers ran
     assert par_report == seq_report and par == seq
     assert par_report["imported"] == 7 and par_report["skipped_lines"] == 1
     titles = {doc["title"] for doc, _ in par.values()}
@@ -114,14 +114,15 @@ def test_killed_workers_lose_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
     root = tmp_path / "projects"
     _history(root)
 
-    def killed(*arguments: Any) -> OrderedPool[Any]:
-        pool = workers(*arguments)
+    def killed(*arguments: Any) -> OrderedPool[Any] | None:
+        pool = bulk_pool(*arguments)
+        assert pool is not None
         for pid in pool.pids:
             os.kill(pid, signal.SIGKILL)
         return pool
 
     _, seq = _run(tmp_path / "seq", root, False, monkeypatch)
-    monkeypatch.setattr(claude_code, "workers", killed)
+    monkeypatch.setattr(claude_code, "bulk_pool", killed)
     report, par = _run(tmp_path / "par", root, True, monkeypatch)
     assert report["imported"] == 7 and report["failed"] == 0 and par == seq
 
@@ -134,8 +135,8 @@ def test_an_existing_search_index_finds_what_workers_imported(
     engine = Engine.open(tmp_path / "home")
     try:
         assert engine.search("parser") == []  # builds the (empty) index
-        monkeypatch.setattr(claude_code, "PARALLEL_BYTES", 0)
-        monkeypatch.setattr(claude_code, "worker_count", lambda: 2)
+        monkeypatch.setattr(bulk, "PARALLEL_BYTES", 0)
+        monkeypatch.setattr(bulk, "worker_count", lambda: 2)
         ClaudeCodeImporter(engine).run(root)
         hits = engine.search("another way")  # the prompt and the reply after the rewind
         assert [h.session.title for h in hits if h.session] == ["fix bug 1 in the parser"] * 2
@@ -160,3 +161,19 @@ def test_the_documents_workers_write_are_the_messages_as_stored(tmp_path: Path) 
             assert family.docs() == [m.to_dict() for m in family.messages()]
             compared += len(family.nodes)
     assert compared > 20
+
+
+def test_where_no_process_can_start_the_import_parses_every_file_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "projects"
+    _history(root)
+    _, seq = _run(tmp_path / "seq", root, False, monkeypatch)
+
+    def refused(*arguments: Any) -> Any:
+        raise OSError(38, "Function not implemented")  # a sandbox without /dev/shm
+
+    monkeypatch.setattr(bulk, "OrderedPool", refused)
+    report, par = _run(tmp_path / "par", root, True, monkeypatch)
+    assert report["imported"] == 7 and par == seq
+    assert not list((tmp_path / "par" / "incoming").iterdir())

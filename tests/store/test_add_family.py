@@ -32,7 +32,8 @@ def _made(tmp_path: Path) -> tuple[Session, list[Message]]:
 
 def _written(folder: Path, sessions: list[Session], messages: list[Message]) -> str:
     """The family's file, as a worker writes it."""
-    return stage(encode_family(sessions, [m.to_dict() for m in messages]), str(folder))
+    docs = [s.to_dict() for s in sessions], [m.to_dict() for m in messages]
+    return stage(encode_family(*docs), str(folder))
 
 
 def _staging(home: Path) -> list[Path]:

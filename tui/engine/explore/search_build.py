@@ -12,6 +12,7 @@ own; SQLite's WAL lets the app's connection read while it writes.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -168,11 +169,12 @@ def _rows_source(
     later = families[INLINE_FAMILIES:]
     jobs = (((str(_family_file(store, f.root_id)),), _size(f)) for f in later)
     pools: list[OrderedPool[Rows]] = []
-    starting = threading.Thread(
-        target=lambda: pools.append(OrderedPool(file_rows, jobs, count, AHEAD_BYTES, [__name__])),
-        name="search-build-workers",
-        daemon=True,
-    )
+
+    def start() -> None:  # where processes cannot start, every family is read here
+        with contextlib.suppress(OSError, ValueError, RuntimeError):
+            pools.append(OrderedPool(file_rows, jobs, count, AHEAD_BYTES, [__name__]))
+
+    starting = threading.Thread(target=start, name="search-build-workers", daemon=True)
     starting.start()
     asked = 0
 
@@ -192,9 +194,7 @@ def _rows_source(
             pool.close()
 
 
-def _taken(
-    rows: Rows | None, reader: Callable[[str], list[dict[str, Any]]], family: Family
-) -> Rows:
+def _taken(rows: Rows | None, reader: Reader, family: Family) -> Rows:
     return rows if rows is not None else rows_of(reader(family.root_id))  # a worker failed
 
 

@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.engine.engine import Engine
+from tui.engine.importers import bulk
+from tui.engine.importers.bulk import bulk_pool
 from tui.engine.importers.claude_code_families import build_families
 from tui.engine.importers.claude_code_fork import owned
 from tui.engine.importers.claude_code_parse import Parsed, TranscriptParser
-from tui.engine.importers.claude_code_workers import PARALLEL_BYTES, Prepared, discard, workers
+from tui.engine.importers.claude_code_workers import Prepared, prepare
 from tui.engine.importers.jsonl import first_record, parse_files
 from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
 from tui.engine.sessions.model import Session
 from tui.engine.util.gcpause import no_full_collections
-from tui.engine.util.process_pool import OrderedPool, worker_count
+from tui.engine.util.process_pool import OrderedPool
 
 __all__ = ["ClaudeCodeImporter", "FileResult", "ImportReport", "default_root"]
 
@@ -166,22 +168,16 @@ class ClaudeCodeImporter:
         """A process pool for the files the store has never seen, when they are enough
         input to pay for starting it (and the store takes family files written
         elsewhere); closed, with its folder, when `stack` is."""
-        count = worker_count()
         fresh = [
             (g, size, c)
             for g, size, c in zip(groups, sizes, checks, strict=True)
             if isinstance(c, _Todo) and c.previous is None
         ]
-        new_bytes = sum(size for _, size, _ in fresh)
-        store = self.engine.store
-        if not count or new_bytes < PARALLEL_BYTES or not hasattr(store, "add_family"):
-            return None
-        for _, _, check in fresh:
-            check.parallel = True
-        folder = stack.enter_context(store.incoming())  # type: ignore[attr-defined]
-        jobs = (([str(p) for p in g], c.key, size) for g, size, c in fresh)
-        pool = workers(jobs, count, folder)
-        stack.callback(pool.close)
+        jobs = [(([str(p) for p in g], c.key), size) for g, size, c in fresh]
+        pool = bulk_pool(self.engine.store, prepare, jobs, stack, [prepare.__module__])
+        if pool is not None:
+            for _, _, check in fresh:
+                check.parallel = True
         return pool
 
     def _link_forks(self) -> None:
@@ -220,15 +216,12 @@ class ClaudeCodeImporter:
         families; else parsed here and merged with what the store holds."""
         if prepared is not None and prepared.failed:
             return FileResult(todo.key, "failed", reason=prepared.failed)
-        if prepared is not None and not any(
-            self.engine.store.has_family(f.root_id)  # type: ignore[attr-defined]
-            for f in prepared.families
-        ):
+        if prepared is not None and bulk.fresh(self.engine.store, prepared.families):
             ids, messages = self._add(prepared)
             skipped = prepared.skipped
         else:  # the store holds one of its families: merged here
             if prepared is not None:
-                discard(prepared)
+                bulk.discard(prepared.families)
             parsed, why = parse_files(group, TranscriptParser())
             if parsed is None:
                 return FileResult(todo.key, "failed", reason=why)
@@ -242,11 +235,7 @@ class ClaudeCodeImporter:
         """A worker's families, new to the store: their session ids, and how many
         messages. The search index, where there is one, reads them at its next sync
         (their files are new to it)."""
-        store = self.engine.store
-        add = store.add_family  # type: ignore[attr-defined]  # _workers checked it is there
-        with store.transaction():
-            for family in prepared.families:
-                add(family.root_id, family.sessions, family.staged)
+        bulk.add(self.engine.store, prepared.families)
         self._forks += prepared.forks
         ids = [str(s["id"]) for f in prepared.families for s in f.sessions]
         return ids, sum(f.count for f in prepared.families)

@@ -13,7 +13,6 @@ import orjson
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from tui.engine.sessions.model import Session
 from tui.engine.store.atomic import AtomicJSONStorage, Signature
 
 HEX2 = re.compile(r"^[0-9a-f]{2}")
@@ -90,11 +89,11 @@ class StoreFile:
         return data.get(name, {})
 
 
-def encode_family(sessions: Iterable[Session], messages: Iterable[dict[str, Any]]) -> bytes:
-    """A family file's whole content: its TinyDB tables of sessions and of messages (as
-    documents: `Message.to_dict`)."""
+def encode_family(sessions: Iterable[dict[str, Any]], messages: Iterable[dict[str, Any]]) -> bytes:
+    """A family file's whole content from its sessions' and messages' documents
+    (`Session.to_dict`, `Message.to_dict`): its two TinyDB tables."""
     return orjson.dumps(
-        {SESSIONS: {s.id: s.to_dict() for s in sessions}, MESSAGES: {m["id"]: m for m in messages}}
+        {SESSIONS: {s["id"]: s for s in sessions}, MESSAGES: {m["id"]: m for m in messages}}
     )
 
 
