@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tui.cli import main
 from tui.engine import Engine
 from tui.engine.importers.codex import CodexImporter, codex_id
@@ -166,3 +168,41 @@ def test_real_rollouts_when_the_shared_samples_are_there(engine: Engine) -> None
         calls = {p.tool_id for m in transcript for p in m.parts if isinstance(p, ToolUsePart)}
         results = {p.tool_id for m in transcript for p in m.parts if isinstance(p, ToolResultPart)}
         assert results <= calls  # every output found its call
+
+
+def _contents(home: Path) -> dict[str, Any]:
+    engine = Engine.open(home)
+    try:
+        return {s.id: (s.to_dict(), [m.to_dict() for m in engine.transcript(s.id)])
+                for s in engine.sessions()}  # fmt: skip
+    finally:
+        engine.close()
+
+
+def test_a_big_import_read_by_worker_processes_stores_what_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.engine.importers import bulk
+
+    root = tmp_path / "sessions"
+    _write(root / "a.jsonl", _current("parent"))
+    _write(root / "b.jsonl", [*_current("forked", forked_from_id="parent"), _meta("parent")])
+    sub = {"subagent": {"thread_spawn": {"parent_thread_id": "parent", "depth": 1}}}
+    _write(root / "c.jsonl", _current("helper", source=sub))
+    _write(root / "d.jsonl", [{"broken": True}])
+    _write(root / "e.jsonl", [_meta("empty")])  # no entries: no session
+    monkeypatch.setattr(bulk, "worker_count", lambda: 2)
+    reports = []
+    for home, floor in ((tmp_path / "one", 1 << 60), (tmp_path / "workers", 0)):
+        monkeypatch.setattr(bulk, "PARALLEL_BYTES", floor)
+        engine = Engine.open(home)
+        reports.append(CodexImporter(engine).run(root).to_dict())
+        engine.close()
+    assert reports[0] == reports[1] and reports[1]["imported"] == 5
+    assert _contents(tmp_path / "one") == _contents(tmp_path / "workers")
+    again = Engine.open(tmp_path / "workers")
+    assert CodexImporter(again).run(root).to_dict()["unchanged"] == 5
+    parent = codex_id("session", "parent")
+    children = {s.origin.source_id for s in again.sessions() if s.parent_session_id == parent}
+    assert children == {"forked", "helper"}
+    again.close()

@@ -7,16 +7,26 @@ so a re-import updates the same records. Forks (`forked_from_id`) and subagent t
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from tui.engine.engine import Engine, title_from_prompt
+from tui.engine.engine import Engine
+from tui.engine.importers import bulk
+from tui.engine.importers.bulk import bulk_pool
 from tui.engine.importers.codex_parse import Rollout, RolloutParser
+from tui.engine.importers.codex_workers import (
+    PreparedRollout,
+    codex_id,
+    link_of,
+    prepare_rollout,
+    to_session,
+)
 from tui.engine.importers.jsonl import first_record, parse_files
 from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
-from tui.engine.providers.pricing import with_cost
-from tui.engine.sessions.model import Message, MessageStatus, Origin, Session, Totals
+from tui.engine.sessions.model import Session
 from tui.engine.store.errors import NotFoundError
 
 STATE_FILE = "imports/codex.json"
@@ -35,10 +45,13 @@ def rollout_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.jsonl") if p.is_file())
 
 
-def codex_id(*keys: str) -> str:
-    import hashlib
+@dataclass
+class _Todo:
+    """A rollout to read: its state key, signature, and what the last import recorded."""
 
-    return hashlib.sha1("\x1f".join(("codex", *keys)).encode()).hexdigest()[:32]
+    key: str
+    sig: list[int]
+    previous: dict[str, object] | None
 
 
 class CodexImporter:
@@ -52,19 +65,30 @@ class CodexImporter:
         root = root or default_root()
         report = ImportReport()
         files = rollout_files(root) if root.exists() else []
-        total = sum(p.stat().st_size for p in files)
-        done = 0
-        with self.engine.store.transaction():
-            for path in files:
-                report.files.append(self._one(path))
-                done += path.stat().st_size
-                if progress:
-                    progress(done, total)
+        checks = [self._check(path) for path in files]
+        sizes = [c.sig[0] if isinstance(c, _Todo) else 0 for c in checks]
+        total, done = sum(sizes), 0
+        new = [c.previous is None if isinstance(c, _Todo) else False for c in checks]
+        with contextlib.ExitStack() as stack:
+            jobs = [((str(p), c.key), size) for p, c, size, n in zip(files, checks, sizes, new,
+                    strict=True) if n and isinstance(c, _Todo)]  # fmt: skip
+            pool = bulk_pool(self.engine.store, prepare_rollout, jobs, stack,
+                             [prepare_rollout.__module__])  # fmt: skip
+            with self.engine.store.transaction():
+                for path, check, size, fresh in zip(files, checks, sizes, new, strict=True):
+                    if isinstance(check, FileResult):
+                        report.files.append(check)
+                        continue
+                    prepared = pool.next() if pool is not None and fresh else None
+                    report.files.append(self._import(path, check, prepared))
+                    done += size
+                    if progress:
+                        progress(done, total)
         self._link()
         save_state(self.state_path, self.state)
         return report
 
-    def _one(self, path: Path) -> FileResult:
+    def _check(self, path: Path) -> FileResult | _Todo:
         key = str(path.resolve())
         try:
             st = path.stat()
@@ -74,79 +98,53 @@ class CodexImporter:
         previous = self.state.get(key)
         if previous and previous.get("sig") == sig:
             return FileResult(key, "unchanged")
+        return _Todo(key, sig, previous)
+
+    def _import(self, path: Path, todo: _Todo, prepared: PreparedRollout | None) -> FileResult:
+        """Store one rollout: as a worker encoded it, when the store does not hold its
+        session; else parsed here and merged with what the store holds."""
+        key, previous = todo.key, todo.previous
+        if prepared is not None:
+            if prepared.failed:
+                return FileResult(key, "failed", reason=prepared.failed)
+            family = prepared.family
+            if family is None:  # no entries
+                self.state[key] = {"sig": todo.sig, "sessions": []}
+                return FileResult(key, "imported", 0, 0, prepared.skipped)
+            if bulk.fresh(self.engine.store, [family]):
+                bulk.add(self.engine.store, [family])
+                if prepared.link:
+                    self._links.append((family.root_id, prepared.link))
+                self.state[key] = {"sig": todo.sig, "sessions": [family.root_id]}
+                return FileResult(key, "imported", 1, family.count, prepared.skipped)
+            bulk.discard([family])
         rollout, why = parse_files([path], RolloutParser())
         if rollout is None:
             return FileResult(key, "failed", reason=why)
         if not rollout.entries:
-            self.state[key] = {"sig": sig, "sessions": []}
+            self.state[key] = {"sig": todo.sig, "sessions": []}
             return FileResult(key, "unchanged" if previous else "imported", 0, 0, rollout.skipped)
         session = self._store(rollout, key, path)
-        self.state[key] = {"sig": sig, "sessions": [session.id]}
+        self.state[key] = {"sig": todo.sig, "sessions": [session.id]}
         action = "updated" if previous else "imported"
         return FileResult(key, action, 1, len(rollout.entries), rollout.skipped)
 
     def _store(self, rollout: Rollout, source: str, path: Path) -> Session:
-        thread = rollout.thread_id or path.stem
-        sid = codex_id("session", thread)
-        messages: list[Message] = []
-        totals = Totals()
-        parent: str | None = None
-        for index, entry in enumerate(rollout.entries):
-            usage = entry.usage
-            if usage.input_tokens is not None:  # priced where the model is known
-                usage = with_cost(usage, entry.model, "openai")
-            totals = totals.plus(usage)
-            message = Message(
-                id=codex_id("message", thread, str(index)),
-                parent_id=parent,
-                role=entry.role,
-                parts=tuple(entry.parts),
-                created=entry.created,
-                model=entry.model,
-                usage=usage,
-                status=MessageStatus.COMPLETE,
-                depth=index,
-                totals=totals,
-                compact=entry.compact,
-            )
-            messages.append(message)
-            parent = message.id
-        first_prompt = rollout.title or "Codex session"
-        origin = Origin(
-            kind="codex",
-            source_path=source,
-            source_id=rollout.thread_id,
-            project=Path(rollout.cwd).name if rollout.cwd else None,
-            cwd=rollout.cwd,
-            git_branch=rollout.git_branch,
-        )
-        created = min((m.created for m in messages if m.created), default=0.0)
-        session = Session(
-            id=sid,
-            title=title_from_prompt(first_prompt)[:200],
-            root_id=sid,
-            head_id=messages[-1].id,
-            created=created,
-            updated=max(m.created for m in messages) or created,
-            provider="codex",
-            model=next((m.model for m in reversed(messages) if m.model), None),
-            totals=totals,
-            origin=origin,
-        )
+        session, messages = to_session(rollout, source, path)
         with self.engine.store.transaction():
             try:  # a fork the user made of it, or a rename, stays: keep its own fields
-                old = self.engine.store.get_session(sid)
+                old = self.engine.store.get_session(session.id)
                 session = session.with_changes(
                     title=old.title, archived=old.archived, parent_session_id=old.parent_session_id
                 )
             except NotFoundError:
                 pass
-            self.engine.store.put_messages(sid, messages)
+            self.engine.store.put_messages(session.id, messages)
             self.engine.store.put_session(session)
-        self.engine.writer.written(sid, messages)
-        link = rollout.forked_from or rollout.parent_thread
-        if link and link != rollout.thread_id:
-            self._links.append((sid, link))
+        self.engine.writer.written(session.id, messages)
+        link = link_of(rollout)
+        if link:
+            self._links.append((session.id, link))
         return session
 
     def _link(self) -> None:
