@@ -35,7 +35,6 @@ PARALLEL_FAMILIES = 200  # families of a build read by worker processes from thi
 INLINE_FAMILIES = 64  # the first families, read here while the workers start
 AHEAD_BYTES = 64 * 1024 * 1024  # of family files given to the workers ahead of the inserts
 BUILD_CACHE_KB = 64 * 1024  # SQLite's page cache while building
-AUTOMERGE = 8  # FTS5 segments of a level before they are merged (its default: 4)
 INSERT_MESSAGE = (
     "INSERT INTO messages (rowid, body, message_id, root_id, role, created) "
     "VALUES (?, ?, ?, ?, ?, ?)"
@@ -116,13 +115,11 @@ def build(
 
 @contextmanager
 def _bulk(db: sqlite3.Connection) -> Iterator[None]:
-    """A page cache big enough for FTS5's segment merges during the build (about 1.2x
-    faster inserts here), and fewer of those merges (the index stays as quick to query);
-    the connection's own cache size is given back after."""
+    """A page cache big enough for FTS5's segment merges during the build (about 1.1x
+    faster inserts here); the connection's own cache size is given back after. (Fewer
+    merges, FTS5's automerge, built a little faster but left searches slower.)"""
     (saved,) = db.execute("PRAGMA cache_size").fetchone()
     db.execute(f"PRAGMA cache_size = {-BUILD_CACHE_KB}")
-    with db:
-        db.execute("INSERT INTO messages(messages, rank) VALUES ('automerge', ?)", (AUTOMERGE,))
     try:
         yield
     finally:
