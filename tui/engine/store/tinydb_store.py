@@ -17,7 +17,6 @@ with the store. Family files hold their sessions' docs too, to rebuild a lost sh
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -39,7 +38,6 @@ from tui.engine.store.journal import (
     STAGING,
     commit_files,
     finish_journal,
-    incoming_folder,
     needs_recovery,
     remove_staged,
 )
@@ -47,6 +45,7 @@ from tui.engine.store.migrations import check_format
 from tui.engine.store.quarantine import quarantine
 from tui.engine.store.staging import Stager
 from tui.engine.store.store_lock import acquire, make_lock
+from tui.engine.store.tinydb_bulk import FamilyLoads
 from tui.engine.store.tinydb_files import (
     BAD_RECORD,
     MESSAGES,
@@ -66,7 +65,7 @@ _LISTED: dict[type, str] = {Session: "__all__", SessionRow: "__rows__"}  # shard
 FAMILY_CACHE_BYTES = 32 * 1024 * 1024  # of family files kept open (about 5x that decoded)
 
 
-class TinyDBStore:
+class TinyDBStore(FamilyLoads):
     """SessionStore over TinyDB files; see the module docstring for the layout."""
 
     def __init__(
@@ -338,49 +337,18 @@ class TinyDBStore:
             family = self._family(session.root_id)
             family.table(SESSIONS).upsert(str_doc(doc, session.id))
             family.memo.pop("__sessions__", None)
-            shard = self._shard(shard_of(session.id))
-            shard.table(SESSIONS).upsert(str_doc(dict(doc), session.id))
-            for key in _LISTED.values():
-                shard.memo.pop(key, None)
-            shard.memo[f"s:{session.id}"] = session
+            self._index_doc(session.id, dict(doc), session)
 
-    def has_family(self, root_id: str) -> bool:
-        """Whether the store holds the family (or this transaction wrote it)."""
-        file = self._families.get(root_id)
-        if root_id in self._added or (file is not None and file.storage.dirty):
-            return True
-        return self._family_path(root_id).exists()
-
-    def add_family(self, root_id: str, sessions: list[dict[str, Any]], staged: str) -> None:
-        """A family new to the store (see `has_family`), as another process wrote its
-        whole file (`encode_family`) to the temp file `staged` in `incoming()`: moved
-        into place at the commit, never read here. `sessions` are its sessions' stored
-        documents (`Session.to_dict`), for the index."""
-        cached = self._families.get(root_id)
-        if root_id in self._added or (cached is not None and cached.storage.dirty):
-            raise StoreError(f"internal: the family {root_id} exists already")
-        with self.transaction():
-            self._families.pop(root_id, None)
-            family = self._added[root_id] = self._open(self._family_path(root_id))
-            family.storage.adopt(staged)
-            for doc in sessions:
-                sid = str(doc["id"])
-                shard = self._shard(shard_of(sid))
-                shard.table(SESSIONS).upsert(str_doc(doc, sid))
-                for key in _LISTED.values():
-                    shard.memo.pop(key, None)
-                shard.memo.pop(f"s:{sid}", None)
-
-    @contextmanager
-    def incoming(self) -> Iterator[Path]:
-        """A folder on the store's filesystem for family files that other processes
-        write for `add_family`; it goes on exit, with every file not taken. One a killed
-        process left is removed by the next `recover`."""
-        folder = incoming_folder(self.home)
-        try:
-            yield folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+    def _index_doc(self, sid: str, doc: dict[str, Any], session: Session | None = None) -> None:
+        """A session's document in its index shard (and, given, its decoded self)."""
+        shard = self._shard(shard_of(sid))
+        shard.table(SESSIONS).upsert(str_doc(doc, sid))
+        for key in _LISTED.values():
+            shard.memo.pop(key, None)
+        if session is not None:
+            shard.memo[f"s:{sid}"] = session
+        else:
+            shard.memo.pop(f"s:{sid}", None)
 
     def remove_session(self, session: Session) -> None:
         with self.transaction():
