@@ -206,3 +206,32 @@ def test_a_big_import_read_by_worker_processes_stores_what_one_process_does(
     children = {s.origin.source_id for s in again.sessions() if s.parent_session_id == parent}
     assert children == {"forked", "helper"}
     again.close()
+
+
+def test_a_codex_import_commits_batch_by_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each transaction holds about BATCH_BYTES of input (a big history is never held in
+    memory whole, nor the store's lock for all of it); the store is the same."""
+    from tui.engine.importers import codex
+
+    root = tmp_path / "sessions"
+    for n in range(4):
+        _write(root / f"{n}.jsonl", _current(f"t{n}"))
+    engine = Engine.open(tmp_path / "whole")
+    CodexImporter(engine).run(root)
+    engine.close()
+    monkeypatch.setattr(codex, "BATCH_BYTES", 1)  # every rollout its own transaction
+    engine = Engine.open(tmp_path / "batched")
+    commits: list[int] = []
+    commit = engine.store._commit  # type: ignore[attr-defined]
+
+    def counted() -> None:
+        commits.append(1)
+        commit()
+
+    monkeypatch.setattr(engine.store, "_commit", counted)
+    assert CodexImporter(engine).run(root).to_dict()["imported"] == 4
+    engine.close()
+    assert len(commits) >= 4
+    assert _contents(tmp_path / "whole") == _contents(tmp_path / "batched")

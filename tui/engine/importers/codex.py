@@ -30,6 +30,8 @@ from tui.engine.sessions.model import Session
 from tui.engine.store.errors import NotFoundError
 
 STATE_FILE = "imports/codex.json"
+BATCH_BYTES = 32 * 1024 * 1024  # input per transaction: what it holds stays bounded
+WORKER_SHARE = 4  # a worker's rollout weighs this much less: its family waits on disk
 Progress = Callable[[int, int], None]
 
 
@@ -74,16 +76,27 @@ class CodexImporter:
                     strict=True) if n and isinstance(c, _Todo)]  # fmt: skip
             pool = bulk_pool(self.engine.store, prepare_rollout, jobs, stack,
                              [prepare_rollout.__module__])  # fmt: skip
-            with self.engine.store.transaction():
-                for path, check, size, fresh in zip(files, checks, sizes, new, strict=True):
-                    if isinstance(check, FileResult):
-                        report.files.append(check)
-                        continue
-                    prepared = pool.next() if pool is not None and fresh else None
-                    report.files.append(self._import(path, check, prepared))
-                    done += size
-                    if progress:
-                        progress(done, total)
+            pending = iter(zip(files, checks, sizes, new, strict=True))
+            batch = 0
+            while True:
+                # one transaction (one write of each touched file) per BATCH_BYTES of input
+                with self.engine.store.transaction():
+                    for path, check, size, fresh in pending:
+                        if isinstance(check, FileResult):
+                            report.files.append(check)
+                            continue
+                        worked = pool is not None and fresh
+                        prepared = pool.next() if pool is not None and fresh else None
+                        report.files.append(self._import(path, check, prepared))
+                        done += size
+                        batch += size // WORKER_SHARE if worked else size
+                        if progress:
+                            progress(done, total)
+                        if batch >= BATCH_BYTES:
+                            batch = 0
+                            break
+                    else:
+                        break
         self._link()
         save_state(self.state_path, self.state)
         return report
