@@ -177,3 +177,8 @@ def test_where_no_process_can_start_the_import_parses_every_file_itself(
     report, par = _run(tmp_path / "par", root, True, monkeypatch)
     assert report["imported"] == 7 and par == seq
     assert not list((tmp_path / "par" / "incoming").iterdir())
+
+
+def test_batches_end_with_the_file_that_fills_them() -> None:
+    assert list(bulk.batches(list("abcd"), [3, 0, 5, 1], 4)) == [["a", "b", "c"], ["d"]]
+    assert list(bulk.batches([], [], 4)) == []

@@ -213,7 +213,7 @@ def test_a_codex_import_commits_batch_by_batch(
 ) -> None:
     """Each transaction holds about BATCH_BYTES of input (a big history is never held in
     memory whole, nor the store's lock for all of it); the store is the same."""
-    from tui.engine.importers import codex
+    from tui.engine.importers import bulk
 
     root = tmp_path / "sessions"
     for n in range(4):
@@ -221,7 +221,7 @@ def test_a_codex_import_commits_batch_by_batch(
     engine = Engine.open(tmp_path / "whole")
     CodexImporter(engine).run(root)
     engine.close()
-    monkeypatch.setattr(codex, "BATCH_BYTES", 1)  # every rollout its own transaction
+    monkeypatch.setattr(bulk, "BATCH_BYTES", 1)  # every rollout its own transaction
     engine = Engine.open(tmp_path / "batched")
     commits: list[int] = []
     commit = engine.store._commit  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -21,9 +21,34 @@ from tui.engine.store.protocol import SessionStore
 from tui.engine.util.process_pool import Job, OrderedPool, worker_count
 
 PARALLEL_BYTES = 16 * 1024 * 1024  # new input below this is parsed in the importing process
+BATCH_BYTES = 32 * 1024 * 1024  # input per transaction: what it holds stays bounded, and
+# each index shard it touches is rewritten once per batch, not once per file
+WORKER_SHARE = 4  # a worker's file weighs this much less in a batch: its families wait on
+# disk, not in memory (128 MB a batch: 1.2x faster than 32 at 207 MB)
 AHEAD_BYTES = 192 * 1024 * 1024  # input given out ahead, so the workers never wait on a
 # commit: what they made of it waits on disk (what crosses back is its sessions' docs)
 R = TypeVar("R")
+T = TypeVar("T")
+
+
+def batch_weight(size: int, by_worker: bool) -> int:
+    """What a file of `size` input bytes weighs in a batch (see WORKER_SHARE)."""
+    return size // WORKER_SHARE if by_worker else size
+
+
+def batches(items: list[T], weights: list[int], limit: int) -> Iterator[list[T]]:
+    """Consecutive runs of `items`, each ending with the item whose weight brings the
+    run to `limit` or more (the last run takes what is left): one transaction each."""
+    run: list[T] = []
+    weight = 0
+    for item, item_weight in zip(items, weights, strict=True):
+        run.append(item)
+        weight += item_weight
+        if weight >= limit:
+            yield run
+            run, weight = [], 0
+    if run:
+        yield run
 
 
 @dataclass

@@ -29,9 +29,6 @@ from tui.engine.util.process_pool import OrderedPool
 __all__ = ["ClaudeCodeImporter", "FileResult", "ImportReport", "default_root"]
 
 STATE_FILE = "imports/claude_code.json"
-BATCH_BYTES = 32 * 1024 * 1024  # input per transaction: fewer index shard rewrites
-WORKER_SHARE = 4  # a worker's file weighs this much less in a batch: its families wait on
-# disk, not in memory (128 MB a batch: 1.2x faster than 32 at 207 MB)
 Progress = Callable[[int, int], None]
 
 
@@ -131,29 +128,23 @@ class ClaudeCodeImporter:
         sizes = [c.size if isinstance(c, _Todo) else 0 for c in checks]
         total, done = sum(sizes), 0
         self._forks = []
-        batch = 0
-        pending = iter(zip(groups, sizes, checks, strict=True))
         with contextlib.ExitStack() as stack:
             pool = self._workers(groups, sizes, checks, stack)
-            while True:
-                # one transaction (one write of each touched file) per BATCH_BYTES of input
-                with self.engine.store.transaction():
-                    for group, size, check in pending:
+            items = list(zip(groups, sizes, checks, strict=True))
+            weights = [
+                bulk.batch_weight(size, isinstance(c, _Todo) and c.parallel) for _, size, c in items
+            ]
+            for batch in bulk.batches(items, weights, bulk.BATCH_BYTES):
+                with self.engine.store.transaction():  # one write of each file it touches
+                    for group, size, check in batch:
                         if isinstance(check, FileResult):
                             report.files.append(check)
                         else:
                             prepared = pool.next() if pool and check.parallel else None
                             report.files.append(self._import(group, check, prepared))
                         done += size
-                        worked = isinstance(check, _Todo) and check.parallel
-                        batch += size // WORKER_SHARE if worked else size
                         if progress and size:
                             progress(done, total)
-                        if batch >= BATCH_BYTES:
-                            batch = 0
-                            break
-                    else:
-                        break
         self._link_forks()
         save_state(self.state_path, self.state)
         return report

@@ -30,8 +30,6 @@ from tui.engine.sessions.model import Session
 from tui.engine.store.errors import NotFoundError
 
 STATE_FILE = "imports/codex.json"
-BATCH_BYTES = 32 * 1024 * 1024  # input per transaction: what it holds stays bounded
-WORKER_SHARE = 4  # a worker's rollout weighs this much less: its family waits on disk
 Progress = Callable[[int, int], None]
 
 
@@ -76,27 +74,19 @@ class CodexImporter:
                     strict=True) if n and isinstance(c, _Todo)]  # fmt: skip
             pool = bulk_pool(self.engine.store, prepare_rollout, jobs, stack,
                              [prepare_rollout.__module__])  # fmt: skip
-            pending = iter(zip(files, checks, sizes, new, strict=True))
-            batch = 0
-            while True:
-                # one transaction (one write of each touched file) per BATCH_BYTES of input
-                with self.engine.store.transaction():
-                    for path, check, size, fresh in pending:
+            items = list(zip(files, checks, sizes, new, strict=True))
+            weights = [bulk.batch_weight(size, pool is not None and n) for _, _, size, n in items]
+            for batch in bulk.batches(items, weights, bulk.BATCH_BYTES):
+                with self.engine.store.transaction():  # one write of each file it touches
+                    for path, check, size, fresh in batch:
                         if isinstance(check, FileResult):
                             report.files.append(check)
                             continue
-                        worked = pool is not None and fresh
                         prepared = pool.next() if pool is not None and fresh else None
                         report.files.append(self._import(path, check, prepared))
                         done += size
-                        batch += size // WORKER_SHARE if worked else size
                         if progress:
                             progress(done, total)
-                        if batch >= BATCH_BYTES:
-                            batch = 0
-                            break
-                    else:
-                        break
         self._link()
         save_state(self.state_path, self.state)
         return report
