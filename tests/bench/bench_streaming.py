@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import statistics
 import tempfile
 import time
 from multiprocessing.synchronize import Event
@@ -25,6 +26,7 @@ from tui.engine.providers.anthropic import AnthropicProvider
 from tui.engine.turns.runtime import SessionRuntime
 
 TOKENS = 20_000
+ROUNDS = 7
 
 
 def _body() -> list[bytes]:
@@ -78,7 +80,10 @@ def run() -> list[Row]:
         url = urls.get(timeout=30)
         with tempfile.TemporaryDirectory() as tmp:
             os.environ.setdefault("FORKTREE_CONFIG_DIR", str(Path(tmp) / "config"))
-            for i in range(3):  # alternate, side by side, best of three each
+            # alternate, side by side: this machine's rates drift within a run (22k to
+            # 38k tok/s over six rounds of the same read), so the ratio is the median of
+            # each round's own ratio, and the rates the best of each
+            for i in range(ROUNDS):
                 raws.append(asyncio.run(_raw(url)))
                 decoded.append(asyncio.run(_raw(url, decode=True)))
                 fulls.append(asyncio.run(_full(url, Path(tmp) / f"home{i}")))
@@ -86,25 +91,27 @@ def run() -> list[Row]:
         stop.set()
         proc.join(timeout=10)
     raw, read, full = max(raws), max(decoded), max(fulls)
+    paired = statistics.median(f / r for f, r in zip(fulls, decoded, strict=True))
+    paired_raw = statistics.median(f / r for f, r in zip(fulls, raws, strict=True))
     return [
         Row("streaming raw httpx SSE read", raw, "tok/s", "reference"),
         Row(
             "streaming raw read + JSON decode of each event", read, "tok/s", "reference", read / raw
         ),
         Row(
-            "streaming provider->runtime->store vs read + decode",
-            full / read,
+            "streaming provider->runtime->store vs read + decode (median of rounds)",
+            paired,
             "x",
             ">= 0.9 (proposed)",
             None,
-            full / read >= 0.9,
+            paired >= 0.9,
         ),
         Row(
             "streaming provider->runtime->store",
             full,
             "tok/s",
             ">= 5000 and >= 80% raw",
-            full / raw,
-            full >= 5000 and full / raw >= 0.8,
+            paired_raw,
+            full >= 5000 and paired_raw >= 0.8,
         ),
     ]

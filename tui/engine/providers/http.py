@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import random
+import ssl
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -14,6 +16,7 @@ from typing import Any, Protocol
 import httpx
 
 from tui.engine.providers.base import HTTP_API
+from tui.engine.providers.sse_lines import SSELines
 from tui.engine.sessions.events import Failed, ProviderEvent, Retrying
 from tui.engine.util.humanize import terminal_safe
 
@@ -39,6 +42,13 @@ class RetryPolicy:
 
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=30.0, pool=10.0)
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context per process (httpx's defaults: certifi, or SSL_CERT_FILE/DIR).
+    Making one loads the CA bundle, ~50 ms that each request paid before its first token."""
+    return httpx.create_ssl_context()
 
 
 class ProviderHTTPError(Exception):
@@ -151,6 +161,18 @@ class StreamParser(Protocol):
     def finish(self) -> list[ProviderEvent]: ...
 
 
+def body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body's chunks as they arrive. Without a content encoding these are the
+    transport's own (httpx's `aiter_bytes` adds two generators and a chunker per chunk,
+    which each token of a stream crosses); else decoded by httpx."""
+    if response.headers.get("content-encoding", "identity") == "identity" and isinstance(
+        response.stream, httpx.AsyncByteStream
+    ):
+        response.is_stream_consumed = True
+        return aiter(response.stream)
+    return response.aiter_bytes()
+
+
 async def stream_sse(
     *,
     name: str,
@@ -172,7 +194,7 @@ async def stream_sse(
     limits = httpx.Timeout(
         connect=timeout.connect, read=read, write=timeout.write, pool=timeout.pool
     )
-    async with httpx.AsyncClient(timeout=limits) as client:
+    async with httpx.AsyncClient(timeout=limits, verify=tls_context()) as client:
         for attempt in range(1, policy.attempts + 1):
             began = False  # once a byte of the reply is read, nothing is retried
             try:
@@ -192,27 +214,36 @@ async def stream_sse(
                     # (keep-alives) is caught here: only data holds off the idle deadline.
                     kind, data = "", []
                     last_data = loop.time()
-                    async for line in resp.aiter_lines():
-                        if line.startswith("data:"):
-                            data.append(line[6:] if line.startswith("data: ") else line[5:])
-                        elif line.startswith("event:"):
-                            kind = line[6:].removeprefix(" ")
-                        elif not line and data:
-                            try:
-                                events = parser.feed(kind or "message", "\n".join(data))
-                            except UNREADABLE as exc:
-                                raise Unreadable.of(name, exc, data) from None
-                            for event in events:
-                                yield event
-                            kind, data = "", []
-                            last_data = loop.time()
-                            if parser.over:
-                                break
-                        elif loop.time() - last_data > policy.idle_timeout:
-                            raise httpx.ReadTimeout("only keep-alives")
-                        # other comment lines (":") and unknown fields are ignored
+                    lines = SSELines()
+                    over = False
+                    async for chunk in body_chunks(resp):
+                        for line in lines.feed(chunk):
+                            if line.startswith("data:"):
+                                data.append(line[6:] if line.startswith("data: ") else line[5:])
+                            elif line.startswith("event:"):
+                                kind = line[6:].removeprefix(" ")
+                            elif not line and data:
+                                try:
+                                    events = parser.feed(kind or "message", "\n".join(data))
+                                except UNREADABLE as exc:
+                                    raise Unreadable.of(name, exc, data) from None
+                                for event in events:
+                                    yield event
+                                kind, data = "", []
+                                last_data = loop.time()
+                                if parser.over:
+                                    over = True
+                                    break
+                            elif loop.time() - last_data > policy.idle_timeout:
+                                raise httpx.ReadTimeout("only keep-alives")
+                            # other comment lines (":") and unknown fields are ignored
+                        if over:
+                            break
                     else:
-                        if data:  # a stream that ends without the final blank line
+                        last = lines.rest()  # a stream that ends without a line end
+                        if last.startswith("data:"):
+                            data.append(last[6:] if last.startswith("data: ") else last[5:])
+                        if data:  # or without the final blank line
                             try:
                                 events = parser.feed(kind or "message", "\n".join(data))
                             except UNREADABLE as exc:
