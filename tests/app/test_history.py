@@ -234,6 +234,38 @@ async def test_a_page_up_after_a_layout_repaints_the_transcript_not_the_screen(
         assert full == []  # what moved was repainted, not every widget on the screen
 
 
+async def test_a_page_up_renders_the_transcript_not_the_panes_beside_it(
+    engine: Engine, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from textual.widget import Widget
+
+    from tui.app.widgets.session_tree import SessionTree
+    from tui.app.widgets.side_pane import SidePane
+
+    sid = _session(engine, 150, "message {}\n\nmore\n")
+    async with opened(engine, sid, (120, 30)) as (pilot, screen):
+        transcript = screen.transcript
+        transcript.focus()
+        before = transcript.shown_from
+        while transcript.shown_from == before:  # past the page that loads earlier ones
+            await pilot.press("pageup")
+        await pilot.pause()
+        drawn: list[str] = []
+        render_lines = Widget.render_lines
+
+        def counted(widget: Widget, crop):  # type: ignore[no-untyped-def]
+            drawn.append(type(widget).__name__)
+            return render_lines(widget, crop)
+
+        monkeypatch.setattr(Widget, "render_lines", counted)
+        top = transcript.scroll_y
+        await pilot.press("pageup")  # a scroll only
+        await pilot.pause()
+        assert transcript.scroll_y < top and transcript.shown_from < before
+        assert "History" in drawn  # the new page was drawn ...
+        assert not {SessionTree.__name__, SidePane.__name__} & set(drawn)  # ... alone
+
+
 def test_markdown_with_the_shared_parser_renders_as_rich_does() -> None:
     import io
 
