@@ -35,11 +35,13 @@ BlockKey = tuple[str, str, str, str, str, int, str]
 class _Pen:
     """The styles every line of one render pass is drawn with."""
 
+    width: int
     base: Style
     focused: Style  # base, with the focused message's background
     edge: Style
     edge_user: Style
     edge_focus: Style
+    gap: Style
 
 
 class BlockCache:
@@ -271,24 +273,26 @@ class History(Widget):
             base = self.rich_style  # the colours under this widget (it has no background)
             focus = self.get_component_rich_style("history--focus").bgcolor
             self._pen = _Pen(
+                self.size.width,
                 base,
                 base + Style(bgcolor=focus),
                 foreground(self, "history--border"),
                 foreground(self, "history--border-user"),
                 foreground(self, "history--border-focus"),
+                foreground(self, "history--gap"),
             )
         return self._pen
 
     def render_line(self, y: int) -> Strip:
         """Line `y`. Each cell carries its place in the text, for selecting with the
         mouse: (x, y), with x counted in the message's own text, after the border."""
-        width = self.size.width
-        self._layout(width)
         pen = self._pen_now()
+        width = pen.width
+        self._layout(width)
         note = self._note(y)
         found = self._row(y) if note is None else None
         if found is None:
-            return self._label(note or "", y, width, pen.base)
+            return self._label(note or "", y, pen)
         index, content = found
         focused = self.active and index == self.cursor
         under = pen.focused if focused else pen.base
@@ -299,11 +303,16 @@ class History(Widget):
         else:
             edge = pen.edge
         here = Style.from_meta({"offset": (0, y)})
-        content = self._selected(content, y).apply_offsets(0, y)
-        # One strip, built at once: what Strip.join, crop_extend and apply_style would
-        # make in five steps, each a new Strip (most of a line's cost, when paging).
+        # One strip, built at once: what Strip.join, crop_extend, apply_offsets and
+        # apply_style would make in six steps, each a new Strip and a new Style for each
+        # segment (most of a line's cost, when paging). A segment's colours are added
+        # before its offset: the few pairs of colours are cached, offsets never repeat.
         segments = [Segment(BORDER, under + edge + here), Segment(" ", under + here)]
-        segments += [Segment(text, under + style if style else under) for text, style, _ in content]
+        x = 0
+        for text, style, _ in self._selected(content, y):
+            colours = under + style if style else under
+            segments.append(Segment(text, colours + Style.from_meta({"offset": (x, y)})))
+            x += len(text)
         end = Style.from_meta({"offset": (len(content.text), y)})
         segments.append(Segment(" ", under + end))
         used = GUTTER + content.cell_length
@@ -312,10 +321,17 @@ class History(Widget):
         line = Strip(segments, max(used, width))
         return line if used <= width else line.crop(0, width)
 
-    def _label(self, text: str, y: int, width: int, base: Style) -> Strip:
+    def _label(self, text: str, y: int, pen: _Pen) -> Strip:
         """A line of the "N earlier / later messages" notes, or a blank line."""
-        line = self._selected(Strip([Segment(text[:width], foreground(self, "history--gap"))]), y)
-        return line.extend_cell_length(width).apply_offsets(0, y).apply_style(base)
+        width = pen.width
+        if not text:  # the line between two messages, the commonest of all: at once
+            here = Style.from_meta({"offset": (0, y)})
+            # the empty first segment is what the general case below makes of ""
+            return Strip(
+                [Segment("", pen.base + pen.gap + here), Segment(" " * width, pen.base + here)]
+            )
+        line = self._selected(Strip([Segment(text[:width], pen.gap)]), y)
+        return line.extend_cell_length(width).apply_offsets(0, y).apply_style(pen.base)
 
     def _selected(self, line: Strip, y: int) -> Strip:
         """`line` with the part the mouse selected on row `y` highlighted."""
