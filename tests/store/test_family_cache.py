@@ -83,3 +83,26 @@ def test_a_walk_checks_its_family_file_once_and_the_next_walk_sees_other_writes(
     other.append(sid, "assistant", "from another process")
     other.close()
     assert engine.transcript(sid)[-1].text == "from another process"
+
+
+def test_a_transaction_writing_many_families_does_not_rescan_the_cache_at_each(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.engine.store.tinydb_files import StoreFile
+
+    store = TinyDBStore(isolated_env / "s", family_cache=8)
+    engine = Engine(store)
+    sizes = 0
+    size = StoreFile.size
+
+    def counted(file: StoreFile) -> int:
+        nonlocal sizes
+        sizes += 1
+        return size(file)
+
+    monkeypatch.setattr(StoreFile, "size", counted)
+    with store.transaction():  # as an import does: 200 families, none written yet
+        made = [engine.new_session(title=f"f{i}").id for i in range(200)]
+    assert sizes < 2_000  # a scan at each open read 200 * 201 / 2 = 20,100 sizes
+    assert len(store._families) <= 8  # the commit closed what it had to keep open
+    assert len({engine.session(sid).title for sid in made}) == 200
