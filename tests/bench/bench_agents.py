@@ -138,8 +138,22 @@ def _size(root: Path) -> float:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) / 1e6
 
 
-def _import(name: str, root: Path, home: Path) -> tuple[float, float, int]:
-    """MB/s cold, ms warm, sessions made."""
+def _touch_one(name: str, root: Path) -> None:
+    """One session changes, as when its agent writes a message: a line more in its
+    file, a part more in OpenCode's database."""
+    if name != "opencode":
+        with open(sorted(root.rglob("*.jsonl"))[0], "ab") as handle:
+            handle.write(b"\n")
+        return
+    db = sqlite3.connect(root / "opencode.db")
+    pid, owner, data = db.execute("SELECT id, owner_id, data FROM part LIMIT 1").fetchone()
+    db.execute("INSERT INTO part VALUES (?, ?, ?)", (f"{pid}z{time.time_ns()}", owner, data))
+    db.commit()
+    db.close()
+
+
+def _import(name: str, root: Path, home: Path) -> tuple[float, float, float, int]:
+    """MB/s cold, ms warm, ms after one session changed, sessions made."""
     engine = Engine.open(home)
     start = time.perf_counter()
     report = agent(name).importer(engine).run(root)
@@ -149,9 +163,14 @@ def _import(name: str, root: Path, home: Path) -> tuple[float, float, int]:
     again = agent(name).importer(engine).run(root)
     warm = time.perf_counter() - start
     assert not again.count("imported") and not again.count("updated"), name
+    size = _size(root)
+    _touch_one(name, root)
+    start = time.perf_counter()
+    agent(name).importer(engine).run(root)
+    changed = time.perf_counter() - start
     made = report.to_dict()["sessions"]
     engine.close()
-    return _size(root) / cold, warm * 1000, made
+    return size / cold, warm * 1000, changed * 1000, made
 
 
 def run() -> list[Row]:
@@ -164,7 +183,7 @@ def run() -> list[Row]:
         }
         for name, write in writers.items():
             write(base / name)
-        runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name in writers}
+        runs: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name in writers}
         for round_ in range(ROUNDS):  # interleaved, so a noisy moment hits every agent
             for name in writers:
                 home = base / f"h-{name}-{round_}"
@@ -175,18 +194,28 @@ def run() -> list[Row]:
                 _size(base / name),
                 statistics.median(r[0] for r in rs),
                 statistics.median(r[1] for r in rs),
-                rs[0][2],
+                statistics.median(r[2] for r in rs),
+                rs[0][3],
             )
             for name, rs in runs.items()
         }
-    cc_rate = results["claude_code"][1]
+    cc_mb, cc_rate = results["claude_code"][:2]
     rows = []
-    for name, (mb, rate, warm, made) in results.items():
+    for name, (mb, rate, warm, changed, made) in results.items():
         assert made == SESSIONS, (name, made)
         label = {"claude_code": "Claude Code", "codex": "Codex", "opencode": "OpenCode"}[name]
         ok = None if name == "claude_code" else rate >= cc_rate
         rows.append(Row(f"{label} import cold ({SESSIONS} sessions, {mb:.0f} MB)", rate, "MB/s",
                         ">= Claude Code's MB/s", rate / cc_rate, ok))  # fmt: skip
+        if name != "claude_code":
+            # the same sessions in fewer bytes read at fewer MB/s for the same work: the
+            # fair comparison of two importers is sessions per second
+            per_session = (rate / mb) / (cc_rate / cc_mb)
+            rows.append(Row(f"{label} import cold vs Claude Code's, the same sessions/s",
+                            per_session, "x", ">= 1 (proposed)", None,
+                            per_session >= 1))  # fmt: skip
         rows.append(Row(f"{label} re-import, nothing changed", warm, "ms", "<= 1000 ms",
                         None, warm <= 1000))  # fmt: skip
+        rows.append(Row(f"{label} re-import, one session changed", changed, "ms",
+                        "<= 1000 ms (proposed)", None, changed <= 1000))  # fmt: skip
     return rows

@@ -135,3 +135,32 @@ def test_the_cli_and_the_real_sample_when_it_is_there(
     assert main(["import", "opencode", str(real), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["sessions"] == 2 and report["failed"] == 0
+
+
+def test_a_changed_database_writes_again_only_the_sessions_that_changed(
+    engine: Engine, tmp_path: Path
+) -> None:
+    root = _database(tmp_path / "opencode")
+    OpenCodeImporter(engine).run(root)
+    child = opencode_id("session", "ses_b")
+    engine.rename(child, "renamed here")
+    family = next((engine.store.home / "families").rglob(f"{child}.json"))
+    before = family.stat().st_mtime_ns, family.stat().st_ino
+    db = sqlite3.connect(root / "opencode.db")  # OpenCode writes one more part to ses_a
+    part = {"id": "prt_z", "messageID": "msg_2", "sessionID": "ses_a", "type": "text",
+            "text": "And a test for it."}  # fmt: skip
+    db.execute("INSERT INTO part VALUES (?, ?, ?)", (part["id"], "msg_2", json.dumps(part)))
+    db.commit()
+    db.close()
+    report = OpenCodeImporter(engine).run(root).to_dict()
+    assert report["updated"] == 1 and report["sessions"] == 2
+    assert engine.transcript(opencode_id("session", "ses_a"))[-1].text.endswith("a test for it.")
+    assert (family.stat().st_mtime_ns, family.stat().st_ino) == before  # not written again
+    assert engine.session(child).title == "renamed here"
+    engine.delete(child)  # gone from the store: the next change brings it back, as before
+    db = sqlite3.connect(root / "opencode.db")
+    db.execute("UPDATE part SET data = ? WHERE id = 'prt_z'", (json.dumps({**part, "text": "x"}),))
+    db.commit()
+    db.close()
+    assert OpenCodeImporter(engine).run(root).to_dict()["sessions"] == 2
+    assert engine.session(child).parent_session_id == opencode_id("session", "ses_a")

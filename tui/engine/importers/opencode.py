@@ -4,7 +4,8 @@ Each session becomes one transcript: messages in time order, text and reasoning,
 calls with their results, patches as the files they changed, each reply's tokens and
 cost as OpenCode counted them. Child sessions (subtasks) hang under their parent. Ids
 come from OpenCode's own, so a re-import updates the same records; an unchanged source
-is not read again."""
+is not read again, and in a changed one (OpenCode writes its database at every message)
+only the sessions whose objects changed are written again."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from tui.engine.engine import Engine, title_from_prompt
 from tui.engine.importers.opencode_read import Obj, Storage, read_storage
@@ -122,6 +125,13 @@ def in_order(storage: Storage, sid: str) -> list[Obj]:
     )
 
 
+def fingerprint(info: Obj, objs: list[Obj], storage: Storage) -> str:
+    """A digest of everything a session's import reads: the same, it need not be
+    written again."""
+    parts = [storage.parts.get(str(obj.get("id")), []) for obj in objs]
+    return hashlib.sha1(orjson.dumps([info, objs, parts], default=str)).hexdigest()
+
+
 def fork_point(source: Path, message_id: str) -> tuple[str, str | None] | None:
     """Where imported message `message_id` is in OpenCode's own data: its session's id
     and the id of the message after it (None: it is the last). None if it is not there
@@ -155,33 +165,55 @@ class OpenCodeImporter:
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             report.files.append(FileResult(key, "failed", reason=f"unreadable: {exc}"))
             return report
-        previous = self.state.get(key, {}).get("sessions", [])
-        made = self._store(storage, key)
-        self.state[key] = {"sig": sig, "sessions": [s.id for s in made]}
+        previous = self.state.get(key, {})
+        written, kept, prints = self._store(storage, key, previous.get("prints", {}))
+        self.state[key] = {"sig": sig, "sessions": [*written, *kept], "prints": prints}
         messages = sum(len(v) for v in storage.messages.values())
-        action = "updated" if previous else "imported"
-        report.files.append(FileResult(key, action, len(made), messages, storage.skipped))
+        action = "updated" if previous.get("sessions") else "imported"
+        report.files.append(
+            FileResult(key, action, len(written) + len(kept), messages, storage.skipped)
+        )
         save_state(self.state_path, self.state)
         if progress:
             progress(1, 1)
         return report
 
-    def _store(self, storage: Storage, source: str) -> list[Session]:
+    def _store(
+        self, storage: Storage, source: str, prints: dict[str, str]
+    ) -> tuple[list[str], list[str], dict[str, str]]:
+        """Write the sessions whose objects changed since `prints` (or that the store
+        lacks); their ids, the ids of those left as they were, and the new prints."""
         made: list[Session] = []
-        with self.engine.store.transaction():
+        kept: list[str] = []
+        now: dict[str, str] = {}
+        store = self.engine.store
+        with store.transaction():
             for sid, info in storage.sessions.items():
-                session = self._session(sid, info, storage, source)
+                objs = in_order(storage, sid)
+                now[sid] = fingerprint(info, objs, storage)
+                if prints.get(sid) == now[sid] and self._holds(opencode_id("session", sid)):
+                    kept.append(opencode_id("session", sid))
+                    continue
+                session = self._session(sid, info, objs, storage, source)
                 if session is not None:
                     made.append(session)
             for session in made:  # subtasks under their parent, once both are in
                 parent = storage.sessions[session.origin.source_id or ""].get("parentID")
                 if isinstance(parent, str) and parent in storage.sessions:
                     linked = session.with_changes(parent_session_id=opencode_id("session", parent))
-                    self.engine.store.put_session(linked)
-        return made
+                    store.put_session(linked)
+        return [s.id for s in made], kept, now
 
-    def _session(self, sid: str, info: Obj, storage: Storage, source: str) -> Session | None:
-        objs = in_order(storage, sid)
+    def _holds(self, session_id: str) -> bool:
+        try:
+            self.engine.store.get_session(session_id)
+        except NotFoundError:  # removed here since: written again
+            return False
+        return True
+
+    def _session(
+        self, sid: str, info: Obj, objs: list[Obj], storage: Storage, source: str
+    ) -> Session | None:
         root_id = opencode_id("session", sid)
         messages: list[Message] = []
         totals = Totals()
