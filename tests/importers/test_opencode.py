@@ -5,9 +5,13 @@ subtasks under their parent, re-imports."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tui.cli import main
 from tui.engine import Engine
@@ -164,3 +168,91 @@ def test_a_changed_database_writes_again_only_the_sessions_that_changed(
     db.close()
     assert OpenCodeImporter(engine).run(root).to_dict()["sessions"] == 2
     assert engine.session(child).parent_session_id == opencode_id("session", "ses_a")
+
+
+def _many(root: Path, count: int) -> Path:
+    """A database of `count` copies of the sample's two sessions (a parent and its
+    subtask), each copy under its own ids."""
+    root.mkdir(parents=True)
+    db = sqlite3.connect(root / "opencode.db")
+    for table in ("session", "message", "part"):
+        db.execute(f"CREATE TABLE {table} (id TEXT PRIMARY KEY, owner_id TEXT, data TEXT)")
+    for n in range(count):
+
+        def rid(value: str, n: int = n) -> str:
+            return f"{value}_{n}"
+
+        for s in SESSIONS:
+            obj = {
+                **s,
+                "id": rid(s["id"]),
+                **({"parentID": rid(s["parentID"])} if "parentID" in s else {}),
+            }
+            db.execute("INSERT INTO session VALUES (?, ?, ?)", (obj["id"], "p1", json.dumps(obj)))
+        for m in MESSAGES:
+            obj = {**m, "id": rid(m["id"]), "sessionID": rid(m["sessionID"])}
+            db.execute(
+                "INSERT INTO message VALUES (?, ?, ?)",
+                (obj["id"], obj["sessionID"], json.dumps(obj)),
+            )
+        for p in PARTS:
+            obj = {
+                **p,
+                "id": rid(p["id"]),
+                "messageID": rid(p["messageID"]),
+                "sessionID": rid(p["sessionID"]),
+            }
+            db.execute(
+                "INSERT INTO part VALUES (?, ?, ?)", (obj["id"], obj["messageID"], json.dumps(obj))
+            )
+    db.commit()
+    db.close()
+    return root
+
+
+def _contents(home: Path) -> dict[str, Any]:
+    engine = Engine.open(home)
+    try:
+        return {s.id: (s.to_dict(), [m.to_dict() for m in engine.transcript(s.id)])
+                for s in engine.sessions()}  # fmt: skip
+    finally:
+        engine.close()
+
+
+@pytest.mark.parametrize("killed", [False, True])
+def test_a_big_first_import_built_by_workers_stores_what_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, killed: bool
+) -> None:
+    """Workers build and encode the sessions of a big first import; one killed (say,
+    out of memory) leaves its sessions to the importing process, and nothing is lost."""
+    from tui.engine.importers import bulk, opencode
+
+    root = _many(tmp_path / "opencode", 40)
+    monkeypatch.setattr(bulk, "worker_count", lambda: 2)
+    monkeypatch.setattr(opencode, "WORKER_JOB", 16)  # five jobs
+    pools: list[Any] = []
+    start_pool = bulk.bulk_pool
+
+    def watched(*arguments: Any) -> Any:
+        pool = start_pool(*arguments)
+        if pool is not None:  # None below PARALLEL_BYTES
+            pools.append(pool)
+            for pid in pool.pids if killed else ():
+                os.kill(pid, signal.SIGKILL)
+        return pool
+
+    monkeypatch.setattr(opencode, "bulk_pool", watched)
+    reports = []
+    for home, floor in ((tmp_path / "one", 1 << 60), (tmp_path / "workers", 0)):
+        monkeypatch.setattr(bulk, "PARALLEL_BYTES", floor)
+        engine = Engine.open(home)
+        reports.append(OpenCodeImporter(engine).run(root).to_dict())
+        engine.close()
+    assert len(pools) == 1  # the second import ran in workers (the first had none)
+    assert reports[0] == reports[1] and reports[1]["sessions"] == 80
+    assert _contents(tmp_path / "one") == _contents(tmp_path / "workers")
+    again = Engine.open(tmp_path / "workers")
+    children = [s for s in again.sessions() if s.parent_session_id]
+    assert len(children) == 40
+    assert OpenCodeImporter(again).run(root).to_dict()["unchanged"] == 1
+    again.close()

@@ -9,8 +9,8 @@ only the sessions whose objects changed are written again."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -18,46 +18,33 @@ from typing import Any
 
 import orjson
 
-from tui.engine.engine import Engine, title_from_prompt
+from tui.engine.engine import Engine
+from tui.engine.importers import bulk
+from tui.engine.importers.bulk import bulk_pool
 from tui.engine.importers.opencode_read import Obj, Storage, read_storage
-from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
-from tui.engine.sessions.model import (
-    FileChangePart,
-    Message,
-    MessageStatus,
-    Origin,
-    Part,
-    Role,
-    Session,
-    TextPart,
-    ThinkingPart,
-    ToolResultPart,
-    ToolUsePart,
-    Totals,
-    Usage,
+from tui.engine.importers.opencode_workers import (
+    PreparedSession,
+    SessionObjects,
+    build_session,
+    opencode_id,
+    prepare_sessions,
+    seconds_of,
+    table_of,
 )
+from tui.engine.importers.report import FileResult, ImportReport, load_state, save_state
+from tui.engine.sessions.model import Session
 from tui.engine.store.errors import NotFoundError
+from tui.engine.util.process_pool import OrderedPool
 
 STATE_FILE = "imports/opencode.json"
+WORKER_JOB = 64  # sessions a worker builds at a time, in a big first import
+__all__ = ["OpenCodeImporter", "fork_point", "opencode_id"]
 Progress = Callable[[int, int], None]
 
 
 def default_root() -> Path:
     base = os.environ.get("XDG_DATA_HOME")
     return (Path(base).expanduser() if base else Path.home() / ".local" / "share") / "opencode"
-
-
-def opencode_id(*keys: str) -> str:
-    return hashlib.sha1("\x1f".join(("opencode", *keys)).encode()).hexdigest()[:32]
-
-
-def _table(obj: Obj, key: str) -> Obj:
-    value = obj.get(key)
-    return value if isinstance(value, dict) else {}
-
-
-def _ms(value: object) -> float:
-    return value / 1000 if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
 def _sources(root: Path) -> list[Path]:
@@ -80,55 +67,17 @@ def _signature(root: Path) -> list[int]:
     ]
 
 
-def parts_of(part_objs: list[Obj]) -> tuple[list[Part], bool]:
-    """A message's parts, and whether it is a compaction."""
-    parts: list[Part] = []
-    compact = False
-    for p in sorted(part_objs, key=lambda o: str(o.get("id"))):
-        kind = p.get("type")
-        if kind == "text" and isinstance(p.get("text"), str) and p["text"]:
-            parts.append(TextPart(p["text"]))
-        elif kind == "reasoning" and isinstance(p.get("text"), str) and p["text"].strip():
-            parts.append(ThinkingPart(p["text"]))
-        elif kind == "tool":
-            state = _table(p, "state")
-            call = str(p.get("callID") or p.get("id"))
-            name = str(p.get("tool") or "tool")
-            parts.append(ToolUsePart(call, name, _table(state, "input")))
-            status = state.get("status")
-            if status in ("completed", "error"):
-                output = state.get("output") if status == "completed" else state.get("error")
-                text = output if isinstance(output, str) else json.dumps(output)
-                parts.append(ToolResultPart(call, text, status == "error"))
-        elif kind == "patch":
-            for name in p.get("files") or ():
-                if isinstance(name, str):
-                    parts.append(FileChangePart(str(p.get("id")), name, None, None, recorded=False))
-        elif kind == "compaction":
-            compact = True
-    return parts, compact
-
-
-def _model(message: Obj) -> str | None:
-    """OpenCode's own name for a reply's model, `provider/model` (what `--model` takes)."""
-    model, provider = message.get("modelID"), message.get("providerID")
-    if not isinstance(model, str) or not model:
-        return None
-    return f"{provider}/{model}" if isinstance(provider, str) and provider else model
-
-
 def in_order(storage: Storage, sid: str) -> list[Obj]:
     """A session's messages as OpenCode orders them: by time, then id."""
     return sorted(
         storage.messages.get(sid, []),
-        key=lambda m: (_ms(_table(m, "time").get("created")), str(m.get("id"))),
+        key=lambda m: (seconds_of(table_of(m, "time").get("created")), str(m.get("id"))),
     )
 
 
-def fingerprint(info: Obj, objs: list[Obj], storage: Storage) -> str:
+def fingerprint(info: Obj, objs: list[Obj], parts: list[list[Obj]]) -> str:
     """A digest of everything a session's import reads: the same, it need not be
     written again."""
-    parts = [storage.parts.get(str(obj.get("id")), []) for obj in objs]
     return hashlib.sha1(orjson.dumps([info, objs, parts], default=str)).hexdigest()
 
 
@@ -166,7 +115,7 @@ class OpenCodeImporter:
             report.files.append(FileResult(key, "failed", reason=f"unreadable: {exc}"))
             return report
         previous = self.state.get(key, {})
-        written, kept, prints = self._store(storage, key, previous.get("prints", {}))
+        written, kept, prints = self._store(storage, key, previous.get("prints", {}), sig[1])
         self.state[key] = {"sig": sig, "sessions": [*written, *kept], "prints": prints}
         messages = sum(len(v) for v in storage.messages.values())
         action = "updated" if previous.get("sessions") else "imported"
@@ -179,30 +128,69 @@ class OpenCodeImporter:
         return report
 
     def _store(
-        self, storage: Storage, source: str, prints: dict[str, str]
+        self, storage: Storage, source: str, prints: dict[str, str], size: int
     ) -> tuple[list[str], list[str], dict[str, str]]:
         """Write the sessions whose objects changed since `prints` (or that the store
-        lacks); their ids, the ids of those left as they were, and the new prints."""
-        made: list[Session] = []
+        lacks); their ids, the ids of those left as they were, and the new prints. A big
+        first import builds its sessions in worker processes."""
+        todo: list[SessionObjects] = []
         kept: list[str] = []
         now: dict[str, str] = {}
+        for sid, info in storage.sessions.items():
+            objs = in_order(storage, sid)
+            parts = [storage.parts.get(str(o.get("id")), []) for o in objs]
+            now[sid] = fingerprint(info, objs, parts)
+            if prints.get(sid) == now[sid] and self._holds(opencode_id("session", sid)):
+                kept.append(opencode_id("session", sid))
+                continue
+            todo.append((sid, info, objs, parts))
+        made: list[Session] = []
         store = self.engine.store
-        with store.transaction():
-            for sid, info in storage.sessions.items():
-                objs = in_order(storage, sid)
-                now[sid] = fingerprint(info, objs, storage)
-                if prints.get(sid) == now[sid] and self._holds(opencode_id("session", sid)):
-                    kept.append(opencode_id("session", sid))
-                    continue
-                session = self._session(sid, info, objs, storage, source)
-                if session is not None:
-                    made.append(session)
+        with contextlib.ExitStack() as stack, store.transaction():
+            first = source not in self.state  # else the store holds most: merged here
+            pool = self._pool(todo, storage, source, size, stack) if first else None
+            for start in range(0, len(todo), WORKER_JOB):
+                chunk = todo[start : start + WORKER_JOB]
+                prepared = pool.next() if pool is not None else None
+                made += self._take(chunk, prepared, source)
             for session in made:  # subtasks under their parent, once both are in
                 parent = storage.sessions[session.origin.source_id or ""].get("parentID")
                 if isinstance(parent, str) and parent in storage.sessions:
                     linked = session.with_changes(parent_session_id=opencode_id("session", parent))
                     store.put_session(linked)
         return [s.id for s in made], kept, now
+
+    def _pool(
+        self,
+        todo: list[SessionObjects],
+        storage: Storage,
+        source: str,
+        size: int,
+        stack: contextlib.ExitStack,
+    ) -> OrderedPool[list[PreparedSession]] | None:
+        """Workers for `todo` in chunks, each job weighed by its share of the input."""
+        objects = max(1, sum(len(v) for v in storage.parts.values()) + len(storage.sessions))
+        jobs = []
+        for start in range(0, len(todo), WORKER_JOB):
+            chunk = todo[start : start + WORKER_JOB]
+            count = sum(1 + sum(len(p) for p in parts) for _, _, _, parts in chunk)
+            jobs.append(((chunk, source), size * count // objects))
+        return bulk_pool(self.engine.store, prepare_sessions, jobs, stack,
+                         [prepare_sessions.__module__])  # fmt: skip
+
+    def _take(
+        self, chunk: list[SessionObjects], prepared: list[PreparedSession] | None, source: str
+    ) -> list[Session]:
+        """Store a chunk of sessions: as a worker encoded them, where the store holds
+        none of them; else built here (and merged with what the store holds)."""
+        if prepared is not None:
+            families = [p.family for p in prepared if p.family is not None]
+            if bulk.fresh(self.engine.store, families):
+                bulk.add(self.engine.store, families)
+                return [Session.from_dict(f.sessions[0]) for f in families]
+            bulk.discard(families)
+        made = (self._session(*objects, source) for objects in chunk)
+        return [session for session in made if session is not None]
 
     def _holds(self, session_id: str) -> bool:
         try:
@@ -212,78 +200,20 @@ class OpenCodeImporter:
         return True
 
     def _session(
-        self, sid: str, info: Obj, objs: list[Obj], storage: Storage, source: str
+        self, sid: str, info: Obj, objs: list[Obj], parts: list[list[Obj]], source: str
     ) -> Session | None:
-        root_id = opencode_id("session", sid)
-        messages: list[Message] = []
-        totals = Totals()
-        parent: str | None = None
-        for obj in objs:
-            parts, compact = parts_of(storage.parts.get(str(obj["id"]), []))
-            if not parts:
-                continue
-            tokens, assistant = _table(obj, "tokens"), obj.get("role") == "assistant"
-            cache = _table(tokens, "cache")
-            cost = obj.get("cost")
-            counted = assistant and bool(tokens)
-            usage = Usage(
-                (tokens.get("input") or 0) + (cache.get("read") or 0) + (cache.get("write") or 0)
-                if counted
-                else None,
-                tokens.get("output") if counted else None,
-                float(cost) if assistant and isinstance(cost, int | float) else None,
-            )
-            totals = totals.plus(usage)
-            error = obj.get("error")
-            message = Message(
-                id=opencode_id("message", str(obj["id"])),
-                parent_id=parent,
-                role=Role.ASSISTANT if assistant else Role.USER,
-                parts=tuple(parts),
-                created=_ms(_table(obj, "time").get("created")),
-                model=_model(obj) if assistant else None,
-                usage=usage,
-                status=MessageStatus.ERROR if error else MessageStatus.COMPLETE,
-                error=json.dumps(error)[:500] if error else None,
-                depth=len(messages),
-                totals=totals,
-                compact=compact,
-            )
-            messages.append(message)
-            parent = message.id
-        if not messages:
+        built = build_session(sid, info, objs, parts, source)
+        if built is None:
             return None
-        title = info.get("title") if isinstance(info.get("title"), str) else None
-        prompts = (m.text for m in messages if m.role is Role.USER)
-        first = "" if title else next((t for t in prompts if t), "")
-        directory = info.get("directory") if isinstance(info.get("directory"), str) else None
-        times = _table(info, "time")
-        session = Session(
-            id=root_id,
-            title=(title or title_from_prompt(first) or "OpenCode session")[:200],
-            root_id=root_id,
-            head_id=messages[-1].id,
-            created=_ms(times.get("created")) or messages[0].created,
-            updated=_ms(times.get("updated")) or messages[-1].created,
-            provider="opencode",
-            model=next((m.model for m in reversed(messages) if m.model), None),
-            totals=totals,
-            origin=Origin(
-                kind="opencode",
-                source_path=source,
-                source_id=sid,
-                project=Path(directory).name if directory else None,
-                cwd=directory,
-            ),
-        )
+        session, messages = built
         try:  # a rename or an archive made here stays
-            old = self.engine.store.get_session(root_id)
+            old = self.engine.store.get_session(session.id)
             session = session.with_changes(title=old.title, archived=old.archived)
         except NotFoundError:
             pass
-        self.engine.store.put_messages(root_id, messages)
+        self.engine.store.put_messages(session.root_id, messages)
         self.engine.store.put_session(session)
-        self.engine.writer.written(root_id, messages)
+        self.engine.writer.written(session.root_id, messages)
         return session
 
 
