@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import httpx
 
 from tui.engine.providers.anthropic import API_VERSION
+from tui.engine.providers.http import tls_context
 from tui.engine.providers.registry import ProviderInfo
 
 OPENAI_URL = "https://api.openai.com/v1"
@@ -43,7 +44,7 @@ async def server_models(
     elif key:
         headers["authorization"] = f"Bearer {key}"
     try:
-        async with httpx.AsyncClient(timeout=timeout) as client:
+        async with httpx.AsyncClient(timeout=timeout, verify=tls_context()) as client:
             response = await client.get(url, headers=headers)
     except httpx.HTTPError as exc:
         return [], f"{info.name}: could not list models ({type(exc).__name__})"
