@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.importers.store_contents import contents
 from tui.engine import Engine
 from tui.engine.importers import bulk, claude_code
 from tui.engine.importers.bulk import bulk_pool
@@ -58,18 +59,13 @@ def _history(root: Path) -> None:
             (root / "-work-p1" / "copy.jsonl").write_text(path.read_text())
 
 
-def _contents(engine: Engine) -> dict[str, Any]:
-    sessions = sorted(engine.sessions(), key=lambda s: s.id)
-    return {s.id: (s.to_dict(), [m.to_dict() for m in engine.transcript(s.id)]) for s in sessions}
-
-
 def _run(home: Path, root: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(bulk, "PARALLEL_BYTES", 0 if parallel else 1 << 60)
     monkeypatch.setattr(bulk, "worker_count", lambda: 2)
     engine = Engine.open(home)
     try:
         report = ClaudeCodeImporter(engine).run(root).to_dict()
-        return report, _contents(engine)
+        return report, contents(engine)
     finally:
         engine.close()
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.importers.store_contents import contents_at
 from tui.cli import main
 from tui.engine import Engine
 from tui.engine.importers.codex import CodexImporter, codex_id
@@ -170,15 +171,6 @@ def test_real_rollouts_when_the_shared_samples_are_there(engine: Engine) -> None
         assert results <= calls  # every output found its call
 
 
-def _contents(home: Path) -> dict[str, Any]:
-    engine = Engine.open(home)
-    try:
-        return {s.id: (s.to_dict(), [m.to_dict() for m in engine.transcript(s.id)])
-                for s in engine.sessions()}  # fmt: skip
-    finally:
-        engine.close()
-
-
 def test_a_big_import_read_by_worker_processes_stores_what_one_process_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -199,7 +191,7 @@ def test_a_big_import_read_by_worker_processes_stores_what_one_process_does(
         reports.append(CodexImporter(engine).run(root).to_dict())
         engine.close()
     assert reports[0] == reports[1] and reports[1]["imported"] == 5
-    assert _contents(tmp_path / "one") == _contents(tmp_path / "workers")
+    assert contents_at(tmp_path / "one") == contents_at(tmp_path / "workers")
     again = Engine.open(tmp_path / "workers")
     assert CodexImporter(again).run(root).to_dict()["unchanged"] == 5
     parent = codex_id("session", "parent")
@@ -234,4 +226,4 @@ def test_a_codex_import_commits_batch_by_batch(
     assert CodexImporter(engine).run(root).to_dict()["imported"] == 4
     engine.close()
     assert len(commits) >= 4
-    assert _contents(tmp_path / "whole") == _contents(tmp_path / "batched")
+    assert contents_at(tmp_path / "whole") == contents_at(tmp_path / "batched")

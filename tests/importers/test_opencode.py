@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.importers.store_contents import contents_at
 from tui.cli import main
 from tui.engine import Engine
 from tui.engine.importers.opencode import OpenCodeImporter, opencode_id
@@ -210,15 +211,6 @@ def _many(root: Path, count: int) -> Path:
     return root
 
 
-def _contents(home: Path) -> dict[str, Any]:
-    engine = Engine.open(home)
-    try:
-        return {s.id: (s.to_dict(), [m.to_dict() for m in engine.transcript(s.id)])
-                for s in engine.sessions()}  # fmt: skip
-    finally:
-        engine.close()
-
-
 @pytest.mark.parametrize("killed", [False, True])
 def test_a_big_first_import_built_by_workers_stores_what_one_process_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, killed: bool
@@ -250,7 +242,7 @@ def test_a_big_first_import_built_by_workers_stores_what_one_process_does(
         engine.close()
     assert len(pools) == 1  # the second import ran in workers (the first had none)
     assert reports[0] == reports[1] and reports[1]["sessions"] == 80
-    assert _contents(tmp_path / "one") == _contents(tmp_path / "workers")
+    assert contents_at(tmp_path / "one") == contents_at(tmp_path / "workers")
     again = Engine.open(tmp_path / "workers")
     children = [s for s in again.sessions() if s.parent_session_id]
     assert len(children) == 40
