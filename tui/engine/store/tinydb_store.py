@@ -139,9 +139,9 @@ class TinyDBStore(FamilyLoads):
             finally:
                 self._depth -= 1
                 if self._depth == 0:
+                    self._write_lock().release()
                     self._crowded = 0  # what was unwritten is written (or dropped):
                     self._evict()  # a big transaction's families need not stay open
-                    self._write_lock().release()
 
     def _write_lock(self) -> FileLock:
         if self._file_lock is None:
