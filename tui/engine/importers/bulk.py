@@ -87,21 +87,17 @@ def bulk_pool(
     return pool
 
 
-def fresh(store: SessionStore, families: list[Encoded]) -> bool:
-    """Whether the store holds none of these families (else they merge, read again)."""
-    return not any(store.has_family(f.root_id) for f in families)  # type: ignore[attr-defined]
-
-
-def add(store: SessionStore, families: list[Encoded]) -> None:
-    """Hand these families' files to the store."""
+def take(store: SessionStore, families: list[Encoded]) -> bool:
+    """Hand these families' files to the store when it holds none of them (True);
+    else remove the files (False): the families merge with the store's, read again in
+    the importing process."""
+    if any(store.has_family(f.root_id) for f in families):  # type: ignore[attr-defined]
+        for family in families:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(family.staged)
+        return False
     with store.transaction():
         for family in families:
             add_family = store.add_family  # type: ignore[attr-defined]
             add_family(family.root_id, family.sessions, family.staged)
-
-
-def discard(families: list[Encoded]) -> None:
-    """Remove the files of families that are not taken."""
-    for family in families:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(family.staged)
+    return True

@@ -207,12 +207,10 @@ class ClaudeCodeImporter:
         families; else parsed here and merged with what the store holds."""
         if prepared is not None and prepared.failed:
             return FileResult(todo.key, "failed", reason=prepared.failed)
-        if prepared is not None and bulk.fresh(self.engine.store, prepared.families):
-            ids, messages = self._add(prepared)
+        if prepared is not None and bulk.take(self.engine.store, prepared.families):
+            ids, messages = self._taken(prepared)
             skipped = prepared.skipped
         else:  # the store holds one of its families: merged here
-            if prepared is not None:
-                bulk.discard(prepared.families)
             parsed, why = parse_files(group, TranscriptParser())
             if parsed is None:
                 return FileResult(todo.key, "failed", reason=why)
@@ -222,11 +220,10 @@ class ClaudeCodeImporter:
         action = "updated" if todo.previous else "imported"
         return FileResult(todo.key, action, len(ids), messages, skipped)
 
-    def _add(self, prepared: Prepared) -> tuple[list[str], int]:
-        """A worker's families, new to the store: their session ids, and how many
+    def _taken(self, prepared: Prepared) -> tuple[list[str], int]:
+        """A worker's families, which the store took: their session ids, and how many
         messages. The search index, where there is one, reads them at its next sync
         (their files are new to it)."""
-        bulk.add(self.engine.store, prepared.families)
         self._forks += prepared.forks
         ids = [str(s["id"]) for f in prepared.families for s in f.sessions]
         return ids, sum(f.count for f in prepared.families)

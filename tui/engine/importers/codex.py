@@ -114,13 +114,11 @@ class CodexImporter:
             if family is None:  # no entries
                 self.state[key] = {"sig": todo.sig, "sessions": []}
                 return FileResult(key, "imported", 0, 0, prepared.skipped)
-            if bulk.fresh(self.engine.store, [family]):
-                bulk.add(self.engine.store, [family])
+            if bulk.take(self.engine.store, [family]):
                 if prepared.link:
                     self._links.append((family.root_id, prepared.link))
                 self.state[key] = {"sig": todo.sig, "sessions": [family.root_id]}
                 return FileResult(key, "imported", 1, family.count, prepared.skipped)
-            bulk.discard([family])
         rollout, why = parse_files([path], RolloutParser())
         if rollout is None:
             return FileResult(key, "failed", reason=why)

@@ -185,10 +185,8 @@ class OpenCodeImporter:
         none of them; else built here (and merged with what the store holds)."""
         if prepared is not None:
             families = [p.family for p in prepared if p.family is not None]
-            if bulk.fresh(self.engine.store, families):
-                bulk.add(self.engine.store, families)
+            if bulk.take(self.engine.store, families):
                 return [Session.from_dict(f.sessions[0]) for f in families]
-            bulk.discard(families)
         made = (self._session(*objects, source) for objects in chunk)
         return [session for session in made if session is not None]
 
