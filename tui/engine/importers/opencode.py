@@ -147,10 +147,10 @@ class OpenCodeImporter:
         made: list[Session] = []
         store = self.engine.store
         with contextlib.ExitStack() as stack, store.transaction():
+            chunks = [todo[i : i + WORKER_JOB] for i in range(0, len(todo), WORKER_JOB)]
             first = source not in self.state  # else the store holds most: merged here
-            pool = self._pool(todo, storage, source, size, stack) if first else None
-            for start in range(0, len(todo), WORKER_JOB):
-                chunk = todo[start : start + WORKER_JOB]
+            pool = self._pool(chunks, storage, source, size, stack) if first else None
+            for chunk in chunks:
                 prepared = pool.next() if pool is not None else None
                 made += self._take(chunk, prepared, source)
             for session in made:  # subtasks under their parent, once both are in
@@ -162,17 +162,16 @@ class OpenCodeImporter:
 
     def _pool(
         self,
-        todo: list[SessionObjects],
+        chunks: list[list[SessionObjects]],
         storage: Storage,
         source: str,
         size: int,
         stack: contextlib.ExitStack,
     ) -> OrderedPool[list[PreparedSession]] | None:
-        """Workers for `todo` in chunks, each job weighed by its share of the input."""
+        """Workers for `chunks`, one job each, weighed by its share of the input."""
         objects = max(1, sum(len(v) for v in storage.parts.values()) + len(storage.sessions))
         jobs = []
-        for start in range(0, len(todo), WORKER_JOB):
-            chunk = todo[start : start + WORKER_JOB]
+        for chunk in chunks:
             count = sum(1 + sum(len(p) for p in parts) for _, _, _, parts in chunk)
             jobs.append(((chunk, source), size * count // objects))
         return bulk_pool(self.engine.store, prepare_sessions, jobs, stack,
