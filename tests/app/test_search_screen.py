@@ -4,6 +4,7 @@ straight to the message, even one outside the mounted window."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -97,3 +98,25 @@ async def test_search_answers_while_a_first_index_builds(
         await pilot.pause()
         assert len(screen.hits) == 4
         assert "indexing" not in str(screen.query_one("#search-status", Static).render())
+
+
+async def test_search_on_a_damaged_index_says_so_and_still_finds(engine: Engine) -> None:
+    _, target = _store(engine)
+    engine.search("ledger")
+    engine._local_search.close()  # as if the file went bad between two runs
+    index = engine.store.home / "search.sqlite3"
+    index.write_bytes(b"\x5a" * 8192)  # not a database any more
+    for suffix in ("-wal", "-shm"):
+        Path(f"{index}{suffix}").unlink(missing_ok=True)
+    app = ForktreeApp(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+g")  # no traceback: the screen opens
+        await pilot.press(*"ledger")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        assert [h.message_id for h in screen.hits] == [target]
+        notes = [n.message for n in app._notifications]
+        assert any("search.sqlite3 was damaged" in m for m in notes)

@@ -5,7 +5,6 @@ head moves), `Branching` (fork, revert, edit, checkpoints) and a `Streamer` (tur
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -39,11 +38,11 @@ from tui.engine.sessions.writer import (
     title_from_prompt,
 )
 from tui.engine.store import SessionStore
-from tui.engine.store.quarantine import set_aside_search_index
 from tui.engine.turns.streaming import Streamer
 
 if TYPE_CHECKING:  # loaded when first used: start-up needs neither
     from tui.engine.explore.compare import Comparison
+    from tui.engine.explore.local_search import LocalSearch
     from tui.engine.explore.search import Filters, Hit, SearchIndex
     from tui.engine.explore.search_build import BuildProgress
 
@@ -63,7 +62,7 @@ class Engine:
         self.store = store
         self.blobs = BlobStore(store.home / "blobs")  # file history contents
         self.providers = providers
-        self._search: SearchIndex | None = None
+        self._search: LocalSearch | None = None  # opened by the first search
         self.writer = SessionWriter(store, self._index)
         self.branching = Branching(self.writer, capabilities)
         self.streamer = Streamer(self.writer, providers, flush_interval)
@@ -110,20 +109,25 @@ class Engine:
 
     @property
     def search_index(self) -> SearchIndex:
-        if self._search is None:
-            from tui.engine.explore.search import SearchIndex
+        return self._local_search.index
 
-            self._search = SearchIndex(self.store, self.store.home)
+    @property
+    def _local_search(self) -> LocalSearch:
+        if self._search is None:
+            from tui.engine.explore.local_search import LocalSearch
+
+            self._search = LocalSearch(self.store)
         return self._search
 
     def search(self, text: str, filters: Filters | None = None, limit: int = 50) -> list[Hit]:
         """Full-text search over every message; each hit names a session to open. A
-        server store answers from its own text search; the embedded one from a local index."""
+        server store answers from its own text search; the embedded one from a local
+        index (a damaged one is moved aside and built again, with a problem noted)."""
         if hasattr(self.store, "search_messages"):
             from tui.engine.explore.server_search import server_search
 
             return server_search(self.store, text, filters, limit)
-        return self.search_index.search(text, filters, limit)
+        return self._local_search.search(text, filters, limit)
 
     def prepare_search(self) -> BuildProgress | None:
         """Start the local index's first build in the background when it is far behind
@@ -132,37 +136,13 @@ class Engine:
         A build this call started is returned even when it ended before it returns."""
         if hasattr(self.store, "search_messages"):
             return None
-        index = self.search_index
-        before = index.progress
-        index.sync(background=True)
-        progress = index.progress
-        if progress is None or (progress is before and not index.building):
-            return None
-        return progress  # this call's build, even one that already ended (or failed)
+        return self._local_search.prepare()
 
     def _index(self, root_id: str, messages: list[Message]) -> None:
         """Keep the search index current, once it exists (the first search builds it)."""
         if self._search is None and not (self.store.home / "search.sqlite3").exists():
-            return
-        import sqlite3  # with the index: start-up never loads it
-
-        try:
-            self.search_index.add(root_id, messages)
-        except sqlite3.Error as exc:  # a derived cache never fails the write it follows
-            self._drop_search_index(exc)
-
-    def _drop_search_index(self, exc: Exception) -> None:
-        """Move a damaged search index aside; the next search builds it again."""
-        if self._search is not None:
-            with contextlib.suppress(Exception):  # it is being thrown away
-                self._search.close()
-            self._search = None
-        with contextlib.suppress(OSError):
-            set_aside_search_index(self.store.home)
-        self.store.problems.append(
-            f"{self.store.home / 'search.sqlite3'} was damaged ({exc}); moved aside, "
-            "the next search rebuilds it"
-        )
+            return  # start-up and writes never load the search modules before that
+        self._local_search.add(root_id, messages)
 
     # -- reading -----------------------------------------------------------------------
 

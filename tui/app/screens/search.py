@@ -44,6 +44,7 @@ class SearchScreen(ModalScreen[Jump | None]):
         self.hits: list[Hit] = []
         self.building: BuildProgress | None = None
         self._built = 0  # families indexed when the shown results were searched
+        self._problems = len(engine.problems)  # those already shown
 
     def compose(self) -> ComposeResult:
         with Vertical(id="switcher"):
@@ -56,10 +57,23 @@ class SearchScreen(ModalScreen[Jump | None]):
 
     def on_mount(self) -> None:
         # A store never indexed builds in the background; results fill in as it goes.
-        self.building = self.engine.prepare_search()
-        if self.building is not None:
+        self._follow(self.engine.prepare_search())
+        self._report_problems()
+
+    def _follow(self, building: BuildProgress | None) -> None:
+        self.building = building
+        if building is not None:
             self.set_interval(0.3, self._follow_build)
             self._show_status()
+
+    def _report_problems(self) -> None:
+        """A damaged index is moved aside and built again: say so."""
+        problems = self.engine.problems
+        for problem in problems[self._problems :]:
+            self.notify(problem, title="Search index", severity="warning", timeout=15)
+        if len(problems) > self._problems and self.building is None:
+            self._follow(self.engine.prepare_search())  # the new index's build
+        self._problems = len(problems)
 
     def _follow_build(self) -> None:
         progress = self.building
@@ -103,6 +117,7 @@ class SearchScreen(ModalScreen[Jump | None]):
     async def _search(self, query: str) -> None:
         self._built = self.building.done if self.building is not None else 0
         hits = self.engine.search(query, self.filters, limit=50) if query.strip() else []
+        self._report_problems()
         self.hits = hits
         options = self.query_one(OptionList)
         options.clear_options()

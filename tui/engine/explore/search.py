@@ -156,26 +156,39 @@ class SearchIndex:
         self.store = store
         self.home = home
         self.db = self._connect()
-        if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            with self.db:  # an older layout: start again, sync() rebuilds it from the store
-                for table in ("messages", "docs", "families"):
-                    self.db.execute(f"DROP TABLE IF EXISTS {table}")
-                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        self.db.executescript(SCHEMA)
+        try:
+            if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                with self.db:  # an older layout: start again, sync() rebuilds it
+                    for table in ("messages", "docs", "families"):
+                        self.db.execute(f"DROP TABLE IF EXISTS {table}")
+                    self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.db.executescript(SCHEMA)
+        except sqlite3.Error:
+            self.db.close()  # a damaged file: the engine moves it aside
+            raise
         self._folders: dict[str, int] = {}  # family folder -> mtime when last listed
         self._build: BackgroundBuild | None = None
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.home / "search.sqlite3", timeout=10.0, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        # a derived cache, rebuilt from the store if lost: no fsync on every commit
-        db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            # a derived cache, rebuilt from the store if lost: no fsync on every commit
+            db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error:
+            db.close()  # a damaged file: the engine moves it aside
+            raise
         return db
 
     def close(self) -> None:
         if self._build is not None:
             self._build.stop()
         self.db.close()
+
+    @property
+    def damage(self) -> sqlite3.DatabaseError | None:
+        """The corruption the background build met, if it met one."""
+        return self._build.progress.damage if self._build is not None else None
 
     @property
     def building(self) -> bool:

@@ -52,6 +52,7 @@ class BuildProgress:
     messages: int = 0
     finished: bool = False
     error: str | None = None
+    damage: sqlite3.DatabaseError | None = None  # the index file is corrupt
     started: float = field(default_factory=time.perf_counter)
     batch_done: threading.Condition = field(default_factory=threading.Condition, repr=False)
 
@@ -71,6 +72,12 @@ class BuildProgress:
         with self.batch_done:
             self.finished, self.error = True, error
             self.batch_done.notify_all()
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """The index file is corrupt, or not a database (not: busy, locked, full)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +275,8 @@ class BackgroundBuild:
                 db.close()
         except Exception as exc:  # reported on the progress; the next sync tries again
             error = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, sqlite3.DatabaseError) and is_damage(exc):
+                self.progress.damage = exc  # the engine moves the file aside
         self.progress._finish(error)
 
     @property
