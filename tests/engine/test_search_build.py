@@ -202,3 +202,28 @@ def test_a_build_read_by_worker_processes_indexes_exactly_what_one_process_does(
     build(index.db, index.store, fresh, BuildProgress(len(fresh)))
     assert started and len(asked) == 9 and _index_rows(index) == expected
     assert len(_found(Engine.open(engine.store.home), "shared")) == 12
+
+
+def test_a_build_gives_the_connection_its_durability_back(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build alone skips fsync and takes a big page cache; the index's later
+    writes (one per message) are synced at checkpoints as before."""
+    _families(engine, 3)
+    index = _fresh_index(engine)
+    settings = ("synchronous", "cache_size")
+    before = [index.db.execute(f"PRAGMA {p}").fetchone()[0] for p in settings]
+    seen: list[int] = []
+    real = search_build._commit
+
+    def commit(db, *args):  # type: ignore[no-untyped-def]
+        seen.append(db.execute("PRAGMA synchronous").fetchone()[0])
+        real(db, *args)
+
+    monkeypatch.setattr(search_build, "_commit", commit)
+    fresh, _, _ = index._plan()
+    build(index.db, index.store, fresh, BuildProgress(total=len(fresh)))
+    assert seen == [0]  # OFF while building
+    after = [index.db.execute(f"PRAGMA {p}").fetchone()[0] for p in settings]
+    assert after == before and before[0] == 1  # NORMAL again, and the usual cache
+    assert len(index.search("shared", sync=False)) == 3
