@@ -191,17 +191,6 @@ async def test_cancel_keeps_partial_reply_interrupted(engine: Engine) -> None:
     assert engine.session(sid).status is SessionStatus.INTERRUPTED  # kept until the next turn (#19)
 
 
-async def test_partial_reply_is_saved_while_streaming(engine: Engine) -> None:
-    eager = Engine(engine.store, flush_interval=0.0)
-    sid = eager.new_session().id
-    async for event in eager.stream(sid, "persist me"):
-        if isinstance(event, ReplyUpdated) and isinstance(event.event, TextDelta):
-            on_disk = Engine.open(engine.store.home).transcript(sid)[-1]
-            assert on_disk.status is MessageStatus.STREAMING
-            assert on_disk.text  # the words so far are already on disk
-            break
-
-
 def test_orphaned_streaming_reply_reads_as_interrupted(engine: Engine) -> None:
     sid = engine.new_session().id
     engine.append(sid, "user", "hi")

@@ -59,6 +59,43 @@ async def test_a_quiet_stream_is_saved_within_the_interval(isolated_env: Path) -
     assert engine.transcript(sid)[-1].text == "words before a long silence, and after"
 
 
+class Busy:
+    """Streams words without a pause (each one waits on the loop, as a network read
+    does) until told to stop."""
+
+    name = "busy"
+    default_model = "busy-1"
+    capabilities = Capabilities()
+
+    def __init__(self) -> None:
+        self.stop = False
+
+    async def stream(self, request: ProviderRequest) -> AsyncGenerator[ProviderEvent, None]:
+        while not self.stop:
+            yield TextDelta("word ")
+            await asyncio.sleep(0)
+        yield Done()
+
+
+async def test_a_busy_stream_is_saved_while_it_streams(isolated_env: Path) -> None:
+    """Tokens keep coming: the timer still saves what was shown, every interval."""
+    provider = Busy()
+    engine = Engine.open(isolated_env, providers=lambda name: provider, flush_interval=0.05)
+    sid = engine.new_session().id
+    deadline = time.monotonic() + 5
+    seen, saved = 0, ""
+    async for event in engine.stream(sid, "talk"):
+        if isinstance(event, ReplyUpdated) and isinstance(event.event, TextDelta):
+            seen += 1
+            if seen % 50 == 0:
+                on_disk = Engine.open(isolated_env).transcript(sid)[-1]
+                if on_disk.status is MessageStatus.STREAMING and on_disk.text:
+                    saved = on_disk.text
+            provider.stop = bool(saved) or time.monotonic() > deadline
+    assert saved.startswith("word word")  # on disk while the tokens still came
+    assert engine.transcript(sid)[-1].text.split() == ["word"] * seen
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_during_send_keeps_the_partial_reply(isolated_env: Path, signum: int) -> None:
     engine = Engine.open(isolated_env)

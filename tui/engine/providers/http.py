@@ -189,7 +189,7 @@ async def stream_sse(
 
     Providers return this iterator directly and the SSE framing is inline, so each
     token crosses one generator here (the streaming benchmark measures that)."""
-    loop = asyncio.get_running_loop()
+    clock = time.monotonic  # the event loop's clock, without its method call
     read = min(timeout.read or policy.idle_timeout, policy.idle_timeout)  # a silent stall
     limits = httpx.Timeout(
         connect=timeout.connect, read=read, write=timeout.write, pool=timeout.pool
@@ -213,28 +213,31 @@ async def stream_sse(
                     # server trips the read timeout; one that sends only comments
                     # (keep-alives) is caught here: only data holds off the idle deadline.
                     kind, data = "", []
-                    last_data = loop.time()
+                    last_data = clock()
                     lines = SSELines()
                     over = False
                     async for chunk in body_chunks(resp):
                         for line in lines.feed(chunk):
                             if line.startswith("data:"):
                                 data.append(line[6:] if line.startswith("data: ") else line[5:])
-                            elif line.startswith("event:"):
-                                kind = line[6:].removeprefix(" ")
-                            elif not line and data:
+                            elif not line and data:  # an event's end: one per token
                                 try:
-                                    events = parser.feed(kind or "message", "\n".join(data))
+                                    events = parser.feed(
+                                        kind or "message",
+                                        data[0] if len(data) == 1 else "\n".join(data),
+                                    )
                                 except UNREADABLE as exc:
                                     raise Unreadable.of(name, exc, data) from None
                                 for event in events:
                                     yield event
                                 kind, data = "", []
-                                last_data = loop.time()
+                                last_data = clock()
                                 if parser.over:
                                     over = True
                                     break
-                            elif loop.time() - last_data > policy.idle_timeout:
+                            elif line.startswith("event:"):
+                                kind = line[6:].removeprefix(" ")
+                            elif clock() - last_data > policy.idle_timeout:
                                 raise httpx.ReadTimeout("only keep-alives")
                             # other comment lines (":") and unknown fields are ignored
                         if over:

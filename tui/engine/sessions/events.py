@@ -106,9 +106,10 @@ class ReplyStarted:
     reply: Message
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ReplyUpdated:
-    """The reply grew; `event` is the provider event that changed it."""
+    """The reply grew; `event` is the provider event that changed it. (One per token:
+    not frozen, whose __init__ costs 3x as much, ~0.8 us a token; treat it as frozen.)"""
 
     session_id: str
     reply: Message
