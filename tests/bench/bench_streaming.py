@@ -26,7 +26,7 @@ from tui.engine.providers.anthropic import AnthropicProvider
 from tui.engine.turns.runtime import SessionRuntime
 
 TOKENS = 20_000
-ROUNDS = 7
+ROUNDS = 11
 
 
 def _body() -> list[bytes]:
