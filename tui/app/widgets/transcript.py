@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from tui.app.actions.registry import bindings
 from tui.app.widgets.history import History
+from tui.app.widgets.lean_scrollbar import LeanScrolling
 from tui.engine.sessions.model import Message, MessageStatus
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ SCREENS = 3  # ... or fewer, when their text fills about three screens
 CHUNK = 30  # earlier messages loaded at a time as the reader nears the top
 
 
-class Transcript(VerticalScroll, can_focus=True):
+class Transcript(LeanScrolling, VerticalScroll, can_focus=True):
     """Focused, it shows a cursor on a message: up/down move it; f/e/r act on that
     message. (Focusing the container itself never scrolls it, unlike a tall child.)"""
 
