@@ -200,7 +200,7 @@ def test_quiet_folders_are_not_listed_but_changes_in_them_are_seen(
 
 
 def test_the_first_build_reads_documents_and_finds_what_a_rebuild_finds(engine: Engine) -> None:
-    from tui.engine.explore.search import doc_row, doc_text, row_of, searchable_text
+    from tui.engine.explore.search_rows import doc_row, doc_text, row_of, searchable_text
     from tui.engine.sessions.demo import build_demo
 
     build_demo(engine)

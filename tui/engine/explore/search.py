@@ -8,25 +8,16 @@ another process changed one; deleting it loses nothing.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from tui.engine.explore.search_build import PROBES, BackgroundBuild, BuildProgress, Family, build
-from tui.engine.sessions.model import (
-    FileChangePart,
-    Message,
-    Session,
-    TextPart,
-    ThinkingPart,
-    ToolResultPart,
-    ToolUsePart,
-)
+from tui.engine.explore.search_rows import row_of, searchable_text, stamp_ms
+from tui.engine.sessions.model import Message, Session
 from tui.engine.sessions.tree import is_ancestor
 from tui.engine.store.protocol import SessionStore
 
@@ -46,55 +37,7 @@ BACKGROUND_FAMILIES = 500  # a first build this big runs in the background
 RANK_WINDOW = 2000  # the newest matches ranked; a common word does not rank a million rows
 MAX_ROW = (1 << 62) - 1
 RACY_S = 2.0  # a folder changed this recently is listed again next time
-TOOL_TEXT_LIMIT = 20_000
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def searchable_text(message: Message) -> str:
-    """What a search sees of a message: text, thinking, tool calls and their results."""
-    pieces: list[str] = []
-    for part in message.parts:
-        if isinstance(part, TextPart | ThinkingPart):
-            pieces.append(part.text)
-        elif isinstance(part, ToolUsePart):
-            pieces.append(f"{part.name} {json.dumps(part.input, ensure_ascii=False)}")
-        elif isinstance(part, ToolResultPart):
-            pieces.append(part.content[:TOOL_TEXT_LIMIT])
-        elif isinstance(part, FileChangePart):
-            pieces.append(part.path)
-    return "\n".join(pieces)
-
-
-def doc_text(doc: dict[str, Any]) -> str:
-    """`searchable_text` of a stored message document, without decoding the message
-    (the first build of the index reads every message once: decoding is most of it)."""
-    pieces: list[str] = []
-    for part in doc.get("parts") or ():
-        if not isinstance(part, dict):
-            continue
-        kind = part.get("kind")
-        if kind in ("text", "thinking"):
-            pieces.append(str(part.get("text", "")))
-        elif kind == "tool_use":
-            pieces.append(
-                f"{part.get('name', '')} {json.dumps(part.get('input') or {}, ensure_ascii=False)}"
-            )
-        elif kind == "tool_result":
-            pieces.append(str(part.get("content", ""))[:TOOL_TEXT_LIMIT])
-        elif kind == "file_change":
-            pieces.append(str(part.get("path", "")))
-    return "\n".join(pieces)
-
-
-def doc_row(doc: dict[str, Any]) -> int:
-    """`row_of` for a stored document."""
-    mid, created = str(doc.get("id", "")), doc.get("created")
-    try:
-        bits = int(mid[:5], 16)
-    except ValueError:
-        bits = int.from_bytes(mid.encode()[:3].ljust(3, b"\0"), "big")
-    stamp = created if isinstance(created, int | float) and not isinstance(created, bool) else 0
-    return (_ms(float(stamp)) << 20) | (bits & 0xFFFFF)
 
 
 def fts_query(text: str) -> str | None:
@@ -124,21 +67,6 @@ class Filters:
     since: float | None = None
     until: float | None = None
     archived: bool = False  # include archived sessions
-
-
-def row_of(message: Message) -> int:
-    """A message's home rowid: its time in ms, then 20 bits of its id. Stable (deletes go
-    by rowid, never a scan) and ordered by time, so the newest matches come first."""
-    try:
-        bits = int(message.id[:5], 16)
-    except ValueError:
-        bits = int.from_bytes(message.id.encode()[:3].ljust(3, b"\0"), "big")
-    return (_ms(message.created) << 20) | (bits & 0xFFFFF)
-
-
-def _ms(stamp: float) -> int:
-    """A time in ms, kept to the 42 bits a rowid gives it (years 1970 to 2109)."""
-    return max(0, min(int(stamp * 1000), (1 << 42) - 1))
 
 
 def _signature(path: Path) -> str:
@@ -368,8 +296,8 @@ class SearchIndex:
     def _window(self, query: str, filters: Filters) -> tuple[int, int]:
         """The rowid range to rank: the date filters, narrowed to the newest RANK_WINDOW
         matches, found in rowid (time) order without ranking anything."""
-        low = _ms(filters.since) << 20 if filters.since is not None else 0
-        high = ((_ms(filters.until) + 1) << 20) - 1 if filters.until is not None else MAX_ROW
+        low = stamp_ms(filters.since) << 20 if filters.since is not None else 0
+        high = ((stamp_ms(filters.until) + 1) << 20) - 1 if filters.until is not None else MAX_ROW
         row = self.db.execute(
             "SELECT rowid FROM messages WHERE messages MATCH ? AND rowid BETWEEN ? AND ? "
             "ORDER BY rowid DESC LIMIT 1 OFFSET ?",

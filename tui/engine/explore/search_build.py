@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.engine.explore.search_rows import doc_row, doc_text
 from tui.engine.store.protocol import SessionStore
 from tui.engine.store.tinydb_files import read_family_docs
 from tui.engine.util.process_pool import OrderedPool, worker_count
@@ -152,8 +153,6 @@ Reader = Callable[[str], list[dict[str, Any]]]
 
 def rows_of(docs: Iterable[Any]) -> Rows:
     """The index rows of a family's stored message documents."""
-    from tui.engine.explore.search import doc_row, doc_text
-
     out: Rows = []
     for doc in docs:
         if isinstance(doc, dict):
