@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.importers.store_contents import contents_at
+from tests.importers.store_contents import contents_at, reports_both_ways
 from tui.cli import main
 from tui.engine import Engine
 from tui.engine.importers.codex import CodexImporter, codex_id
@@ -174,8 +174,6 @@ def test_real_rollouts_when_the_shared_samples_are_there(engine: Engine) -> None
 def test_a_big_import_read_by_worker_processes_stores_what_one_process_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.engine.importers import bulk
-
     root = tmp_path / "sessions"
     _write(root / "a.jsonl", _current("parent"))
     _write(root / "b.jsonl", [*_current("forked", forked_from_id="parent"), _meta("parent")])
@@ -183,13 +181,9 @@ def test_a_big_import_read_by_worker_processes_stores_what_one_process_does(
     _write(root / "c.jsonl", _current("helper", source=sub))
     _write(root / "d.jsonl", [{"broken": True}])
     _write(root / "e.jsonl", [_meta("empty")])  # no entries: no session
-    monkeypatch.setattr(bulk, "worker_count", lambda: 2)
-    reports = []
-    for home, floor in ((tmp_path / "one", 1 << 60), (tmp_path / "workers", 0)):
-        monkeypatch.setattr(bulk, "PARALLEL_BYTES", floor)
-        engine = Engine.open(home)
-        reports.append(CodexImporter(engine).run(root).to_dict())
-        engine.close()
+    reports = reports_both_ways(
+        tmp_path, monkeypatch, lambda engine: CodexImporter(engine).run(root).to_dict()
+    )
     assert reports[0] == reports[1] and reports[1]["imported"] == 5
     assert contents_at(tmp_path / "one") == contents_at(tmp_path / "workers")
     again = Engine.open(tmp_path / "workers")

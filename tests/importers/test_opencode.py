@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.importers.store_contents import contents_at
+from tests.importers.store_contents import contents_at, reports_both_ways
 from tui.cli import main
 from tui.engine import Engine
 from tui.engine.importers.opencode import OpenCodeImporter, opencode_id
@@ -220,7 +220,6 @@ def test_a_big_first_import_built_by_workers_stores_what_one_process_does(
     from tui.engine.importers import bulk, opencode
 
     root = _many(tmp_path / "opencode", 40)
-    monkeypatch.setattr(bulk, "worker_count", lambda: 2)
     monkeypatch.setattr(opencode, "WORKER_JOB", 16)  # five jobs
     pools: list[Any] = []
     start_pool = bulk.bulk_pool
@@ -234,12 +233,9 @@ def test_a_big_first_import_built_by_workers_stores_what_one_process_does(
         return pool
 
     monkeypatch.setattr(opencode, "bulk_pool", watched)
-    reports = []
-    for home, floor in ((tmp_path / "one", 1 << 60), (tmp_path / "workers", 0)):
-        monkeypatch.setattr(bulk, "PARALLEL_BYTES", floor)
-        engine = Engine.open(home)
-        reports.append(OpenCodeImporter(engine).run(root).to_dict())
-        engine.close()
+    reports = reports_both_ways(
+        tmp_path, monkeypatch, lambda engine: OpenCodeImporter(engine).run(root).to_dict()
+    )
     assert len(pools) == 1  # the second import ran in workers (the first had none)
     assert reports[0] == reports[1] and reports[1]["sessions"] == 80
     assert contents_at(tmp_path / "one") == contents_at(tmp_path / "workers")
