@@ -206,6 +206,25 @@ async def test_messages_above_render_in_the_background_before_the_reader_pages_t
         assert above and {m.text for m in above} <= set(rendered)
 
 
+async def _page_up_past_a_load(pilot, transcript) -> int:  # type: ignore[no-untyped-def]
+    """Focus the transcript and page up until earlier messages load (a full layout);
+    the first shown message's index before they did."""
+    transcript.focus()
+    before = transcript.shown_from
+    while transcript.shown_from == before:
+        await pilot.press("pageup")
+    await pilot.pause()
+    return int(before)
+
+
+async def _page_up_scrolling_only(pilot, transcript, before: int) -> None:  # type: ignore[no-untyped-def]
+    """One more page up, a scroll only: the view moved up over what is loaded."""
+    top = transcript.scroll_y
+    await pilot.press("pageup")
+    await pilot.pause()
+    assert transcript.scroll_y < top and transcript.shown_from < before
+
+
 async def test_a_page_up_after_a_layout_repaints_the_transcript_not_the_screen(
     engine: Engine, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -214,11 +233,7 @@ async def test_a_page_up_after_a_layout_repaints_the_transcript_not_the_screen(
     sid = _session(engine, 150, "message {}\n\nmore\n")
     async with opened(engine, sid, (100, 30)) as (pilot, screen):
         transcript = screen.transcript
-        transcript.focus()
-        before = transcript.shown_from
-        while transcript.shown_from == before:  # a page that loads: a full layout
-            await pilot.press("pageup")
-        await pilot.pause()
+        before = await _page_up_past_a_load(pilot, transcript)
         full: list[object] = []
         render_full = Compositor.render_full_update
 
@@ -227,10 +242,7 @@ async def test_a_page_up_after_a_layout_repaints_the_transcript_not_the_screen(
             return render_full(compositor, *args, **kwargs)
 
         monkeypatch.setattr(Compositor, "render_full_update", counted)
-        top = transcript.scroll_y
-        await pilot.press("pageup")  # a scroll only
-        await pilot.pause()
-        assert transcript.scroll_y < top and transcript.shown_from < before
+        await _page_up_scrolling_only(pilot, transcript, before)
         assert full == []  # what moved was repainted, not every widget on the screen
 
 
@@ -245,11 +257,7 @@ async def test_a_page_up_renders_the_transcript_not_the_panes_beside_it(
     sid = _session(engine, 150, "message {}\n\nmore\n")
     async with opened(engine, sid, (120, 30)) as (pilot, screen):
         transcript = screen.transcript
-        transcript.focus()
-        before = transcript.shown_from
-        while transcript.shown_from == before:  # past the page that loads earlier ones
-            await pilot.press("pageup")
-        await pilot.pause()
+        before = await _page_up_past_a_load(pilot, transcript)
         drawn: list[str] = []
         render_lines = Widget.render_lines
 
@@ -258,10 +266,7 @@ async def test_a_page_up_renders_the_transcript_not_the_panes_beside_it(
             return render_lines(widget, crop)
 
         monkeypatch.setattr(Widget, "render_lines", counted)
-        top = transcript.scroll_y
-        await pilot.press("pageup")  # a scroll only
-        await pilot.pause()
-        assert transcript.scroll_y < top and transcript.shown_from < before
+        await _page_up_scrolling_only(pilot, transcript, before)
         assert "History" in drawn  # the new page was drawn ...
         assert not {SessionTree.__name__, SidePane.__name__} & set(drawn)  # ... alone
 
