@@ -96,8 +96,8 @@ def take(store: SessionStore, families: list[Encoded]) -> bool:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(family.staged)
         return False
+    add_family = store.add_family  # type: ignore[attr-defined]
     with store.transaction():
         for family in families:
-            add_family = store.add_family  # type: ignore[attr-defined]
             add_family(family.root_id, family.sessions, family.staged)
     return True

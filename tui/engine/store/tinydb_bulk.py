@@ -39,18 +39,19 @@ class FamilyLoads:
 
     def has_family(self, root_id: str) -> bool:
         """Whether the store holds the family (or this transaction wrote it)."""
+        return self._written_here(root_id) or self._family_path(root_id).exists()
+
+    def _written_here(self, root_id: str) -> bool:
+        """The open transaction added the family, or changed it and not yet saved."""
         file = self._families.get(root_id)
-        if root_id in self._added or (file is not None and file.storage.dirty):
-            return True
-        return self._family_path(root_id).exists()
+        return root_id in self._added or (file is not None and file.storage.dirty)
 
     def add_family(self, root_id: str, sessions: list[dict[str, Any]], staged: str) -> None:
         """A family new to the store (see `has_family`), as another process wrote its
         whole file (`encode_family`) to the temp file `staged` in `incoming()`: moved
         into place at the commit, never read here. `sessions` are its sessions' stored
         documents (`Session.to_dict`), for the index."""
-        cached = self._families.get(root_id)
-        if root_id in self._added or (cached is not None and cached.storage.dirty):
+        if self._written_here(root_id):
             raise StoreError(f"internal: the family {root_id} exists already")
         with self.transaction():
             self._families.pop(root_id, None)
